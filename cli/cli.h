@@ -1,0 +1,39 @@
+/* cli/cli.h: what the files of the `sohoa` executable share — the command
+ * table and the exit statuses. Argument parsing and dispatch only; the work is
+ * done by the modules. */
+#ifndef SOHOA_CLI_H
+#define SOHOA_CLI_H
+
+#include <stdio.h>
+
+#include "core/core.h"
+
+/* Exit statuses of every command (DESIGN.md, "Command line"). */
+enum {
+	CLI_EXIT_OK = 0,      /* all good */
+	CLI_EXIT_FAILED = 1,  /* some items failed or did not verify; the rest were done */
+	CLI_EXIT_USAGE = 2,   /* bad usage or setup */
+};
+
+typedef struct cli_command cli_command;
+struct cli_command {
+	const char *name;
+	const char *summary; /* one line for `sohoa --help` */
+	const char *usage;   /* synopsis lines, each starting with "sohoa " */
+	const char *help;    /* description and options */
+	/* Runs the command with argv[0] == name; NULL while not implemented. */
+	int (*run)(const cli_command *cmd, int argc, char **argv);
+};
+
+extern const cli_command cli_commands[];
+extern const size_t cli_command_count;
+
+const cli_command *cli_find(const char *name);
+void cli_print_help(FILE *out, const cli_command *cmd);
+
+/* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports the thread's last error ("sohoa: <message>") as one line on stderr. */
+void cli_report_error(void);
+
+#endif

@@ -1,0 +1,161 @@
+/* cli/commands.c: the table of `sohoa` commands with their usage and help
+ * texts. A command whose capability has not landed yet has run == NULL and
+ * says so when called. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+int cli_help_run(const cli_command *cmd, int argc, char **argv);
+
+const cli_command cli_commands[] = {
+	{"run", N_("process an inbox of scanned dossiers into signed, indexed packages"),
+	 "sohoa run INBOX [--store DIR] [--jobs N] [--seal-key KEY] [--report FILE]",
+	 N_("Moves every dossier folder of INBOX through intake, OCR, index, package and\n"
+	    "seal, into the store. A rerun resumes after a crash and skips finished work;\n"
+	    "a dossier that fails is quarantined with a reason and the batch goes on.\n"
+	    "\n"
+	    "  --store DIR      store directory (default $SOHOA_STORE or ./sohoa-store)\n"
+	    "  --jobs N         worker threads (default: number of cores)\n"
+	    "  --seal-key KEY   organisation seal key: PEM, PKCS#12 or pkcs11: URI\n"
+	    "  --report FILE    write a JSON report of every dossier to FILE\n"),
+	 NULL},
+	{"ocr", N_("recognise Vietnamese text in scanned page images"),
+	 "sohoa ocr [--format text|alto|hocr|json|pdf] [--out DIR] [--jobs N] [--dpi N] IMAGE...",
+	 N_("Cleans each page (seal ink, background, orientation, skew, speckle) and\n"
+	    "recognises it with Tesseract (vie+eng). Reads TIFF, JPEG, PNG and image PDFs.\n"
+	    "With one input and no --out, the text goes to standard output.\n"
+	    "\n"
+	    "  --format F   text (default), alto, hocr, json or pdf\n"
+	    "  --out DIR    write one output file per input into DIR\n"
+	    "  --jobs N     pages recognised in parallel (default: number of cores)\n"
+	    "  --dpi N      resolution to assume when the file's own is missing or wrong\n"),
+	 NULL},
+	{"sign", N_("sign packages with an organisation seal or a leader's key"),
+	 "sohoa sign --key KEY [--cert FILE] [--role seal|leader] [--tsa URL] [--batch] PACKAGE...",
+	 N_("Adds a XAdES signature over each package's content. Earlier signatures stay\n"
+	    "valid. With --batch, every package is signed after one confirmation and one\n"
+	    "PIN entry.\n"
+	    "\n"
+	    "  --key KEY       PEM or PKCS#12 file, or a pkcs11: URI (RFC 7512)\n"
+	    "  --cert FILE     signer certificate (and chain) when the key source lacks it\n"
+	    "  --role R        seal (organisation) or leader (default: leader)\n"
+	    "  --tsa URL       timestamp authority for XAdES B-T\n"
+	    "  --batch         sign all given packages under one login\n"),
+	 NULL},
+	{"verify", N_("verify packages: files, signatures, certificates and timestamps"),
+	 "sohoa verify [--trust FILE] [--crl FILE] [--json] PACKAGE...",
+	 N_("Checks every file against the package's list, every signature, the\n"
+	    "certificate chain to the trust anchors and revocation. Exit 0 only when every\n"
+	    "package passes.\n"
+	    "\n"
+	    "  --trust FILE   trusted root certificates (PEM)\n"
+	    "  --crl FILE     certificate revocation lists (PEM)\n"
+	    "  --json         machine-readable result\n"),
+	 NULL},
+	{"search", N_("search the store by words of the text or by fields"),
+	 "sohoa search [--store DIR] [--json] [--limit N] QUERY",
+	 N_("Full-text search with Vietnamese folding: a query without diacritics also\n"
+	    "finds text with them; exact matches rank first.\n"
+	    "\n"
+	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
+	    "  --json        machine-readable results\n"
+	    "  --limit N     at most N results (default 20)\n"),
+	 NULL},
+	{"lookup", N_("find results by citizen id or dossier code"),
+	 "sohoa lookup [--store DIR] (--citizen-id ID | --dossier CODE) [--json]",
+	 N_("Lists the results held for a citizen or a dossier, with their signature\n"
+	    "status and package path.\n"
+	    "\n"
+	    "  --store DIR        store directory (default $SOHOA_STORE or ./sohoa-store)\n"
+	    "  --citizen-id ID    12-digit citizen identity number\n"
+	    "  --dossier CODE     dossier code, e.g. 000.00.12.H29-231122-0001\n"
+	    "  --json             machine-readable results\n"),
+	 NULL},
+	{"serve", N_("serve results to other agencies over HTTP"),
+	 "sohoa serve [--store DIR] [--listen ADDR:PORT]",
+	 N_("Answers other agencies' queries (JSON over HTTP): results by citizen id,\n"
+	    "dossier metadata, packages and full-text search. Every request needs an\n"
+	    "agency token and is written to the audit chain.\n"
+	    "\n"
+	    "  --store DIR          store directory (default $SOHOA_STORE or ./sohoa-store)\n"
+	    "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8470)\n"),
+	 NULL},
+	{"status", N_("show what the store holds and what is pending"),
+	 "sohoa status [--store DIR] [--json]",
+	 N_("Counts dossiers by stage and status, lists quarantined dossiers with their\n"
+	    "reasons and the packages awaiting a leader's signature.\n"
+	    "\n"
+	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
+	    "  --json        machine-readable status\n"),
+	 NULL},
+	{"export", N_("export a package as an edXML envelope (QCVN 102:2016/BTTTT)"),
+	 "sohoa export --edxml PACKAGE",
+	 N_("Writes the package as an edXML envelope for the national document-exchange\n"
+	    "system: header with organ ids and document information, files attached.\n"
+	    "\n"
+	    "  --edxml   produce an edXML envelope\n"),
+	 NULL},
+	{"agency", N_("manage the agencies allowed to query the HTTP service"),
+	 "sohoa agency add NAME\nsohoa agency list\nsohoa agency revoke NAME",
+	 N_("'add' prints a new token once (only its hash is kept); 'revoke' disables\n"
+	    "an agency's token at once; 'list' shows agencies and their state.\n"),
+	 NULL},
+	{"audit", N_("check that the HTTP service's audit log was not altered"),
+	 "sohoa audit verify",
+	 N_("Recomputes the hash chain over every audit row and reports the first row\n"
+	    "that does not match.\n"),
+	 NULL},
+	{"keys", N_("create demo keys and certificates for trying sohoa"),
+	 "sohoa keys demo --out DIR",
+	 N_("Creates a demo root CA, an issuing CA, an organisation seal certificate,\n"
+	    "leader certificates (RSA and ECDSA), a CRL and a script that loads a leader\n"
+	    "key into a SoftHSM2 token. For demos and tests only.\n"
+	    "\n"
+	    "  --out DIR   where to write the files\n"),
+	 NULL},
+	{"help", N_("show help for a command"), "sohoa help [COMMAND]",
+	 N_("Shows the options of COMMAND, or the list of commands.\n"), cli_help_run},
+};
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
+
+const cli_command *cli_find(const char *name)
+{
+	for (size_t i = 0; i < cli_command_count; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+void cli_print_help(FILE *out, const cli_command *cmd)
+{
+	const char *u = cmd->usage;
+
+	fprintf(out, "%s\n", _("Usage:"));
+	while (*u) { /* indent every synopsis line */
+		size_t n = strcspn(u, "\n");
+		fprintf(out, "  %.*s\n", (int)n, u);
+		u += n + (u[n] == '\n');
+	}
+	fprintf(out, "\n%s", _(cmd->help));
+	if (!cmd->run)
+		fprintf(out, _("\nNote: '%s' is not implemented in sohoa %s yet.\n"), cmd->name,
+			sohoa_version());
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sohoa: %s\n", msg);
+	return CLI_EXIT_USAGE;
+}
+
+void cli_report_error(void)
+{
+	const char *msg = sohoa_error_last();
+	fprintf(stderr, "sohoa: %s\n", *msg ? msg : sohoa_error_describe(sohoa_error_last_code()));
+}

@@ -1,0 +1,125 @@
+/* index/catalog.c: opening the store's catalog database and migrating its
+ * schema; the one place that knows how the catalog file is configured. */
+#include "index/index.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 5000
+
+struct sohoa_index {
+	sqlite3 *db;
+	int schema;
+};
+
+static int db_error(sqlite3 *db, const char *path, const char *what)
+{
+	int code = sqlite3_errcode(db);
+	return sohoa_error_set(code == SQLITE_CANTOPEN ? SOHOA_ENOTFOUND
+			       : code == SQLITE_PERM || code == SQLITE_READONLY ? SOHOA_EPERM
+			       : code == SQLITE_BUSY || code == SQLITE_LOCKED ? SOHOA_EBUSY
+			       : code == SQLITE_FULL ? SOHOA_ENOSPC
+						       : SOHOA_EDB,
+			       "%s: %s: %s", path, what, sqlite3_errmsg(db));
+}
+
+static const char *const migrations[SCHEMA_VERSION] = {
+	/* 1: a table describing the store itself; later issues add theirs. */
+	"CREATE TABLE IF NOT EXISTS store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT OR IGNORE INTO store_info VALUES('created_by', 'sohoa');",
+};
+
+/* Reads the schema version, refusing a catalog from a newer sohoa before
+ * anything (even the journal mode) is changed in it. */
+static int read_version(int *version, sohoa_index *idx, const char *path)
+{
+	sqlite3_stmt *st = NULL;
+
+	*version = 0;
+	if (sqlite3_prepare_v2(idx->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(idx->db, path, "schema");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (*version > SCHEMA_VERSION)
+		return sohoa_error_set(SOHOA_EDB,
+				       _("%s: catalog schema %d is newer than this sohoa (%d)"),
+				       path, *version, SCHEMA_VERSION);
+	return 0;
+}
+
+static int migrate(sohoa_index *idx, const char *path, int version)
+{
+	for (; version < SCHEMA_VERSION; version++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", version + 1);
+		if (sqlite3_exec(idx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(idx->db, migrations[version], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(idx->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			int rc = db_error(idx->db, path, "schema migration");
+			sqlite3_exec(idx->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		if (sqlite3_exec(idx->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return db_error(idx->db, path, "schema migration");
+	}
+	idx->schema = version;
+	return 0;
+}
+
+int sohoa_index_open(sohoa_index **out, const char *path)
+{
+	sohoa_index *idx = calloc(1, sizeof *idx);
+	int rc = 0, version = 0;
+
+	*out = NULL;
+	if (!idx)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	if (!sqlite3_compileoption_used("ENABLE_FTS5")) {
+		rc = sohoa_error_set(SOHOA_EDB, _("the SQLite library lacks FTS5"));
+		goto cleanup;
+	}
+	if (sqlite3_open_v2(path, &idx->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		rc = db_error(idx->db, path, _("cannot open"));
+		goto cleanup;
+	}
+	sqlite3_busy_timeout(idx->db, BUSY_TIMEOUT_MS);
+	rc = read_version(&version, idx, path);
+	if (rc < 0)
+		goto cleanup;
+	if (sqlite3_exec(idx->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+				  "PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		rc = db_error(idx->db, path, _("cannot configure"));
+		goto cleanup;
+	}
+	rc = migrate(idx, path, version);
+cleanup:
+	if (rc < 0) {
+		sohoa_index_close(idx);
+		return rc;
+	}
+	*out = idx;
+	return 0;
+}
+
+int sohoa_index_schema_version(const sohoa_index *idx)
+{
+	return idx->schema;
+}
+
+void sohoa_index_close(sohoa_index *idx)
+{
+	if (!idx)
+		return;
+	sqlite3_close(idx->db);
+	free(idx);
+}
+
+const char *sohoa_index_versions(void)
+{
+	return "SQLite " SQLITE_VERSION;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# scripts/deps.sh: install every Debian 12 package sohoa needs to build, test,
+# run the demo and regenerate the samples. Idempotent: installs only what is
+# missing, and runs `apt-get update` only when something is.
+#   scripts/deps.sh            build + test + demo + samples
+#   scripts/deps.sh --bench    also the benchmark peers and load tools
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config clang libclang-rt-14-dev gettext
+  # libraries (found with pkg-config)
+  libtesseract-dev libleptonica-dev libtiff-dev libssl-dev libxml2-dev
+  libsqlite3-dev libp11-dev libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev
+  # OCR models
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
+  # test oracles and tools
+  softhsm2 opensc xmlsec1 libxml2-utils poppler-utils sqlite3 openssl
+  # sample renderer
+  python3 pango1.0-tools imagemagick libtiff-tools fonts-liberation2 fonts-dejavu-core
+  fonts-freefont-ttf
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(wrk hyperfine time ocrmypdf)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "deps.sh: need root or sudo to install: ${missing[*]}" >&2; exit 2; }
+  sudo="sudo"
+fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,149 @@
+/* tests/core/test_file.c: atomic writes leave the old or the whole new file and
+ * no stray temp files; bounded reads refuse oversize and non-regular files. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/core.h"
+
+static void test_atomic_write_creates_file_with_content(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "out.txt"), *buf;
+	size_t len;
+	assert_int_equal(sohoa_file_write_atomic(path, "xin chào\n", 10), 0);
+	assert_int_equal(sohoa_file_read(&buf, &len, path, 100), 0);
+	assert_int_equal(len, 10);
+	assert_string_equal(buf, "xin chào\n");
+	assert_int_equal(tu_count_entries(dir), 1); /* no temp file left */
+	free(buf);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_atomic_write_replaces_existing_file(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "f"), *buf;
+	tu_write(path, "old content", 11);
+	assert_int_equal(sohoa_file_write_atomic(path, "new", 3), 0);
+	assert_int_equal(sohoa_file_read(&buf, NULL, path, 100), 0);
+	assert_string_equal(buf, "new");
+	assert_int_equal(tu_count_entries(dir), 1);
+	free(buf);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_abort_keeps_old_file_and_removes_temp(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "f"), *buf;
+	sohoa_atomic_file *af;
+	tu_write(path, "old", 3);
+	assert_int_equal(sohoa_atomic_open(&af, path), 0);
+	assert_int_equal(sohoa_atomic_write(af, "partial new content", 19), 0);
+	assert_int_equal(tu_count_entries(dir), 2); /* old + temp while writing */
+	sohoa_atomic_abort(af);
+	assert_int_equal(tu_count_entries(dir), 1);
+	assert_int_equal(sohoa_file_read(&buf, NULL, path, 100), 0);
+	assert_string_equal(buf, "old");
+	sohoa_atomic_abort(NULL); /* no-op */
+	free(buf);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_destination_untouched_until_commit(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "f"), *buf;
+	sohoa_atomic_file *af;
+	assert_int_equal(sohoa_atomic_open(&af, path), 0);
+	assert_int_equal(sohoa_atomic_write(af, "abc", 3), 0);
+	assert_int_equal(access(path, F_OK), -1); /* nothing under the real name yet */
+	assert_int_equal(sohoa_atomic_commit(af), 0);
+	assert_int_equal(sohoa_file_read(&buf, NULL, path, 100), 0);
+	assert_string_equal(buf, "abc");
+	free(buf);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_atomic_write_into_missing_dir_names_path(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "no/such/dir/f");
+	assert_int_equal(sohoa_file_write_atomic(path, "x", 1), SOHOA_ENOTFOUND);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_read_refuses_file_over_cap_before_reading(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "big"), *buf = (char *)1;
+	tu_write(path, "0123456789", 10);
+	assert_int_equal(sohoa_file_read(&buf, NULL, path, 9), SOHOA_ELIMIT);
+	assert_null(buf);
+	assert_non_null(strstr(sohoa_error_last(), path));
+	assert_non_null(strstr(sohoa_error_last(), "limit"));
+	assert_int_equal(sohoa_file_read(&buf, NULL, path, 10), 0); /* exactly the cap is fine */
+	free(buf);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_read_refuses_directory_and_missing_file(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *missing = tu_path(dir, "missing"), *buf;
+	assert_int_equal(sohoa_file_read(&buf, NULL, dir, 100), SOHOA_EUNSUPPORTED);
+	assert_int_equal(sohoa_file_read(&buf, NULL, missing, 100), SOHOA_ENOTFOUND);
+	assert_non_null(strstr(sohoa_error_last(), missing));
+	free(missing);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void test_mkdir_p_creates_parents_and_accepts_existing(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *deep = tu_path(dir, "a/b/c"), *file = tu_path(dir, "a/file");
+	struct stat st;
+	assert_int_equal(sohoa_mkdir_p(deep), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(sohoa_mkdir_p(deep), 0);
+	tu_write(file, "x", 1);
+	assert_int_equal(sohoa_mkdir_p(file), SOHOA_EEXISTS);
+	free(deep);
+	free(file);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_atomic_write_creates_file_with_content),
+		cmocka_unit_test(test_atomic_write_replaces_existing_file),
+		cmocka_unit_test(test_abort_keeps_old_file_and_removes_temp),
+		cmocka_unit_test(test_destination_untouched_until_commit),
+		cmocka_unit_test(test_atomic_write_into_missing_dir_names_path),
+		cmocka_unit_test(test_read_refuses_file_over_cap_before_reading),
+		cmocka_unit_test(test_read_refuses_directory_and_missing_file),
+		cmocka_unit_test(test_mkdir_p_creates_parents_and_accepts_existing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
