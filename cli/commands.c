@@ -7,6 +7,7 @@
 #include <string.h>
 
 int cli_help_run(const cli_command *cmd, int argc, char **argv);
+int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
 
 const cli_command cli_commands[] = {
 	{"run", N_("process an inbox of scanned dossiers into signed, indexed packages"),
@@ -29,8 +30,14 @@ const cli_command cli_commands[] = {
 	    "  --format F   text (default), alto, hocr, json or pdf\n"
 	    "  --out DIR    write one output file per input into DIR\n"
 	    "  --jobs N     pages recognised in parallel (default: number of cores)\n"
-	    "  --dpi N      resolution to assume when the file's own is missing or wrong\n"),
-	 NULL},
+	    "  --dpi N      resolution to assume when the file's own is missing or wrong\n"
+	    "               (default: estimated from the page size)\n"
+	    "  --lang L     Tesseract languages (default vie; e.g. vie+eng)\n"
+	    "\n"
+	    "Each page gets a mean word confidence; pages under 80 are flagged\n"
+	    "needs_review in the JSON output. Unreadable inputs are reported one line\n"
+	    "each and the others still processed (exit status 1).\n"),
+	 cli_ocr_run},
 	{"sign", N_("sign packages with an organisation seal or a leader's key"),
 	 "sohoa sign --key KEY [--cert FILE] [--role seal|leader] [--tsa URL] [--batch] PACKAGE...",
 	 N_("Adds a XAdES signature over each package's content. Earlier signatures stay\n"

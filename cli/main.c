@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "formats/formats.h"
 #include "index/index.h"
@@ -93,6 +94,12 @@ int main(int argc, char **argv)
 	const cli_command *cmd;
 	int want_help;
 
+	/* Tesseract's OpenMP threads fight sohoa's own workers; the limit is read
+	 * when libgomp loads, before main, so set it and start again. */
+	if (!getenv("OMP_THREAD_LIMIT")) {
+		setenv("OMP_THREAD_LIMIT", "1", 1);
+		execv("/proc/self/exe", argv);
+	}
 	setlocale(LC_ALL, "");
 	bindtextdomain("sohoa", SOHOA_LOCALEDIR);
 	argc = take_common_options(argc - 1, argv + 1, &want_help);

@@ -142,6 +142,16 @@ int sohoa_sha256_file(uint8_t out[SOHOA_SHA256_LEN], const char *path);
 /* Lower-case hex of `len` bytes into `out`, which holds 2*len+1 chars. */
 void sohoa_hex(char *out, const uint8_t *bytes, size_t len);
 
+/* ------------------------------------------------------------------- text */
+/* Unicode NFC normalisation of `len` bytes of UTF-8 (ICU). *out is a new
+ * NUL-terminated string the caller frees. Errors: SOHOA_EFORMAT for invalid
+ * UTF-8, SOHOA_ENOMEM. */
+int sohoa_utf8_nfc(char **out, const char *in, size_t len);
+
+/* Writes `s` as a JSON string literal (quotes included, control characters
+ * and quotes escaped; UTF-8 passes through). */
+void sohoa_json_string(FILE *out, const char *s);
+
 /* ----------------------------------------------------------------- limits */
 /* Caps on untrusted input, checked before work starts. Defaults are documented
  * in docs/limits.md; a test covers each. */

@@ -31,6 +31,110 @@ typedef struct {
  * SOHOA_EUNSUPPORTED (not TIFF/JPEG/PNG). */
 int sohoa_ocr_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_limits *limits);
 
+/* ------------------------------------------------------------ recognition */
+typedef struct {
+	int x, y, w, h; /* pixels of the original page as stored in the file */
+} sohoa_box;
+
+typedef struct {
+	char *text;       /* UTF-8 NFC */
+	sohoa_box box;
+	float confidence; /* 0..100 */
+} sohoa_ocr_word;
+
+typedef struct {
+	sohoa_box box;
+	size_t first_word; /* index into page->words */
+	size_t word_count;
+	int block;         /* reading-order block the line belongs to */
+} sohoa_ocr_line;
+
+/* The recognised content of one page, lines in logical reading order (a
+ * two-column header or signature block reads left column, then right). */
+typedef struct {
+	char *source;        /* file the page came from */
+	size_t page;         /* 0-based page (frame) within the file */
+	uint32_t width, height;   /* the original page, pixels */
+	int dpi;             /* resolution used for recognition */
+	int dpi_declared;    /* what the file said (0 when absent) */
+	int dpi_estimated;   /* 1 when the declared value was missing or implausible */
+	int rotation;        /* clockwise degrees (0/90/180/270) the page was turned */
+	double skew;         /* degrees of skew that were corrected */
+	float mean_confidence; /* mean word confidence, 0..100 */
+	int needs_review;    /* mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD, or no text */
+	sohoa_ocr_word *words;
+	size_t word_count;
+	sohoa_ocr_line *lines;
+	size_t line_count;
+	char *text;          /* plain text: lines joined by '\n', blocks by a blank line */
+} sohoa_ocr_page;
+
+/* Pages whose mean word confidence is below this are flagged needs_review. */
+#define SOHOA_OCR_REVIEW_THRESHOLD 80.0f
+
+typedef struct {
+	const char *languages; /* Tesseract languages, default "vie" */
+	int dpi;               /* resolution to assume when missing/implausible; 0 = estimate */
+	sohoa_limits limits;
+} sohoa_ocr_options;
+
+/* Default options: "vie", estimate resolution, default limits. */
+sohoa_ocr_options sohoa_ocr_options_default(void);
+
+/* An engine holds one initialised Tesseract handle (plus one for orientation
+ * detection) and is used by one thread at a time; make one per worker and
+ * reuse it across pages. Errors: SOHOA_EDEPENDENCY when a language model is
+ * missing. The engine copies what it needs from `opt`. */
+typedef struct sohoa_ocr_engine sohoa_ocr_engine;
+int sohoa_ocr_engine_new(sohoa_ocr_engine **out, const sohoa_ocr_options *opt);
+void sohoa_ocr_engine_free(sohoa_ocr_engine *engine);
+
+/* Decodes page `page` of `path`, cleans it (seal and coloured ink, background,
+ * orientation, skew, speckle, borders) and recognises it. The caller owns
+ * *out (sohoa_ocr_page_free). Errors name the file and page: those of
+ * sohoa_ocr_probe, SOHOA_EFORMAT for undecodable pixels, SOHOA_EINVAL for a
+ * page number past the end. */
+int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *engine, const char *path,
+			size_t page);
+void sohoa_ocr_page_free(sohoa_ocr_page *page);
+
+/* ----------------------------------------------------------------- batches */
+/* The outcome of one page of a batch: a page, or an error (code + message
+ * naming the file and page). */
+typedef struct {
+	sohoa_ocr_page *page; /* NULL on error */
+	int error;            /* 0 or a SOHOA_E* code */
+	char *message;        /* error message, NULL when none */
+} sohoa_ocr_result;
+
+/* Called on the caller's thread once per input, in input order, when all
+ * pages of that input are done. `results` holds `count` pages (count is 1 with
+ * the error when the file could not be opened at all); the sink may take
+ * ownership of results[i].page by setting it to NULL. A negative return stops
+ * the batch (pages in flight finish first). */
+typedef int (*sohoa_ocr_sink)(void *ctx, size_t input, const char *path,
+			      sohoa_ocr_result *results, size_t count);
+
+/* Recognises every page of every input with `jobs` worker threads (each with
+ * its own engine), pages of all inputs in parallel, and hands each input's
+ * pages to `sink` in order. Memory stays bounded: workers run at most a few
+ * pages ahead of the sink. `progress`, when not NULL, is called on the
+ * caller's thread after each page with (done, total). Returns 0, a negative
+ * code from the sink, or SOHOA_EDEPENDENCY when no engine could start. */
+int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_options *opt,
+		    int jobs, sohoa_ocr_sink sink, void *ctx,
+		    void (*progress)(void *ctx, size_t done, size_t total));
+
+/* ----------------------------------------------------------------- outputs */
+/* Writes pages as plain UTF-8 text, pages separated by a form feed line. */
+int sohoa_ocr_write_text(FILE *out, sohoa_ocr_page *const *pages, size_t count);
+/* Writes pages as JSON: {"source", "pages": [{page, width, height, dpi,
+ * dpi_estimated, rotation, skew, mean_confidence, needs_review, text,
+ * lines: [{box, words: [{text, box, confidence}]}]}]} with boxes as
+ * [x, y, w, h] in original page pixels. */
+int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages,
+			 size_t count);
+
 /* Short name of a format: "tiff", "jpeg", "png", "pdf", "unknown". */
 const char *sohoa_ocr_format_name(sohoa_image_format format);
 

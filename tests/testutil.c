@@ -1,5 +1,4 @@
 /* tests/testutil.c: scratch directories and subprocess capture for tests. */
-#define _GNU_SOURCE
 #include "testutil.h"
 
 #include <dirent.h>

@@ -1,0 +1,259 @@
+/* ocr/clean.c: page preprocessing before recognition — resolution check,
+ * suppression of coloured (seal, signature) ink, scaling to 300 dpi, background
+ * normalisation, deskew, binarisation, despeckle and border removal — and the
+ * geometry that maps boxes on the cleaned page back to the original. */
+#include "ocr/ocr_int.h"
+
+#include <math.h>
+
+#define TARGET_DPI 300
+#define A4_LONG_IN 11.69
+
+/* A declared resolution is trusted when it gives a page between 4 and 24
+ * inches on its long side (business card to A2): scanners that write 72 dpi
+ * or nothing for a 300 dpi A4 scan fail this. */
+static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
+{
+	double long_in;
+	if (dpi < 70 || dpi > 1200)
+		return 0;
+	long_in = (double)(w > h ? w : h) / dpi;
+	return long_in >= 4.0 && long_in <= 24.0;
+}
+
+void ocr_choose_dpi(ocr_geometry *g, int declared, int fallback)
+{
+	uint32_t longest = g->orig_w > g->orig_h ? g->orig_w : g->orig_h;
+	g->dpi_declared = declared;
+	if (plausible_dpi(declared, g->orig_w, g->orig_h)) {
+		g->dpi = declared;
+		g->dpi_estimated = 0;
+		return;
+	}
+	g->dpi_estimated = 1;
+	if (fallback > 0) {
+		g->dpi = fallback;
+		return;
+	}
+	/* Office scans are A4 (or A4-sized crops): estimate from the long side. */
+	g->dpi = (int)lround(longest / A4_LONG_IN);
+	if (g->dpi < 100)
+		g->dpi = 100;
+	if (g->dpi > 600)
+		g->dpi = 600;
+}
+
+/* Any depth to 8-bit gray. For colour, each pixel takes its brightest channel:
+ * black text stays dark, while red and blue ink (seals, signatures, stamps),
+ * bright in their own channel, turn light — text under a seal survives. */
+PIX *ocr_to_gray(PIX *pix)
+{
+	PIX *noc = NULL, *gray = NULL;
+	l_int32 d;
+
+	noc = pixRemoveColormap(pix, REMOVE_CMAP_BASED_ON_SRC);
+	if (!noc)
+		return NULL;
+	d = pixGetDepth(noc);
+	if (d == 32)
+		gray = pixConvertRGBToGrayMinMax(noc, L_CHOOSE_MAX);
+	else if (d == 8)
+		gray = pixClone(noc);
+	else if (d == 1)
+		gray = pixConvert1To8(NULL, noc, 255, 0);
+	else if (d == 16)
+		gray = pixConvert16To8(noc, L_MS_BYTE);
+	else
+		gray = pixConvertTo8(noc, 0);
+	pixDestroy(&noc);
+	return gray;
+}
+
+/* Flattens uneven, yellowed, dark or faded paper to white and stretches the
+ * ink to black. Background is estimated by a grayscale closing (text strokes
+ * are thinner than the structuring element), then each pixel is divided by it. */
+static PIX *normalise_background(PIX *gray)
+{
+	PIX *norm, *out;
+	NUMA *hist;
+	l_int32 dark = 0, light = 255;
+	l_float32 total = 0, acc = 0, *h;
+	l_int32 n;
+
+	norm = pixBackgroundNormMorph(gray, NULL, 4, 9, 255);
+	if (!norm)
+		norm = pixClone(gray);
+	hist = pixGetGrayHistogram(norm, 1);
+	if (!hist)
+		return norm;
+	h = numaGetFArray(hist, L_NOCOPY);
+	n = numaGetCount(hist);
+	for (l_int32 i = 0; i < n; i++)
+		total += h[i];
+	/* Ink level: the darkest 0.3% of pixels; paper stays at 255. */
+	for (l_int32 i = 0; i < n; i++) {
+		acc += h[i];
+		if (acc >= total * 0.003f) {
+			dark = i;
+			break;
+		}
+	}
+	numaDestroy(&hist);
+	if (dark > 0 && dark < 200) {
+		light = dark + (255 - dark) * 9 / 10;
+		out = pixGammaTRC(NULL, norm, 1.0f, dark, light);
+		pixDestroy(&norm);
+		return out;
+	}
+	return norm;
+}
+
+static PIX *scale_to_target(PIX *gray, ocr_geometry *g)
+{
+	double f = (double)TARGET_DPI / g->dpi;
+	if (f > 0.85 && f < 1.15) {
+		g->scale = 1.0;
+		return pixClone(gray);
+	}
+	g->scale = f;
+	return pixScale(gray, (l_float32)f, (l_float32)f);
+}
+
+/* Otsu threshold on the whole normalised page. */
+static PIX *binarise(PIX *gray)
+{
+	PIX *bin = NULL;
+	l_int32 w = pixGetWidth(gray), h = pixGetHeight(gray);
+	if (pixOtsuAdaptiveThreshold(gray, w, h, 0, 0, 0.1f, NULL, &bin) != 0 || !bin)
+		bin = pixConvertTo1(gray, 160);
+	return bin;
+}
+
+/* Removes specks: connected components too small in both dimensions to be a
+ * stroke, a dot or a diacritic at 300 dpi. */
+static PIX *despeckle(PIX *bin)
+{
+	PIX *out = pixSelectBySize(bin, 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	return out ? out : pixClone(bin);
+}
+
+/* Measures skew in ±10° on a binary page; returns 0 when unsure. */
+static double find_skew(PIX *bin)
+{
+	l_float32 angle = 0, conf = 0, endscore = 0;
+	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 4, 2, 0.0f, 10.0f,
+					   0.5f, 0.01f) != 0)
+		return 0;
+	if (conf < 2.5f || fabsf(angle) < 0.1f)
+		return 0;
+	return angle;
+}
+
+PIX *ocr_normalise(PIX *gray, ocr_geometry *g)
+{
+	PIX *scaled = scale_to_target(gray, g), *norm;
+	if (!scaled)
+		return NULL;
+	g->sw = pixGetWidth(scaled);
+	g->sh = pixGetHeight(scaled);
+	norm = normalise_background(scaled);
+	pixDestroy(&scaled);
+	return norm;
+}
+
+PIX *ocr_binarise(PIX *gray)
+{
+	return binarise(gray);
+}
+
+PIX *ocr_finish(PIX *norm, ocr_geometry *g)
+{
+	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
+	double skew;
+
+	bin = binarise(norm);
+	if (!bin)
+		goto cleanup;
+	skew = find_skew(bin);
+	g->skew = skew;
+	if (skew != 0) {
+		rot = pixRotate(norm, (l_float32)(skew * OCR_PI / 180.0), L_ROTATE_AREA_MAP,
+				L_BRING_IN_WHITE, 0, 0);
+		pixDestroy(&bin);
+		bin = rot ? binarise(rot) : NULL;
+		if (!bin)
+			goto cleanup;
+	}
+	clean = despeckle(bin);
+	out = pixRemoveBorderConnComps(clean, 8);
+	if (!out)
+		out = pixClone(clean);
+	g->prep_w = pixGetWidth(out);
+	g->prep_h = pixGetHeight(out);
+cleanup:
+	pixDestroy(&bin);
+	pixDestroy(&rot);
+	pixDestroy(&clean);
+	return out;
+}
+
+/* Maps a point of the cleaned page back to the original page: undo the
+ * deskew rotation (about the centre), the scaling, then the orientation turn. */
+static void map_point(const ocr_geometry *g, double x, double y, double *ox, double *oy)
+{
+	double cx = g->prep_w / 2.0, cy = g->prep_h / 2.0;
+	double a = -g->skew * OCR_PI / 180.0;
+	/* pixRotate turns the image clockwise by a positive angle; invert it. */
+	double dx = x - cx, dy = y - cy;
+	double rx = cx + dx * cos(a) - dy * sin(a);
+	double ry = cy + dx * sin(a) + dy * cos(a);
+	double ux = rx, uy = ry; /* upright, scaled */
+	double W = g->sw, H = g->sh;
+	switch (g->rotation) {
+	case 90: /* original was turned 90° clockwise to be upright */
+		*ox = uy;
+		*oy = H - ux;
+		break;
+	case 180:
+		*ox = W - ux;
+		*oy = H - uy;
+		break;
+	case 270:
+		*ox = W - uy;
+		*oy = ux;
+		break;
+	default:
+		*ox = ux;
+		*oy = uy;
+	}
+	*ox /= g->scale;
+	*oy /= g->scale;
+}
+
+sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h)
+{
+	double xs[4] = {x, x + w, x, x + w}, ys[4] = {y, y, y + h, y + h};
+	double minx = 1e18, miny = 1e18, maxx = -1e18, maxy = -1e18;
+	sohoa_box b;
+	for (int i = 0; i < 4; i++) {
+		double ox, oy;
+		map_point(g, xs[i], ys[i], &ox, &oy);
+		minx = fmin(minx, ox);
+		miny = fmin(miny, oy);
+		maxx = fmax(maxx, ox);
+		maxy = fmax(maxy, oy);
+	}
+	minx = fmax(0, minx);
+	miny = fmax(0, miny);
+	maxx = fmin(g->orig_w, maxx);
+	maxy = fmin(g->orig_h, maxy);
+	b.x = (int)lround(minx);
+	b.y = (int)lround(miny);
+	b.w = (int)lround(maxx - minx);
+	b.h = (int)lround(maxy - miny);
+	if (b.w < 0)
+		b.w = 0;
+	if (b.h < 0)
+		b.h = 0;
+	return b;
+}

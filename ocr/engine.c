@@ -1,0 +1,306 @@
+/* ocr/engine.c: one worker's Tesseract handles and the recognition of one
+ * page: decode, orientation, cleaning, recognition, words with boxes mapped
+ * back to the original page. */
+#include "ocr/ocr_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <tesseract/capi.h>
+
+struct sohoa_ocr_engine {
+	TessBaseAPI *api; /* recognition, e.g. "vie" */
+	TessBaseAPI *osd; /* orientation and script detection */
+	sohoa_ocr_options opt;
+	char languages[64];
+};
+
+sohoa_ocr_options sohoa_ocr_options_default(void)
+{
+	return (sohoa_ocr_options){.languages = "vie", .dpi = 0,
+				   .limits = sohoa_limits_default()};
+}
+
+static TessBaseAPI *tess_open(const char *lang)
+{
+	TessBaseAPI *api = TessBaseAPICreate();
+	if (!api)
+		return NULL;
+	/* Tesseract writes diagnostics to stderr unless told otherwise. */
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	if (TessBaseAPIInit3(api, NULL, lang) != 0) {
+		TessBaseAPIDelete(api);
+		return NULL;
+	}
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	return api;
+}
+
+int sohoa_ocr_engine_new(sohoa_ocr_engine **out, const sohoa_ocr_options *opt)
+{
+	sohoa_ocr_engine *e = calloc(1, sizeof *e);
+
+	*out = NULL;
+	if (!e)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	e->opt = *opt;
+	snprintf(e->languages, sizeof e->languages, "%s",
+		 opt->languages && *opt->languages ? opt->languages : "vie");
+	e->opt.languages = e->languages;
+	e->api = tess_open(e->languages);
+	if (!e->api) {
+		sohoa_ocr_engine_free(e);
+		return sohoa_error_set(SOHOA_EDEPENDENCY,
+				       _("Tesseract cannot load language '%s' (install "
+					 "tesseract-ocr-vie / -eng)"),
+				       opt->languages);
+	}
+	TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
+	e->osd = tess_open("osd");
+	if (!e->osd) {
+		sohoa_ocr_engine_free(e);
+		return sohoa_error_set(SOHOA_EDEPENDENCY,
+				       _("Tesseract cannot load 'osd' (install tesseract-ocr-osd)"));
+	}
+	TessBaseAPISetPageSegMode(e->osd, PSM_OSD_ONLY);
+	*out = e;
+	return 0;
+}
+
+void sohoa_ocr_engine_free(sohoa_ocr_engine *e)
+{
+	if (!e)
+		return;
+	if (e->api) {
+		TessBaseAPIEnd(e->api);
+		TessBaseAPIDelete(e->api);
+	}
+	if (e->osd) {
+		TessBaseAPIEnd(e->osd);
+		TessBaseAPIDelete(e->osd);
+	}
+	free(e);
+}
+
+void sohoa_ocr_page_free(sohoa_ocr_page *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->word_count; i++)
+		free(p->words[i].text);
+	free(p->words);
+	free(p->lines);
+	free(p->text);
+	free(p->source);
+	free(p);
+}
+
+/* Decodes one page after the header passed the caps. */
+static int decode(PIX **out, const char *path, size_t page, const sohoa_limits *lim,
+		  sohoa_ocr_image_info *info)
+{
+	int rc = sohoa_ocr_probe(info, path, lim);
+	PIX *pix = NULL;
+
+	*out = NULL;
+	if (rc < 0)
+		return rc;
+	if (page >= info->pages)
+		return sohoa_error_set(SOHOA_EINVAL, _("%s: no page %zu (the file has %zu)"), path,
+				       page + 1, info->pages);
+	if (info->format == SOHOA_IMAGE_TIFF)
+		pix = pixReadTiff(path, (l_int32)page);
+	else
+		pix = pixRead(path);
+	if (!pix)
+		return sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot decode the image"),
+				       path, page + 1);
+	if ((uint32_t)pixGetWidth(pix) != info->width && page == 0) {
+		pixDestroy(&pix);
+		return sohoa_error_set(SOHOA_EFORMAT, _("%s: image size differs from its header"),
+				       path);
+	}
+	*out = pix;
+	return 0;
+}
+
+/* Tesseract's OSD on the binarised page: clockwise degrees to turn it upright.
+ * An unsure answer keeps the page as it is. */
+static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi)
+{
+	int deg = 0;
+	float conf = 0, sconf = 0;
+	const char *script = NULL;
+
+	TessBaseAPISetImage2(e->osd, bin);
+	TessBaseAPISetSourceResolution(e->osd, dpi);
+	if (!TessBaseAPIDetectOrientationScript(e->osd, &deg, &conf, &script, &sconf))
+		deg = 0;
+	TessBaseAPIClear(e->osd);
+	sohoa_log_debug("OSD: orientation %d, confidence %.2f, script %s", deg, conf,
+			script ? script : "?");
+	if (conf < 1.0f)
+		return 0;
+	/* Tesseract reports how far the text is turned clockwise from upright;
+	 * the page is made upright by turning it the rest of the way round. */
+	return (360 - deg % 360) % 360;
+}
+
+static int add_word(sohoa_ocr_page *p, size_t *cap, const char *text, sohoa_box box, float conf)
+{
+	char *nfc;
+	int rc = sohoa_utf8_nfc(&nfc, text, strlen(text));
+
+	if (rc < 0)
+		return rc;
+	if (p->word_count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 256;
+		sohoa_ocr_word *w = realloc(p->words, ncap * sizeof *w);
+		if (!w) {
+			free(nfc);
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		}
+		p->words = w;
+		*cap = ncap;
+	}
+	p->words[p->word_count++] = (sohoa_ocr_word){nfc, box, conf};
+	return 0;
+}
+
+static int add_line(sohoa_ocr_page *p, size_t *cap, size_t first)
+{
+	if (p->line_count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		sohoa_ocr_line *l = realloc(p->lines, ncap * sizeof *l);
+		if (!l)
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		p->lines = l;
+		*cap = ncap;
+	}
+	p->lines[p->line_count++] = (sohoa_ocr_line){.first_word = first};
+	return 0;
+}
+
+/* Collects words (grouped in Tesseract's text lines) with boxes in original
+ * page coordinates. */
+static int collect(sohoa_ocr_page *p, TessBaseAPI *api, const ocr_geometry *g)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	size_t wcap = 0, lcap = 0;
+	int block = -1, rc = 0;
+
+	if (!it)
+		return 0; /* empty page */
+	do {
+		TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
+		int x1, y1, x2, y2;
+		char *text;
+		if (TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
+			block++;
+		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
+			rc = add_line(p, &lcap, p->word_count);
+			if (rc < 0)
+				break;
+			p->lines[p->line_count - 1].block = block;
+		}
+		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &x1, &y1, &x2, &y2))
+			continue;
+		text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+		if (!text)
+			continue;
+		if (*text && p->line_count > 0) {
+			sohoa_box box = ocr_map_box(g, x1, y1, x2 - x1, y2 - y1);
+			rc = add_word(p, &wcap, text, box,
+				      TessResultIteratorConfidence(it, RIL_WORD));
+			if (rc == 0)
+				p->lines[p->line_count - 1].word_count++;
+		}
+		TessDeleteText(text);
+		if (rc < 0)
+			break;
+	} while (TessResultIteratorNext(it, RIL_WORD));
+	TessResultIteratorDelete(it);
+	return rc;
+}
+
+static void summarise(sohoa_ocr_page *p)
+{
+	double sum = 0;
+	for (size_t i = 0; i < p->word_count; i++)
+		sum += p->words[i].confidence;
+	p->mean_confidence = p->word_count ? (float)(sum / p->word_count) : 0.0f;
+	p->needs_review = p->word_count == 0 || p->mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD;
+}
+
+int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *path, size_t page)
+{
+	sohoa_ocr_image_info info;
+	ocr_geometry g = {0};
+	PIX *orig = NULL, *gray = NULL, *norm = NULL, *bin = NULL, *upright = NULL, *clean = NULL;
+	sohoa_ocr_page *p = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = decode(&orig, path, page, &e->opt.limits, &info);
+	if (rc < 0)
+		return rc;
+	p = calloc(1, sizeof *p);
+	if (!p || !(p->source = strdup(path))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		goto cleanup;
+	}
+	p->page = page;
+	g.orig_w = (uint32_t)pixGetWidth(orig);
+	g.orig_h = (uint32_t)pixGetHeight(orig);
+	ocr_choose_dpi(&g, pixGetXRes(orig), e->opt.dpi);
+	gray = ocr_to_gray(orig);
+	norm = gray ? ocr_normalise(gray, &g) : NULL;
+	bin = norm ? ocr_binarise(norm) : NULL;
+	if (!bin) {
+		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
+				     page + 1);
+		goto cleanup;
+	}
+	g.rotation = detect_rotation(e, bin, 300);
+	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
+	clean = upright ? ocr_finish(upright, &g) : NULL;
+	if (!clean) {
+		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
+				     page + 1);
+		goto cleanup;
+	}
+	TessBaseAPISetImage2(e->api, clean);
+	TessBaseAPISetSourceResolution(e->api, 300);
+	if (TessBaseAPIRecognize(e->api, NULL) != 0) {
+		rc = sohoa_error_set(SOHOA_EDEPENDENCY, _("%s: page %zu: recognition failed"),
+				     path, page + 1);
+		goto cleanup;
+	}
+	rc = collect(p, e->api, &g);
+	if (rc < 0) {
+		sohoa_error_prefix("%s: page %zu: ", path, page + 1);
+		goto cleanup;
+	}
+	p->width = g.orig_w;
+	p->height = g.orig_h;
+	p->dpi = g.dpi;
+	p->dpi_declared = g.dpi_declared;
+	p->dpi_estimated = g.dpi_estimated;
+	p->rotation = g.rotation;
+	p->skew = g.skew;
+	summarise(p);
+	rc = ocr_layout(p);
+cleanup:
+	TessBaseAPIClear(e->api);
+	pixDestroy(&orig);
+	pixDestroy(&gray);
+	pixDestroy(&norm);
+	pixDestroy(&bin);
+	pixDestroy(&upright);
+	pixDestroy(&clean);
+	if (rc < 0) {
+		sohoa_ocr_page_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* ocr/ocr_int.h: what the files of ocr/ share and nobody else sees — page
+ * geometry through the cleaning steps, and the steps themselves. */
+#ifndef SOHOA_OCR_INT_H
+#define SOHOA_OCR_INT_H
+
+#include <leptonica/allheaders.h>
+
+#include "ocr/ocr.h"
+
+#define OCR_PI 3.14159265358979323846
+
+/* How the cleaned page relates to the original: original → scaled by
+ * `scale` (sw × sh) → turned clockwise by `rotation` → deskewed by `skew`
+ * degrees about the centre (prep_w × prep_h). */
+typedef struct {
+	uint32_t orig_w, orig_h;
+	int dpi, dpi_declared, dpi_estimated;
+	double scale;
+	int sw, sh;
+	int rotation;
+	double skew;
+	int prep_w, prep_h;
+} ocr_geometry;
+
+/* Sets g->dpi from the declared value when plausible for the page size, else
+ * from `fallback` (--dpi) when > 0, else estimated assuming an A4 page. */
+void ocr_choose_dpi(ocr_geometry *g, int declared, int fallback);
+
+/* Any pixel depth to 8-bit gray, coloured ink turned light. NULL on failure. */
+PIX *ocr_to_gray(PIX *pix);
+
+/* Scales gray to 300 dpi and normalises its background (sets scale, sw, sh). */
+PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
+
+/* Otsu-binarised copy of a normalised page. */
+PIX *ocr_binarise(PIX *gray);
+
+/* From the normalised, upright page: deskew, binarise, despeckle, drop
+ * border noise. Sets skew, prep_w, prep_h. NULL on failure. */
+PIX *ocr_finish(PIX *norm_upright, ocr_geometry *g);
+
+/* A box on the cleaned page, in the original page's pixels. */
+sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
+
+/* Puts lines into logical reading order, assigns blocks and builds the text
+ * of the page. Words of a line are already left to right. */
+int ocr_layout(sohoa_ocr_page *page);
+
+#endif
