@@ -1,0 +1,316 @@
+/* tests/ocr/test_ocr.c: recognition with the real Tesseract on a clean page
+ * (tests/ocr/data/page.tif) degraded in memory the way office scanners
+ * degrade pages — each cleaning step proves what it fixes — plus the output
+ * formats and the behaviour of `sohoa ocr` on bad inputs. */
+#include "testutil.h"
+
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cer_lib.h"
+#include "ocr/ocr.h"
+
+#define FIXTURE SOHOA_SOURCE_DIR "/tests/ocr/data/page.tif"
+#define TRUTH SOHOA_SOURCE_DIR "/tests/ocr/data/page.txt"
+
+typedef struct {
+	sohoa_ocr_engine *engine;
+	char *dir;
+	char *truth;
+	PIX *clean; /* 8-bit gray, 300 dpi */
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	sohoa_ocr_options opt = sohoa_ocr_options_default();
+	PIX *bin;
+
+	assert_int_equal(sohoa_ocr_engine_new(&f->engine, &opt), 0);
+	assert_int_equal(sohoa_file_read(&f->truth, NULL, TRUTH, 1 << 20), 0);
+	bin = pixRead(FIXTURE);
+	assert_non_null(bin);
+	f->clean = pixConvertTo8(bin, 0);
+	pixDestroy(&bin);
+	pixSetResolution(f->clean, 300, 300);
+	f->dir = tu_mkdtemp();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_engine_free(f->engine);
+	pixDestroy(&f->clean);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->truth);
+	free(f);
+	return 0;
+}
+
+/* Writes `pix` (consumed) as `name` in the scratch dir, recognises it. */
+static sohoa_ocr_page *recognise(fixture *f, PIX *pix, const char *name, l_int32 format)
+{
+	char *path = tu_path(f->dir, name);
+	sohoa_ocr_page *page = NULL;
+	assert_int_equal(pixWrite(path, pix, format), 0);
+	pixDestroy(&pix);
+	int rc = sohoa_ocr_recognize(&page, f->engine, path, 0);
+	if (rc != 0)
+		fail_msg("%s: %s", name, sohoa_error_last());
+	free(path);
+	return page;
+}
+
+static double cer_of(fixture *f, const sohoa_ocr_page *p)
+{
+	double cer = cer_compute(f->truth, p->text, NULL, NULL);
+	print_message("CER %.4f, confidence %.1f, rotation %d, skew %.2f, dpi %d\n", cer,
+		      p->mean_confidence, p->rotation, p->skew, p->dpi);
+	return cer;
+}
+
+static PIX *bordered(const fixture *f, int border)
+{
+	PIX *p = pixAddBorder(f->clean, border, 255);
+	pixCopyResolution(p, f->clean);
+	return p;
+}
+
+static void test_clean_page_reads_accurately(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = recognise(f, pixClone(f->clean), "clean.png", IFF_PNG);
+	assert_true(cer_of(f, p) <= 0.01);
+	assert_int_equal(p->rotation, 0);
+	assert_int_equal(p->dpi, 300);
+	assert_int_equal(p->dpi_estimated, 0);
+	assert_false(p->needs_review);
+	assert_true(p->mean_confidence >= 85);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_upside_down_page_comes_back_upright(void **state)
+{
+	fixture *f = *state;
+	PIX *r = pixRotateOrth(f->clean, 2);
+	pixCopyResolution(r, f->clean);
+	sohoa_ocr_page *p = recognise(f, r, "r180.png", IFF_PNG);
+	assert_int_equal(p->rotation, 180);
+	assert_true(cer_of(f, p) <= 0.01);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_quarter_turned_pages_come_back_upright(void **state)
+{
+	fixture *f = *state;
+	for (int quads = 1; quads <= 3; quads += 2) {
+		PIX *r = pixRotateOrth(f->clean, quads);
+		pixCopyResolution(r, f->clean);
+		sohoa_ocr_page *p = recognise(f, r, "r90.png", IFF_PNG);
+		/* turned 90° clockwise needs 270° more to be upright, and vice versa */
+		assert_int_equal(p->rotation, (360 - 90 * quads) % 360);
+		assert_true(cer_of(f, p) <= 0.01);
+		sohoa_ocr_page_free(p);
+	}
+}
+
+static void test_seven_degree_skew_is_corrected_within_0_3(void **state)
+{
+	fixture *f = *state;
+	PIX *b = bordered(f, 200);
+	PIX *r = pixRotate(b, (l_float32)(7.0 * 3.14159265358979 / 180), L_ROTATE_AREA_MAP,
+			   L_BRING_IN_WHITE, 0, 0);
+	pixCopyResolution(r, b);
+	pixDestroy(&b);
+	sohoa_ocr_page *p = recognise(f, r, "skew7.png", IFF_PNG);
+	/* The page was turned 7° clockwise; the correction is 7° back. */
+	assert_true(fabs(fabs(p->skew) - 7.0) <= 0.3);
+	assert_true(cer_of(f, p) <= 0.02);
+	sohoa_ocr_page_free(p);
+}
+
+/* Multiplies a red ring and a light red disc into the page, over text. */
+static PIX *with_seal(const PIX *gray, int cx, int cy, int radius, l_uint32 ink)
+{
+	PIX *rgb = pixConvertTo32((PIX *)gray);
+	l_int32 ir, ig, ib;
+	extractRGBValues(ink, &ir, &ig, &ib);
+	for (int y = cy - radius; y <= cy + radius; y++) {
+		for (int x = cx - radius; x <= cx + radius; x++) {
+			double d = hypot(x - cx, y - cy);
+			l_uint32 v;
+			l_int32 r, g, b;
+			if (d > radius || x < 0 || y < 0 || x >= pixGetWidth(rgb) ||
+			    y >= pixGetHeight(rgb))
+				continue;
+			double alpha = d > radius - 18 ? 0.95 : (d < radius / 4.0 ? 0.9 : 0.35);
+			pixGetPixel(rgb, x, y, &v);
+			extractRGBValues(v, &r, &g, &b);
+			r = (l_int32)(r * (1 - alpha) + alpha * (r * ir / 255));
+			g = (l_int32)(g * (1 - alpha) + alpha * (g * ig / 255));
+			b = (l_int32)(b * (1 - alpha) + alpha * (b * ib / 255));
+			composeRGBPixel(r, g, b, &v);
+			pixSetPixel(rgb, x, y, v);
+		}
+	}
+	pixCopyResolution(rgb, (PIX *)gray);
+	return rgb;
+}
+
+static void test_red_and_blue_seals_over_text_are_removed(void **state)
+{
+	fixture *f = *state;
+	l_uint32 inks[2], red, blue;
+	composeRGBPixel(220, 30, 40, &red);
+	composeRGBPixel(40, 60, 200, &blue);
+	inks[0] = red;
+	inks[1] = blue;
+	for (int i = 0; i < 2; i++) {
+		PIX *s = with_seal(f->clean, pixGetWidth(f->clean) - 500,
+				   pixGetHeight(f->clean) - 300, 260, inks[i]);
+		sohoa_ocr_page *p = recognise(f, s, "seal.png", IFF_PNG);
+		assert_true(cer_of(f, p) <= 0.01);
+		sohoa_ocr_page_free(p);
+	}
+}
+
+static l_uint32 lcg(l_uint32 *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+static void test_speckled_page_reads_accurately(void **state)
+{
+	fixture *f = *state;
+	PIX *n = pixAddGaussianNoise(f->clean, 18.0f);
+	l_uint32 seed = 7;
+	/* salt and pepper on 0.4% of the pixels */
+	l_int32 w = pixGetWidth(n), h = pixGetHeight(n);
+	for (l_int32 i = 0; i < w * h / 250; i++)
+		pixSetPixel(n, (l_int32)(lcg(&seed) % (l_uint32)w), (l_int32)(lcg(&seed) % (l_uint32)h),
+			    (lcg(&seed) & 1) ? 0 : 255);
+	pixCopyResolution(n, f->clean);
+	sohoa_ocr_page *p = recognise(f, n, "speckle.png", IFF_PNG);
+	assert_true(cer_of(f, p) <= 0.02);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_faded_uneven_paper_reads_accurately(void **state)
+{
+	fixture *f = *state;
+	PIX *g = pixCopy(NULL, f->clean);
+	l_int32 w = pixGetWidth(g), h = pixGetHeight(g);
+	/* ink fading from 110 to 150, paper darkening from 235 to 185 */
+	for (l_int32 y = 0; y < h; y++) {
+		for (l_int32 x = 0; x < w; x++) {
+			l_uint32 v;
+			pixGetPixel(g, x, y, &v);
+			l_int32 paper = 235 - 50 * x / w;
+			l_int32 ink = 110 + 40 * y / h;
+			pixSetPixel(g, x, y, (l_uint32)(ink + (paper - ink) * (l_int32)v / 255));
+		}
+	}
+	sohoa_ocr_page *p = recognise(f, g, "faded.png", IFF_PNG);
+	assert_true(cer_of(f, p) <= 0.02);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_low_resolution_jpeg_reads_accurately(void **state)
+{
+	fixture *f = *state;
+	PIX *s = pixScale(f->clean, 0.5f, 0.5f);
+	pixSetResolution(s, 150, 150);
+	char *path = tu_path(f->dir, "lowres.jpg");
+	assert_int_equal(pixWriteJpeg(path, s, 60, 0), 0);
+	pixDestroy(&s);
+	sohoa_ocr_page *p = NULL;
+	assert_int_equal(sohoa_ocr_recognize(&p, f->engine, path, 0), 0);
+	assert_int_equal(p->dpi, 150);
+	assert_true(cer_of(f, p) <= 0.02);
+	/* boxes are in the JPEG's own pixels, not the upscaled page's */
+	for (size_t i = 0; i < p->word_count; i++) {
+		assert_true(p->words[i].box.x + p->words[i].box.w <= (int)p->width);
+		assert_true(p->words[i].box.y + p->words[i].box.h <= (int)p->height);
+	}
+	sohoa_ocr_page_free(p);
+	free(path);
+}
+
+static void test_missing_resolution_is_estimated(void **state)
+{
+	fixture *f = *state;
+	PIX *copy = pixCopy(NULL, f->clean);
+	pixSetXRes(copy, 0); /* pixSetResolution ignores 0 */
+	pixSetYRes(copy, 0);
+	sohoa_ocr_page *p = recognise(f, copy, "nores.png", IFF_PNG);
+	assert_int_equal(p->dpi_declared, 0);
+	assert_int_equal(p->dpi_estimated, 1);
+	assert_true(p->dpi >= 100 && p->dpi <= 600);
+	assert_true(cer_of(f, p) <= 0.02);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_boxes_are_in_original_page_coordinates(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *up = recognise(f, pixClone(f->clean), "up.png", IFF_PNG);
+	PIX *r = pixRotateOrth(f->clean, 1); /* 90° clockwise: (x,y) -> (H-1-y, x) */
+	pixCopyResolution(r, f->clean);
+	sohoa_ocr_page *turned = recognise(f, r, "turned.png", IFF_PNG);
+	int H = pixGetHeight(f->clean);
+	assert_true(up->word_count > 20);
+	assert_string_equal(up->words[0].text, turned->words[0].text);
+	sohoa_box a = up->words[0].box, b = turned->words[0].box;
+	assert_int_equal(turned->width, (uint32_t)H);
+	assert_true(abs(b.x - (H - a.y - a.h)) <= 4);
+	assert_true(abs(b.y - a.x) <= 4);
+	assert_true(abs(b.w - a.h) <= 4 && abs(b.h - a.w) <= 4);
+	sohoa_ocr_page_free(up);
+	sohoa_ocr_page_free(turned);
+}
+
+static void test_blank_page_needs_review(void **state)
+{
+	fixture *f = *state;
+	PIX *blank = pixCreate(2480, 3508, 8);
+	pixSetAllArbitrary(blank, 255);
+	pixSetResolution(blank, 300, 300);
+	sohoa_ocr_page *p = recognise(f, blank, "blank.png", IFF_PNG);
+	assert_int_equal(p->word_count, 0);
+	assert_true(p->needs_review);
+	sohoa_ocr_page_free(p);
+}
+
+static void test_page_past_the_end_is_an_error_naming_it(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = NULL;
+	assert_int_equal(sohoa_ocr_recognize(&p, f->engine, FIXTURE, 3), SOHOA_EINVAL);
+	assert_null(p);
+	assert_non_null(strstr(sohoa_error_last(), "page.tif"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clean_page_reads_accurately),
+		cmocka_unit_test(test_upside_down_page_comes_back_upright),
+		cmocka_unit_test(test_quarter_turned_pages_come_back_upright),
+		cmocka_unit_test(test_seven_degree_skew_is_corrected_within_0_3),
+		cmocka_unit_test(test_red_and_blue_seals_over_text_are_removed),
+		cmocka_unit_test(test_speckled_page_reads_accurately),
+		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
+		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
+		cmocka_unit_test(test_missing_resolution_is_estimated),
+		cmocka_unit_test(test_boxes_are_in_original_page_coordinates),
+		cmocka_unit_test(test_blank_page_needs_review),
+		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
