@@ -18,6 +18,8 @@ typedef struct {
 	int failures;
 	struct timespec start;
 	int show_progress;
+	char **used; /* output files written so far */
+	size_t nused;
 } ocr_run;
 
 static const char *format_ext(out_format f)
@@ -25,12 +27,22 @@ static const char *format_ext(out_format f)
 	return f == FMT_JSON ? "json" : "txt";
 }
 
-/* DIR/<file name without extension>.<ext>, with "-2", "-3"… appended when
- * another input of this run already produced that name. */
-static char *output_path(const char *dir, const char *input, size_t index, const char *ext)
+static int name_used(const ocr_run *run, const char *path)
+{
+	for (size_t i = 0; i < run->nused; i++)
+		if (strcmp(run->used[i], path) == 0)
+			return 1;
+	return 0;
+}
+
+/* DIR/<file name without extension>.<ext>, with "-2", "-3"… appended when an
+ * earlier input of this run already produced that name (scan.tif and
+ * scan.jpg both give scan.txt otherwise). A file left by an earlier run is
+ * overwritten. The name is remembered in `run`. */
+static char *output_path(ocr_run *run, const char *input, const char *ext)
 {
 	const char *base = strrchr(input, '/');
-	char *path = NULL;
+	char *path = NULL, **grown;
 	size_t n;
 
 	base = base ? base + 1 : input;
@@ -39,16 +51,21 @@ static char *output_path(const char *dir, const char *input, size_t index, const
 	for (int k = 1;; k++) {
 		free(path);
 		path = NULL;
-		if (k == 1 ? asprintf(&path, "%s/%.*s.%s", dir, (int)n, base, ext) < 0
-			   : asprintf(&path, "%s/%.*s-%d.%s", dir, (int)n, base, k, ext) < 0)
+		if (k == 1 ? asprintf(&path, "%s/%.*s.%s", run->out_dir, (int)n, base, ext) < 0
+			   : asprintf(&path, "%s/%.*s-%d.%s", run->out_dir, (int)n, base, k, ext) < 0)
 			return NULL;
-		if (access(path, F_OK) != 0 || k > 1000)
+		if (!name_used(run, path))
 			break;
-		/* An existing file from an earlier run is overwritten; one written
-		 * by an earlier input of this run is not. */
-		(void)index;
-		break;
 	}
+	grown = realloc(run->used, (run->nused + 1) * sizeof *grown);
+	if (!grown || !(grown[run->nused] = strdup(path))) {
+		if (grown)
+			run->used = grown;
+		free(path);
+		return NULL;
+	}
+	run->used = grown;
+	run->nused++;
 	return path;
 }
 
@@ -61,6 +78,7 @@ static int render(ocr_run *run, FILE *f, const char *path, sohoa_ocr_page **page
 
 static int sink(void *ctx, size_t input, const char *path, sohoa_ocr_result *results, size_t n)
 {
+	(void)input;
 	ocr_run *run = ctx;
 	sohoa_ocr_page **pages = calloc(n, sizeof *pages);
 	size_t good = 0;
@@ -82,8 +100,7 @@ static int sink(void *ctx, size_t input, const char *path, sohoa_ocr_result *res
 		if (run->to_stdout) {
 			rc = render(run, stdout, path, pages, good);
 		} else {
-			char *buf = NULL, *out = output_path(run->out_dir, path, input,
-							     format_ext(run->format));
+			char *buf = NULL, *out = output_path(run, path, format_ext(run->format));
 			size_t len = 0;
 			FILE *mem = open_memstream(&buf, &len);
 			if (!out || !mem) {
@@ -203,6 +220,9 @@ int cli_ocr_run(const cli_command *cmd, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	rc = sohoa_ocr_batch((const char *const *)argv + optind, (size_t)(argc - optind), &opt,
 			     jobs, sink, &run, progress);
+	for (size_t i = 0; i < run.nused; i++)
+		free(run.used[i]);
+	free(run.used);
 	if (rc < 0) {
 		cli_report_error();
 		return rc == SOHOA_EDEPENDENCY ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;

@@ -107,6 +107,9 @@ static int decode(PIX **out, const char *path, size_t page, const sohoa_limits *
 	if (page >= info->pages)
 		return sohoa_error_set(SOHOA_EINVAL, _("%s: no page %zu (the file has %zu)"), path,
 				       page + 1, info->pages);
+	rc = ocr_check_stream(path, info->format);
+	if (rc < 0)
+		return rc;
 	if (info->format == SOHOA_IMAGE_TIFF)
 		pix = pixReadTiff(path, (l_int32)page);
 	else

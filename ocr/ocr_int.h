@@ -42,6 +42,10 @@ PIX *ocr_finish(PIX *norm_upright, ocr_geometry *g);
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
 
+/* Checks the chunk/marker structure of a PNG or JPEG file (others pass):
+ * SOHOA_EFORMAT naming the file when it is truncated or mangled. */
+int ocr_check_stream(const char *path, sohoa_image_format format);
+
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */
 int ocr_layout(sohoa_ocr_page *page);

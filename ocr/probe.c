@@ -20,6 +20,8 @@ static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 static void quiet_leptonica(void)
 {
 	setMsgSeverity(L_SEVERITY_NONE);
+	TIFFSetErrorHandler(NULL);
+	TIFFSetWarningHandler(NULL);
 }
 
 const char *sohoa_ocr_format_name(sohoa_image_format f)
@@ -99,6 +101,33 @@ static int tiff_pages(size_t *n, const char *path, size_t cap)
 	return 0;
 }
 
+/* libpng refuses very large PNGs with its own message before Leptonica can
+ * report their size, so read IHDR ourselves and apply the pixel cap first. */
+static int png_dimensions_within(const char *path, const sohoa_limits *lim)
+{
+	unsigned char h[24];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	uint64_t w, ht;
+
+	if (!f)
+		return sohoa_error_from_errno(errno, "%s", path);
+	n = fread(h, 1, sizeof h, f);
+	fclose(f);
+	if (n < 8 || memcmp(h, "\x89PNG", 4) != 0)
+		return 0; /* not a PNG */
+	if (n < sizeof h || memcmp(h + 12, "IHDR", 4) != 0)
+		return sohoa_error_set(SOHOA_EFORMAT, _("%s: truncated or corrupt png header"), path);
+	w = (uint64_t)h[16] << 24 | (uint64_t)h[17] << 16 | (uint64_t)h[18] << 8 | h[19];
+	ht = (uint64_t)h[20] << 24 | (uint64_t)h[21] << 16 | (uint64_t)h[22] << 8 | h[23];
+	if (w * ht > lim->max_image_pixels)
+		return sohoa_error_set(SOHOA_ELIMIT,
+				       _("%s: page of %llux%llu pixels exceeds the limit of %llu pixels"),
+				       path, (unsigned long long)w, (unsigned long long)ht,
+				       (unsigned long long)lim->max_image_pixels);
+	return 0;
+}
+
 int sohoa_ocr_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_limits *lim)
 {
 	l_int32 w = 0, h = 0, bps = 0, spp = 0, fmt = 0, n = 1;
@@ -112,6 +141,9 @@ int sohoa_ocr_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_lim
 	if (out->format == SOHOA_IMAGE_PDF)
 		return sohoa_error_set(SOHOA_EUNSUPPORTED,
 				       _("%s: PDF input is not supported yet"), path);
+	rc = png_dimensions_within(path, lim);
+	if (rc < 0)
+		return rc;
 	if (pixReadHeader(path, &fmt, &w, &h, &bps, &spp, NULL) != 0 || w <= 0 || h <= 0)
 		return sohoa_error_set(SOHOA_EFORMAT,
 				       _("%s: truncated or corrupt %s header"), path,
