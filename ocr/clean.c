@@ -139,6 +139,20 @@ static PIX *despeckle(PIX *bin)
 	return out ? out : pixClone(bin);
 }
 
+/* Removes ruled lines (table borders, underlines of the header), in place:
+ * any straight ink run longer than a capital letter is tall is a rule, not
+ * text. Without them Tesseract reads tables cell by cell, not as noise. */
+static void remove_rules(PIX *bin)
+{
+	PIX *h = pixOpenBrick(NULL, bin, 120, 1), *v = pixOpenBrick(NULL, bin, 1, 120);
+	if (h && v) {
+		pixOr(h, h, v);
+		pixSubtract(bin, bin, h);
+	}
+	pixDestroy(&h);
+	pixDestroy(&v);
+}
+
 /* Measures skew in ±10° on a binary page; returns 0 when unsure. */
 static double find_skew(PIX *bin)
 {
@@ -187,6 +201,7 @@ PIX *ocr_finish(PIX *norm, ocr_geometry *g)
 			goto cleanup;
 	}
 	clean = despeckle(bin);
+	remove_rules(clean);
 	out = pixRemoveBorderConnComps(clean, 8);
 	if (!out)
 		out = pixClone(clean);

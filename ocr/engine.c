@@ -183,13 +183,30 @@ static int add_line(sohoa_ocr_page *p, size_t *cap, size_t first)
 	return 0;
 }
 
+/* Whether a word is a reading of noise (signature strokes, seal remnants,
+ * specks): no letter or digit at all and low confidence, or very low
+ * confidence whatever it contains. */
+static int is_noise(const char *text, float conf)
+{
+	int alnum = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p && !alnum; p++) {
+		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
+			alnum = 1;
+		else if (*p >= 0xC3 && *p <= 0xC6) /* Latin-1 / Extended-A letters */
+			alnum = 1;
+		else if (*p == 0xE1 && (p[1] == 0xBA || p[1] == 0xBB)) /* U+1E80..U+1EFF */
+			alnum = 1;
+	}
+	return conf < 20.0f || (!alnum && conf < 60.0f);
+}
+
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
  * page coordinates. */
-static int collect(sohoa_ocr_page *p, TessBaseAPI *api, const ocr_geometry *g)
+static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
+		   const ocr_geometry *g, int block)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	size_t wcap = 0, lcap = 0;
-	int block = -1, rc = 0;
+	int rc = 0;
 
 	if (!it)
 		return 0; /* empty page */
@@ -197,10 +214,8 @@ static int collect(sohoa_ocr_page *p, TessBaseAPI *api, const ocr_geometry *g)
 		TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
 		int x1, y1, x2, y2;
 		char *text;
-		if (TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
-			block++;
 		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			rc = add_line(p, &lcap, p->word_count);
+			rc = add_line(p, lcap, p->word_count);
 			if (rc < 0)
 				break;
 			p->lines[p->line_count - 1].block = block;
@@ -210,10 +225,10 @@ static int collect(sohoa_ocr_page *p, TessBaseAPI *api, const ocr_geometry *g)
 		text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
 		if (!text)
 			continue;
-		if (*text && p->line_count > 0) {
+		float conf = TessResultIteratorConfidence(it, RIL_WORD);
+		if (*text && p->line_count > 0 && !is_noise(text, conf)) {
 			sohoa_box box = ocr_map_box(g, x1, y1, x2 - x1, y2 - y1);
-			rc = add_word(p, &wcap, text, box,
-				      TessResultIteratorConfidence(it, RIL_WORD));
+			rc = add_word(p, wcap, text, box, conf);
 			if (rc == 0)
 				p->lines[p->line_count - 1].word_count++;
 		}
@@ -222,6 +237,33 @@ static int collect(sohoa_ocr_page *p, TessBaseAPI *api, const ocr_geometry *g)
 			break;
 	} while (TessResultIteratorNext(it, RIL_WORD));
 	TessResultIteratorDelete(it);
+	return rc;
+}
+
+/* Reads each region as one block of text, in reading order. */
+static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BOXA *regions,
+			     const ocr_geometry *g)
+{
+	size_t wcap = 0, lcap = 0;
+	l_int32 W = pixGetWidth(clean), H = pixGetHeight(clean);
+	int rc = 0;
+
+	TessBaseAPISetImage2(api, clean);
+	TessBaseAPISetSourceResolution(api, 300);
+	TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
+	for (l_int32 i = 0; i < boxaGetCount(regions) && rc == 0; i++) {
+		l_int32 x, y, w, h;
+		const int pad = 12;
+		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
+		x = x > pad ? x - pad : 0;
+		y = y > pad ? y - pad : 0;
+		w = x + w + 2 * pad < W ? w + 2 * pad : W - x;
+		h = y + h + 2 * pad < H ? h + 2 * pad : H - y;
+		TessBaseAPISetRectangle(api, x, y, w, h);
+		if (TessBaseAPIRecognize(api, NULL) != 0)
+			return sohoa_error_set(SOHOA_EDEPENDENCY, _("recognition failed"));
+		rc = collect(p, &wcap, &lcap, api, g, (int)i);
+	}
 	return rc;
 }
 
@@ -239,6 +281,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	sohoa_ocr_image_info info;
 	ocr_geometry g = {0};
 	PIX *orig = NULL, *gray = NULL, *norm = NULL, *bin = NULL, *upright = NULL, *clean = NULL;
+	BOXA *regions = NULL;
 	sohoa_ocr_page *p = NULL;
 	int rc;
 
@@ -271,14 +314,10 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 				     page + 1);
 		goto cleanup;
 	}
-	TessBaseAPISetImage2(e->api, clean);
-	TessBaseAPISetSourceResolution(e->api, 300);
-	if (TessBaseAPIRecognize(e->api, NULL) != 0) {
-		rc = sohoa_error_set(SOHOA_EDEPENDENCY, _("%s: page %zu: recognition failed"),
-				     path, page + 1);
+	rc = ocr_regions(&regions, clean);
+	if (rc < 0)
 		goto cleanup;
-	}
-	rc = collect(p, e->api, &g);
+	rc = recognise_regions(p, e->api, clean, regions, &g);
 	if (rc < 0) {
 		sohoa_error_prefix("%s: page %zu: ", path, page + 1);
 		goto cleanup;
@@ -300,6 +339,7 @@ cleanup:
 	pixDestroy(&bin);
 	pixDestroy(&upright);
 	pixDestroy(&clean);
+	boxaDestroy(&regions);
 	if (rc < 0) {
 		sohoa_ocr_page_free(p);
 		return rc;

@@ -46,6 +46,10 @@ sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
  * SOHOA_EFORMAT naming the file when it is truncated or mangled. */
 int ocr_check_stream(const char *path, sohoa_image_format format);
 
+/* Text blocks of a cleaned binary page in reading order (see regions.c). The
+ * caller owns *out. */
+int ocr_regions(BOXA **out, PIX *bin);
+
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */
 int ocr_layout(sohoa_ocr_page *page);

@@ -1,0 +1,244 @@
+/* ocr/regions.c: reading-order regions of a cleaned page, by recursive XY-cut
+ * on ink projections. Administrative documents (Decree 30/2020 layout) put a
+ * two-column header and a two-column signature block around single-column
+ * text; Tesseract on the whole page reads such columns across, line by line.
+ * Here a region is split at a wide vertical gutter into columns read left
+ * then right — unless the two sides' lines sit on the same rows (a form or a
+ * table), which is read row by row — and otherwise at its widest horizontal
+ * gap, top then bottom. Consecutive pieces of one column merge back into a
+ * block, which Tesseract then reads on its own. */
+#include "ocr/ocr_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GUTTER_MIN 32  /* px at 300 dpi: a gutter must also run the region's full height */
+#define GAP_MIN 4      /* px: the smallest horizontal gap worth cutting at */
+#define EMPTY_MAX 2    /* a row/column with at most this much ink is empty */
+#define MAX_DEPTH 64
+
+typedef struct {
+	int x, y, w, h;
+	int column; /* id of the column (x-cut side) the piece lies in */
+} piece;
+
+typedef struct {
+	PIX *bin;
+	piece *items;
+	size_t count, cap;
+	int next_column;
+	int failed;
+} cutter;
+
+/* Ink per row (dir 0) or column (dir 1) of a box; caller frees. */
+static NUMA *profile(PIX *bin, BOX *box, int dir)
+{
+	PIX *clip = pixClipRectangle(bin, box, NULL);
+	NUMA *na = NULL;
+	if (clip)
+		na = dir == 0 ? pixCountPixelsByRow(clip, NULL) : pixCountPixelsByColumn(clip);
+	pixDestroy(&clip);
+	return na;
+}
+
+/* First and last non-empty index, or -1 when all empty. */
+static void ink_span(NUMA *na, int *first, int *last)
+{
+	int n = numaGetCount(na);
+	l_int32 v;
+	*first = *last = -1;
+	for (int i = 0; i < n; i++) {
+		numaGetIValue(na, i, &v);
+		if (v > EMPTY_MAX) {
+			if (*first < 0)
+				*first = i;
+			*last = i;
+		}
+	}
+}
+
+/* Widest run of empty entries strictly between first and last ink. */
+static int widest_gap(NUMA *na, int first, int last, int *at)
+{
+	int best = 0, run = 0;
+	l_int32 v;
+	*at = -1;
+	for (int i = first; i <= last; i++) {
+		numaGetIValue(na, i, &v);
+		if (v <= EMPTY_MAX) {
+			run++;
+			if (run > best) {
+				best = run;
+				*at = i - run + 1;
+			}
+		} else {
+			run = 0;
+		}
+	}
+	return best;
+}
+
+/* Row bands (runs of inked rows) of a box: count, and starts/ends in out. */
+static int bands(PIX *bin, BOX *box, int *starts, int *ends, int cap)
+{
+	NUMA *na = profile(bin, box, 0);
+	int n = 0, in = 0;
+	l_int32 v;
+	if (!na)
+		return -1;
+	for (int i = 0; i < numaGetCount(na); i++) {
+		numaGetIValue(na, i, &v);
+		if (v > EMPTY_MAX && !in) {
+			if (n == cap) {
+				n = -1;
+				break;
+			}
+			starts[n] = i;
+			in = 1;
+		} else if (v <= EMPTY_MAX && in) {
+			ends[n++] = i;
+			in = 0;
+		}
+	}
+	if (in && n >= 0 && n < cap)
+		ends[n++] = numaGetCount(na);
+	numaDestroy(&na);
+	return n;
+}
+
+/* Whether the two sides of a gutter are columns to read one after the other:
+ * both hold several lines, and those lines do not sit on the same rows (as
+ * they do in a form or a table, which read row by row). */
+static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
+{
+	int ls[256], le[256], rs[256], re[256], nl, nr;
+	BOX *l = boxCreate(x, y, split - x, h), *r = boxCreate(split + gap, y, x + w - split - gap, h);
+	nl = bands(bin, l, ls, le, 256);
+	nr = bands(bin, r, rs, re, 256);
+	boxDestroy(&l);
+	boxDestroy(&r);
+	if (nl < 2 || nr < 2)
+		return 0;
+	if (nl != nr)
+		return 1;
+	for (int i = 0; i < nl; i++) {
+		int lo = ls[i] > rs[i] ? ls[i] : rs[i], hi = le[i] < re[i] ? le[i] : re[i];
+		int smaller = (le[i] - ls[i]) < (re[i] - rs[i]) ? le[i] - ls[i] : re[i] - rs[i];
+		if (hi - lo < smaller * 6 / 10)
+			return 1;
+	}
+	return 0;
+}
+
+static void emit(cutter *c, int x, int y, int w, int h, int column)
+{
+	if (c->count == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 32;
+		piece *p = realloc(c->items, ncap * sizeof *p);
+		if (!p) {
+			c->failed = 1;
+			return;
+		}
+		c->items = p;
+		c->cap = ncap;
+	}
+	c->items[c->count++] = (piece){x, y, w, h, column};
+}
+
+static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
+{
+	BOX *box;
+	NUMA *rows = NULL, *cols = NULL;
+	int r0, r1, c0, c1, at, gap;
+
+	if (w <= 0 || h <= 0)
+		return; /* a cut can leave an empty sliver: nothing to read */
+	box = boxCreate(x, y, w, h);
+	rows = profile(c->bin, box, 0);
+	cols = profile(c->bin, box, 1);
+	boxDestroy(&box);
+	if (!rows || !cols) {
+		c->failed = 1;
+		goto cleanup;
+	}
+	ink_span(rows, &r0, &r1);
+	ink_span(cols, &c0, &c1);
+	if (r0 < 0 || c0 < 0)
+		goto cleanup; /* no ink */
+	/* Trim to the ink. */
+	x += c0;
+	w = c1 - c0 + 1;
+	y += r0;
+	h = r1 - r0 + 1;
+	if (depth >= MAX_DEPTH) {
+		emit(c, x, y, w, h, column);
+		goto cleanup;
+	}
+	gap = widest_gap(cols, c0, c1, &at);
+	if (gap >= GUTTER_MIN) {
+		int split = x + (at - c0);
+		int rowwise = !are_columns(c->bin, x, y, w, h, split, gap);
+		int ygap_at, ygap;
+		numaDestroy(&rows);
+		box = boxCreate(x, y, w, h);
+		rows = profile(c->bin, box, 0);
+		boxDestroy(&box);
+		ygap = rows ? widest_gap(rows, 0, h - 1, &ygap_at) : 0;
+		if (!rowwise || ygap < GAP_MIN) {
+			int left = c->next_column++, right = c->next_column++;
+			cut(c, x, y, split - x, h, left, depth + 1);
+			cut(c, split + gap, y, x + w - split - gap, h, right, depth + 1);
+			goto cleanup;
+		}
+		cut(c, x, y, w, ygap_at, column, depth + 1);
+		cut(c, x, y + ygap_at + ygap, w, h - ygap_at - ygap, column, depth + 1);
+		goto cleanup;
+	}
+	gap = widest_gap(rows, r0, r1, &at);
+	if (gap >= GAP_MIN) {
+		int top = at - r0;
+		cut(c, x, y, w, top, column, depth + 1);
+		cut(c, x, y + top + gap, w, h - top - gap, column, depth + 1);
+		goto cleanup;
+	}
+	emit(c, x, y, w, h, column);
+cleanup:
+	numaDestroy(&rows);
+	numaDestroy(&cols);
+}
+
+int ocr_regions(BOXA **out, PIX *bin)
+{
+	cutter c = {.bin = bin, .next_column = 1};
+	BOXA *boxa = NULL;
+
+	*out = NULL;
+	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
+	if (c.failed)
+		goto fail;
+	boxa = boxaCreate((l_int32)c.count);
+	if (!boxa)
+		goto fail;
+	/* Merge consecutive pieces of the same column into one block. */
+	for (size_t i = 0; i < c.count;) {
+		size_t j = i + 1;
+		int x1 = c.items[i].x, y1 = c.items[i].y;
+		int x2 = x1 + c.items[i].w, y2 = y1 + c.items[i].h;
+		while (j < c.count && c.items[j].column == c.items[i].column) {
+			const piece *p = &c.items[j++];
+			x1 = p->x < x1 ? p->x : x1;
+			y1 = p->y < y1 ? p->y : y1;
+			x2 = p->x + p->w > x2 ? p->x + p->w : x2;
+			y2 = p->y + p->h > y2 ? p->y + p->h : y2;
+		}
+		boxaAddBox(boxa, boxCreate(x1, y1, x2 - x1, y2 - y1), L_INSERT);
+		i = j;
+	}
+	free(c.items);
+	*out = boxa;
+	return 0;
+fail:
+	free(c.items);
+	boxaDestroy(&boxa);
+	return sohoa_error_set(SOHOA_ENOMEM, _("out of memory finding text regions"));
+}
