@@ -131,26 +131,42 @@ static PIX *binarise(PIX *gray)
 	return bin;
 }
 
-/* Removes specks: connected components too small in both dimensions to be a
- * stroke, a dot or a diacritic at 300 dpi. */
+/* Removes specks. Components too small in both dimensions to be a stroke or
+ * a dot at 300 dpi go; small components (dots, diacritics, punctuation) stay
+ * only when they sit close to a glyph, as a diacritic or a full stop does,
+ * and a speck in the margin or between lines does not. */
 static PIX *despeckle(PIX *bin)
 {
-	PIX *out = pixSelectBySize(bin, 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
-	return out ? out : pixClone(bin);
+	PIX *big = NULL, *small = NULL, *near = NULL, *out = NULL;
+
+	out = pixSelectBySize(bin, 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	if (!out)
+		return pixClone(bin);
+	big = pixSelectBySize(out, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	small = big ? pixSubtract(NULL, out, big) : NULL;
+	near = big ? pixDilateBrick(NULL, big, 31, 31) : NULL;
+	if (big && small && near) {
+		pixAnd(small, small, near);
+		pixOr(out, big, small);
+	}
+	pixDestroy(&big);
+	pixDestroy(&small);
+	pixDestroy(&near);
+	return out;
 }
 
 /* Removes ruled lines (table borders, underlines of the header), in place:
  * any straight ink run longer than a capital letter is tall is a rule, not
  * text. Without them Tesseract reads tables cell by cell, not as noise. */
-static void remove_rules(PIX *bin)
+static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 {
 	PIX *h = pixOpenBrick(NULL, bin, 120, 1), *v = pixOpenBrick(NULL, bin, 1, 120);
 	if (h && v) {
-		pixOr(h, h, v);
 		pixSubtract(bin, bin, h);
+		pixSubtract(bin, bin, v);
 	}
-	pixDestroy(&h);
-	pixDestroy(&v);
+	*hrules = h;
+	*vrules = v;
 }
 
 /* Measures skew in ±10° on a binary page; returns 0 when unsure. */
@@ -182,7 +198,7 @@ PIX *ocr_binarise(PIX *gray)
 	return binarise(gray);
 }
 
-PIX *ocr_finish(PIX *norm, ocr_geometry *g)
+PIX *ocr_finish(PIX *norm, ocr_geometry *g, PIX **hrules, PIX **vrules)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
 	double skew;
@@ -201,7 +217,7 @@ PIX *ocr_finish(PIX *norm, ocr_geometry *g)
 			goto cleanup;
 	}
 	clean = despeckle(bin);
-	remove_rules(clean);
+	remove_rules(clean, hrules, vrules);
 	out = pixRemoveBorderConnComps(clean, 8);
 	if (!out)
 		out = pixClone(clean);

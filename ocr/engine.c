@@ -202,8 +202,10 @@ static int is_noise(const char *text, float conf)
 
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
  * page coordinates. */
+/* one_line: append every word to the page's last line (a table row) instead
+ * of following Tesseract's lines. */
 static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
-		   const ocr_geometry *g, int block)
+		   const ocr_geometry *g, int block, int one_line)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	int rc = 0;
@@ -214,7 +216,7 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
 		int x1, y1, x2, y2;
 		char *text;
-		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
+		if (!one_line && TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
 			rc = add_line(p, lcap, p->word_count);
 			if (rc < 0)
 				break;
@@ -240,12 +242,62 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 	return rc;
 }
 
-/* Reads each region as one block of text, in reading order. */
+/* Reads one rectangle of the cleaned page (padded, clipped to the page). */
+static int read_rect(TessBaseAPI *api, PIX *clean, l_int32 x, l_int32 y, l_int32 w, l_int32 h,
+		     int pad)
+{
+	l_int32 W = pixGetWidth(clean), H = pixGetHeight(clean);
+	x = x > pad ? x - pad : 0;
+	y = y > pad ? y - pad : 0;
+	w = x + w + 2 * pad < W ? w + 2 * pad : W - x;
+	h = y + h + 2 * pad < H ? h + 2 * pad : H - y;
+	if (w <= 0 || h <= 0)
+		return 1;
+	TessBaseAPISetRectangle(api, x, y, w, h);
+	if (TessBaseAPIRecognize(api, NULL) != 0)
+		return sohoa_error_set(SOHOA_EDEPENDENCY, _("recognition failed"));
+	return 0;
+}
+
+/* Reads a ruled table row by row: each cell on its own (inside its rules),
+ * all cells of a row making one line, left to right. */
+static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
+		      PIX *clean, const ocr_table *t, const ocr_geometry *g, int block)
+{
+	const int inset = 4;
+	int rc = 0;
+	for (l_int32 r = 0; r + 1 < numaGetCount(t->rows) && rc == 0; r++) {
+		l_int32 y0, y1;
+		numaGetIValue(t->rows, r, &y0);
+		numaGetIValue(t->rows, r + 1, &y1);
+		rc = add_line(p, lcap, p->word_count);
+		if (rc < 0)
+			break;
+		p->lines[p->line_count - 1].block = block;
+		for (l_int32 k = 0; k + 1 < numaGetCount(t->cols) && rc == 0; k++) {
+			l_int32 x0, x1;
+			numaGetIValue(t->cols, k, &x0);
+			numaGetIValue(t->cols, k + 1, &x1);
+			if (x1 - x0 <= 2 * inset || y1 - y0 <= 2 * inset)
+				continue;
+			rc = read_rect(api, clean, x0 + inset, y0 + inset, x1 - x0 - 2 * inset,
+				       y1 - y0 - 2 * inset, 0);
+			if (rc == 0)
+				rc = collect(p, wcap, lcap, api, g, block, 1);
+			else if (rc > 0)
+				rc = 0;
+		}
+	}
+	return rc;
+}
+
+/* Reads each region as one block of text (tables cell by cell), in reading
+ * order. */
 static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BOXA *regions,
+			     const int *is_table, const ocr_table *tables,
 			     const ocr_geometry *g)
 {
 	size_t wcap = 0, lcap = 0;
-	l_int32 W = pixGetWidth(clean), H = pixGetHeight(clean);
 	int rc = 0;
 
 	TessBaseAPISetImage2(api, clean);
@@ -253,16 +305,17 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
 	for (l_int32 i = 0; i < boxaGetCount(regions) && rc == 0; i++) {
 		l_int32 x, y, w, h;
-		const int pad = 12;
+		if (is_table[i]) {
+			rc = read_table(p, &wcap, &lcap, api, clean, &tables[is_table[i] - 1], g,
+					(int)i);
+			continue;
+		}
 		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
-		x = x > pad ? x - pad : 0;
-		y = y > pad ? y - pad : 0;
-		w = x + w + 2 * pad < W ? w + 2 * pad : W - x;
-		h = y + h + 2 * pad < H ? h + 2 * pad : H - y;
-		TessBaseAPISetRectangle(api, x, y, w, h);
-		if (TessBaseAPIRecognize(api, NULL) != 0)
-			return sohoa_error_set(SOHOA_EDEPENDENCY, _("recognition failed"));
-		rc = collect(p, &wcap, &lcap, api, g, (int)i);
+		rc = read_rect(api, clean, x, y, w, h, 12);
+		if (rc == 0)
+			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0);
+		else if (rc > 0)
+			rc = 0;
 	}
 	return rc;
 }
@@ -281,7 +334,11 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	sohoa_ocr_image_info info;
 	ocr_geometry g = {0};
 	PIX *orig = NULL, *gray = NULL, *norm = NULL, *bin = NULL, *upright = NULL, *clean = NULL;
+	PIX *hrules = NULL, *vrules = NULL;
 	BOXA *regions = NULL;
+	int *is_table = NULL;
+	ocr_table *tables = NULL;
+	size_t ntables = 0;
 	sohoa_ocr_page *p = NULL;
 	int rc;
 
@@ -308,16 +365,18 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	}
 	g.rotation = detect_rotation(e, bin, 300);
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
-	clean = upright ? ocr_finish(upright, &g) : NULL;
+	clean = upright ? ocr_finish(upright, &g, &hrules, &vrules) : NULL;
 	if (!clean) {
 		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
 				     page + 1);
 		goto cleanup;
 	}
-	rc = ocr_regions(&regions, clean);
+	rc = ocr_find_tables(&tables, &ntables, hrules, vrules);
+	if (rc == 0)
+		rc = ocr_regions(&regions, &is_table, clean, tables, ntables);
 	if (rc < 0)
 		goto cleanup;
-	rc = recognise_regions(p, e->api, clean, regions, &g);
+	rc = recognise_regions(p, e->api, clean, regions, is_table, tables, &g);
 	if (rc < 0) {
 		sohoa_error_prefix("%s: page %zu: ", path, page + 1);
 		goto cleanup;
@@ -340,6 +399,10 @@ cleanup:
 	pixDestroy(&upright);
 	pixDestroy(&clean);
 	boxaDestroy(&regions);
+	pixDestroy(&hrules);
+	pixDestroy(&vrules);
+	free(is_table);
+	ocr_tables_free(tables, ntables);
 	if (rc < 0) {
 		sohoa_ocr_page_free(p);
 		return rc;

@@ -35,9 +35,10 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
 /* Otsu-binarised copy of a normalised page. */
 PIX *ocr_binarise(PIX *gray);
 
-/* From the normalised, upright page: deskew, binarise, despeckle, drop
+/* From the normalised, upright page: deskew, binarise, despeckle, take out
+ * ruled lines (returned in *hrules and *vrules, owned by the caller), drop
  * border noise. Sets skew, prep_w, prep_h. NULL on failure. */
-PIX *ocr_finish(PIX *norm_upright, ocr_geometry *g);
+PIX *ocr_finish(PIX *norm_upright, ocr_geometry *g, PIX **hrules, PIX **vrules);
 
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
@@ -46,9 +47,23 @@ sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
  * SOHOA_EFORMAT naming the file when it is truncated or mangled. */
 int ocr_check_stream(const char *path, sohoa_image_format format);
 
-/* Text blocks of a cleaned binary page in reading order (see regions.c). The
- * caller owns *out. */
-int ocr_regions(BOXA **out, PIX *bin);
+/* A ruled table: its box and the positions of its row and column rules. */
+typedef struct {
+	BOX *box;
+	NUMA *rows; /* y of each horizontal rule inside the box, ascending */
+	NUMA *cols; /* x of each vertical rule */
+} ocr_table;
+
+/* Ruled tables of a page from its rule masks; the caller frees with
+ * ocr_tables_free. */
+int ocr_find_tables(ocr_table **out, size_t *count, PIX *hrules, PIX *vrules);
+void ocr_tables_free(ocr_table *tables, size_t count);
+
+/* Text blocks of a cleaned binary page in reading order (see regions.c).
+ * Tables are blocks of their own: (*is_table)[i] is the index of the table
+ * + 1, or 0 for text. The caller owns *out and *is_table. */
+int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables,
+		size_t ntables);
 
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */

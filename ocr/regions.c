@@ -20,6 +20,7 @@
 typedef struct {
 	int x, y, w, h;
 	int column; /* id of the column (x-cut side) the piece lies in */
+	int table;  /* index of the table + 1 it holds, 0 for text */
 } piece;
 
 typedef struct {
@@ -142,7 +143,7 @@ static void emit(cutter *c, int x, int y, int w, int h, int column)
 		c->items = p;
 		c->cap = ncap;
 	}
-	c->items[c->count++] = (piece){x, y, w, h, column};
+	c->items[c->count++] = (piece){x, y, w, h, column, 0};
 }
 
 static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
@@ -207,38 +208,75 @@ cleanup:
 	numaDestroy(&cols);
 }
 
-int ocr_regions(BOXA **out, PIX *bin)
+/* Marks the pieces that hold a table (most of its area) and gives them the
+ * table's own box. */
+static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
 {
-	cutter c = {.bin = bin, .next_column = 1};
+	for (size_t t = 0; t < ntables; t++) {
+		l_int32 tx, ty, tw, th;
+		boxGetGeometry(tables[t].box, &tx, &ty, &tw, &th);
+		for (size_t i = 0; i < c->count; i++) {
+			piece *p = &c->items[i];
+			int ox = (p->x + p->w < tx + tw ? p->x + p->w : tx + tw) - (p->x > tx ? p->x : tx);
+			int oy = (p->y + p->h < ty + th ? p->y + p->h : ty + th) - (p->y > ty ? p->y : ty);
+			if (ox > 0 && oy > 0 && (long)ox * oy * 2 >= (long)tw * th) {
+				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1};
+				break;
+			}
+		}
+	}
+}
+
+int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables, size_t ntables)
+{
+	cutter c = {.next_column = 1};
 	BOXA *boxa = NULL;
+	int *flags = NULL;
 
 	*out = NULL;
+	*is_table = NULL;
+	/* Layout is found on glyph-sized ink only: specks, dots and diacritics
+	 * would otherwise fill the gaps between lines and columns. A table is
+	 * one solid block, never cut. */
+	c.bin = pixSelectBySize(bin, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	if (!c.bin)
+		goto fail;
+	for (size_t t = 0; t < ntables; t++)
+		pixSetInRect(c.bin, tables[t].box);
 	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
+	pixDestroy(&c.bin);
 	if (c.failed)
 		goto fail;
+	mark_tables(&c, tables, ntables);
 	boxa = boxaCreate((l_int32)c.count);
-	if (!boxa)
+	flags = calloc(c.count + 1, sizeof *flags);
+	if (!boxa || !flags)
 		goto fail;
 	/* Merge consecutive pieces of the same column into one block. */
 	for (size_t i = 0; i < c.count;) {
 		size_t j = i + 1;
 		int x1 = c.items[i].x, y1 = c.items[i].y;
 		int x2 = x1 + c.items[i].w, y2 = y1 + c.items[i].h;
-		while (j < c.count && c.items[j].column == c.items[i].column) {
+		while (!c.items[i].table && j < c.count && !c.items[j].table &&
+		       c.items[j].column == c.items[i].column) {
 			const piece *p = &c.items[j++];
 			x1 = p->x < x1 ? p->x : x1;
 			y1 = p->y < y1 ? p->y : y1;
 			x2 = p->x + p->w > x2 ? p->x + p->w : x2;
 			y2 = p->y + p->h > y2 ? p->y + p->h : y2;
 		}
+		flags[boxaGetCount(boxa)] = c.items[i].table;
 		boxaAddBox(boxa, boxCreate(x1, y1, x2 - x1, y2 - y1), L_INSERT);
 		i = j;
 	}
 	free(c.items);
 	*out = boxa;
+	*is_table = flags;
 	return 0;
 fail:
+	pixDestroy(&c.bin);
 	free(c.items);
+	free(flags);
 	boxaDestroy(&boxa);
 	return sohoa_error_set(SOHOA_ENOMEM, _("out of memory finding text regions"));
 }
