@@ -56,7 +56,7 @@ def set_pages(root):
         next(f)
         for line in f:
             img, frame, truth, _src, faults = line.rstrip("\n").split("\t")
-            pages.append((os.path.join(root, img), int(frame), os.path.join(root, truth), faults))
+            pages.append((os.path.join(root, img), int(frame) - 1, os.path.join(root, truth), faults))  # set.tsv counts frames from 1
     return pages
 
 

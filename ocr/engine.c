@@ -141,11 +141,52 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi)
 	TessBaseAPIClear(e->osd);
 	sohoa_log_debug("OSD: orientation %d, confidence %.2f, script %s", deg, conf,
 			script ? script : "?");
-	if (conf < 1.0f)
-		return 0;
+	if (conf < 4.0f || !script || strcmp(script, "Latin") != 0)
+		return -1; /* unsure: let recognition decide */
 	/* Tesseract reports how far the text is turned clockwise from upright;
 	 * the page is made upright by turning it the rest of the way round. */
 	return (360 - deg % 360) % 360;
+}
+
+/* Orientation by trial: reads the middle band of the page in each of the four
+ * turns and keeps the one whose confident words weigh most. Used when OSD is
+ * unsure (faded or sparse pages), costs four partial recognitions. */
+static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin)
+{
+	int best = 0;
+	long best_score = -1;
+
+	/* One block, read horizontally: in its automatic mode Tesseract would find
+	 * and read vertical lines too, and score a turned page as well. */
+	TessBaseAPISetPageSegMode(e->api, PSM_SINGLE_BLOCK);
+	for (int q = 0; q < 4; q++) {
+		PIX *r = pixRotateOrth(bin, q);
+		l_int32 w = r ? pixGetWidth(r) : 0, h = r ? pixGetHeight(r) : 0;
+		BOX *band = boxCreate(0, h * 3 / 10, w, h * 4 / 10);
+		PIX *crop = r && band ? pixClipRectangle(r, band, NULL) : NULL;
+		long score = 0;
+		if (crop) {
+			TessBaseAPISetImage2(e->api, crop);
+			TessBaseAPISetSourceResolution(e->api, 300);
+			if (TessBaseAPIRecognize(e->api, NULL) == 0) {
+				int *confs = TessBaseAPIAllWordConfidences(e->api);
+				for (int i = 0; confs && confs[i] >= 0; i++)
+					if (confs[i] >= 60)
+						score += confs[i];
+				TessDeleteIntArray(confs);
+			}
+			TessBaseAPIClear(e->api);
+		}
+		sohoa_log_debug("orientation trial %d°: score %ld", q * 90, score);
+		if (score > best_score) {
+			best_score = score;
+			best = q * 90;
+		}
+		pixDestroy(&crop);
+		boxDestroy(&band);
+		pixDestroy(&r);
+	}
+	return best;
 }
 
 static int add_word(sohoa_ocr_page *p, size_t *cap, const char *text, sohoa_box box, float conf)
@@ -364,6 +405,8 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 		goto cleanup;
 	}
 	g.rotation = detect_rotation(e, bin, 300);
+	if (g.rotation < 0)
+		g.rotation = rotation_by_recognition(e, bin);
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
 	clean = upright ? ocr_finish(upright, &g, &hrules, &vrules) : NULL;
 	if (!clean) {
