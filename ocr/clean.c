@@ -173,7 +173,7 @@ static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 static double find_skew(PIX *bin)
 {
 	l_float32 angle = 0, conf = 0, endscore = 0;
-	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 4, 2, 0.0f, 10.0f,
+	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 4, 2, 0.0f, 12.0f,
 					   0.5f, 0.01f) != 0)
 		return 0;
 	if (conf < 2.5f || fabsf(angle) < 0.1f)
