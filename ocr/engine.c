@@ -395,8 +395,9 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	p->page = page;
 	g.orig_w = (uint32_t)pixGetWidth(orig);
 	g.orig_h = (uint32_t)pixGetHeight(orig);
-	ocr_choose_dpi(&g, info.xres, e->opt.dpi);
 	gray = ocr_to_gray(orig);
+	if (gray)
+		ocr_choose_dpi(&g, gray, info.xres, e->opt.dpi);
 	norm = gray ? ocr_normalise(gray, &g) : NULL;
 	bin = norm ? ocr_binarise(norm) : NULL;
 	if (!bin) {

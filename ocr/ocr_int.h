@@ -22,9 +22,10 @@ typedef struct {
 	int prep_w, prep_h;
 } ocr_geometry;
 
-/* Sets g->dpi from the declared value when plausible for the page size, else
- * from `fallback` (--dpi) when > 0, else estimated assuming an A4 page. */
-void ocr_choose_dpi(ocr_geometry *g, int declared, int fallback);
+/* Sets g->dpi from the declared value when it is plausible for the page size
+ * and agrees with the height of the text, else from `fallback` (--dpi) when
+ * > 0, else from the text height (or an A4 page when there is little text). */
+void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback);
 
 /* Any pixel depth to 8-bit gray, coloured ink turned light. NULL on failure. */
 PIX *ocr_to_gray(PIX *pix);
