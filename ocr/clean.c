@@ -10,8 +10,8 @@
 #define A4_LONG_IN 11.69
 #define GLYPH_AT_300 31.0
 
-/* A declared resolution is trusted when it gives a page between A5 and A3 on
- * its long side: scanners that write 72 or 96 dpi, or nothing, for a 200 or
+/* A declared resolution is trusted when it gives a page of a plausible size on
+ * its long side (A6 to A3): scanners that write 72 or 96 dpi, or nothing, for a 200 or
  * 300 dpi A4 scan fail this. */
 static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
 {
@@ -19,7 +19,7 @@ static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
 	if (dpi < 70 || dpi > 1200)
 		return 0;
 	long_in = (double)(w > h ? w : h) / dpi;
-	return long_in >= 7.5 && long_in <= 18.0; /* A5 to A3 */
+	return long_in >= 5.5 && long_in <= 18.0; /* A6 to A3 */
 }
 
 /* Median height of letter-sized connected components on the page, in
