@@ -62,19 +62,20 @@ static int median_glyph_height(PIX *gray)
 void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback)
 {
 	uint32_t longest = g->orig_w > g->orig_h ? g->orig_w : g->orig_h;
-	int med = median_glyph_height(gray);
-	/* Body text of administrative documents is 12-14 pt; its letters have a
-	 * median height of GLYPH_AT_300 px at 300 dpi. */
-	int from_text = med > 0 ? (int)lround(300.0 * med / GLYPH_AT_300) : 0;
+	int med, from_text;
 
-	sohoa_log_debug("resolution: declared %d, median glyph %d px, text suggests %d", declared,
-			med, from_text);
 	g->dpi_declared = declared;
 	if (plausible_dpi(declared, g->orig_w, g->orig_h)) {
 		g->dpi = declared;
 		g->dpi_estimated = 0;
 		return;
 	}
+	/* Body text of administrative documents is 12-14 pt; its letters have a
+	 * median height of GLYPH_AT_300 px at 300 dpi. */
+	med = fallback > 0 ? 0 : median_glyph_height(gray);
+	from_text = med > 0 ? (int)lround(300.0 * med / GLYPH_AT_300) : 0;
+	sohoa_log_debug("resolution: declared %d, median glyph %d px, text suggests %d", declared,
+			med, from_text);
 	g->dpi_estimated = 1;
 	if (fallback > 0)
 		g->dpi = fallback;
@@ -243,12 +244,12 @@ PIX *ocr_binarise(PIX *gray)
 	return binarise(gray);
 }
 
-PIX *ocr_finish(PIX *norm, ocr_geometry *g, PIX **hrules, PIX **vrules)
+PIX *ocr_finish(PIX *norm, PIX *bin_upright, ocr_geometry *g, PIX **hrules, PIX **vrules)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
 	double skew;
 
-	bin = binarise(norm);
+	bin = bin_upright ? pixClone(bin_upright) : binarise(norm);
 	if (!bin)
 		goto cleanup;
 	skew = find_skew(bin);

@@ -409,7 +409,8 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	if (g.rotation < 0)
 		g.rotation = rotation_by_recognition(e, bin);
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
-	clean = upright ? ocr_finish(upright, &g, &hrules, &vrules) : NULL;
+	clean = upright ? ocr_finish(upright, g.rotation ? NULL : bin, &g, &hrules, &vrules)
+			: NULL;
 	if (!clean) {
 		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
 				     page + 1);

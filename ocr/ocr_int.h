@@ -38,8 +38,10 @@ PIX *ocr_binarise(PIX *gray);
 
 /* From the normalised, upright page: deskew, binarise, despeckle, take out
  * ruled lines (returned in *hrules and *vrules, owned by the caller), drop
- * border noise. Sets skew, prep_w, prep_h. NULL on failure. */
-PIX *ocr_finish(PIX *norm_upright, ocr_geometry *g, PIX **hrules, PIX **vrules);
+ * border noise. `bin_upright`, when not NULL, is the page already binarised
+ * (saves doing it again). Sets skew, prep_w, prep_h. NULL on failure. */
+PIX *ocr_finish(PIX *norm_upright, PIX *bin_upright, ocr_geometry *g, PIX **hrules,
+		PIX **vrules);
 
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
