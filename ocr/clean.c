@@ -9,6 +9,7 @@
 #define TARGET_DPI 300
 #define A4_LONG_IN 11.69
 #define GLYPH_AT_300 31.0
+#define MAX_SCALED_SIDE 5000
 
 /* A declared resolution is trusted when it gives a page of a plausible size on
  * its long side (A6 to A3): scanners that write 72 or 96 dpi, or nothing, for a 200 or
@@ -87,6 +88,10 @@ void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback)
 		g->dpi = 70;
 	if (g->dpi > 600)
 		g->dpi = 600;
+	/* Never blow a page up past A3 at 300 dpi (5000 px on the long side): a
+	 * wrong estimate must not cost gigabytes. */
+	if ((double)longest * TARGET_DPI / g->dpi > MAX_SCALED_SIDE)
+		g->dpi = (int)(longest * (double)TARGET_DPI / MAX_SCALED_SIDE) + 1;
 }
 
 /* Any depth to 8-bit gray. For colour, each pixel takes its brightest channel:
