@@ -8,7 +8,7 @@
 Prints one line per page (CER, faults) and the mean / worst. CER is the
 Levenshtein distance after NFC and whitespace folding, over the truth length
 (bench/cer_lib.h), computed here in Python with the same definition."""
-import argparse, json, os, re, subprocess, sys, tempfile, unicodedata, xml.etree.ElementTree as ET
+import argparse, json, os, subprocess, sys, tempfile, unicodedata, xml.etree.ElementTree as ET
 
 
 def norm(s):

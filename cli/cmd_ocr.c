@@ -154,7 +154,6 @@ static int parse_int(int *out, const char *opt, const char *s, int lo, int hi)
 	return 0;
 }
 
-int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
 int cli_ocr_run(const cli_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -6,8 +6,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-int cli_help_run(const cli_command *cmd, int argc, char **argv);
-int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
 
 const cli_command cli_commands[] = {
 	{"run", N_("process an inbox of scanned dossiers into signed, indexed packages"),

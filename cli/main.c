@@ -40,7 +40,6 @@ static void print_version(void)
 	       sohoa_signer_versions(), sohoa_index_versions(), sohoa_lookup_versions());
 }
 
-int cli_help_run(const cli_command *cmd, int argc, char **argv);
 int cli_help_run(const cli_command *cmd, int argc, char **argv)
 {
 	const cli_command *target;
