@@ -23,11 +23,23 @@ static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
 	return long_in >= 5.5 && long_in <= 18.0; /* A6 to A3 */
 }
 
+/* Binarises a background-normalised page: local contrast normalisation then
+ * Sauvola's adaptive threshold, so faded ink on one part of the page and dark
+ * ink on another both come out black (a global Otsu threshold lost a fifth of
+ * the characters of the faded-paper test page). */
+PIX *ocr_binarise(PIX *gray)
+{
+	PIX *bin = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
+	if (!bin)
+		bin = pixConvertTo1(gray, 160);
+	return bin;
+}
+
 /* Median height of letter-sized connected components on the page, in
  * pixels; 0 when there are too few to judge. */
 static int median_glyph_height(PIX *gray)
 {
-	PIX *bin = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
+	PIX *bin = ocr_binarise(gray);
 	BOXA *boxes = bin ? pixConnCompBB(bin, 8) : NULL;
 	NUMA *heights = numaCreate(0);
 	l_float32 med = 0;
@@ -170,18 +182,6 @@ static PIX *scale_to_target(PIX *gray, ocr_geometry *g)
 	return pixScale(gray, (l_float32)f, (l_float32)f);
 }
 
-/* Binarises a background-normalised page: local contrast normalisation then
- * Sauvola's adaptive threshold, so faded ink on one part of the page and dark
- * ink on another both come out black (a global Otsu threshold lost a fifth of
- * the characters of the faded-paper test page). */
-static PIX *binarise(PIX *gray)
-{
-	PIX *bin = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
-	if (!bin)
-		bin = pixConvertTo1(gray, 160);
-	return bin;
-}
-
 /* Removes specks. Components too small in both dimensions to be a stroke or
  * a dot at 300 dpi go; small components (dots, diacritics, punctuation) stay
  * only when they sit close to a glyph, as a diacritic or a full stop does,
@@ -244,17 +244,12 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g)
 	return norm;
 }
 
-PIX *ocr_binarise(PIX *gray)
-{
-	return binarise(gray);
-}
-
 PIX *ocr_finish(PIX *norm, PIX *bin_upright, ocr_geometry *g, PIX **hrules, PIX **vrules)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
 	double skew;
 
-	bin = bin_upright ? pixClone(bin_upright) : binarise(norm);
+	bin = bin_upright ? pixClone(bin_upright) : ocr_binarise(norm);
 	if (!bin)
 		goto cleanup;
 	skew = find_skew(bin);
@@ -263,7 +258,7 @@ PIX *ocr_finish(PIX *norm, PIX *bin_upright, ocr_geometry *g, PIX **hrules, PIX 
 		rot = pixRotate(norm, (l_float32)(skew * OCR_PI / 180.0), L_ROTATE_AREA_MAP,
 				L_BRING_IN_WHITE, 0, 0);
 		pixDestroy(&bin);
-		bin = rot ? binarise(rot) : NULL;
+		bin = rot ? ocr_binarise(rot) : NULL;
 		if (!bin)
 			goto cleanup;
 	}

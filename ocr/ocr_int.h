@@ -33,7 +33,7 @@ PIX *ocr_to_gray(PIX *pix);
 /* Scales gray to 300 dpi and normalises its background (sets scale, sw, sh). */
 PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
 
-/* Otsu-binarised copy of a normalised page. */
+/* Binarised copy of a normalised page (contrast normalisation + Sauvola). */
 PIX *ocr_binarise(PIX *gray);
 
 /* From the normalised, upright page: deskew, binarise, despeckle, take out
