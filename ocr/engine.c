@@ -94,38 +94,6 @@ void sohoa_ocr_page_free(sohoa_ocr_page *p)
 	free(p);
 }
 
-/* Decodes one page after the header passed the caps. */
-static int decode(PIX **out, const char *path, size_t page, const sohoa_limits *lim,
-		  sohoa_ocr_image_info *info)
-{
-	int rc = sohoa_ocr_probe(info, path, lim);
-	PIX *pix = NULL;
-
-	*out = NULL;
-	if (rc < 0)
-		return rc;
-	if (page >= info->pages)
-		return sohoa_error_set(SOHOA_EINVAL, _("%s: no page %zu (the file has %zu)"), path,
-				       page + 1, info->pages);
-	rc = ocr_check_stream(path, info->format);
-	if (rc < 0)
-		return rc;
-	if (info->format == SOHOA_IMAGE_TIFF)
-		pix = pixReadTiff(path, (l_int32)page);
-	else
-		pix = pixRead(path);
-	if (!pix)
-		return sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot decode the image"),
-				       path, page + 1);
-	if ((uint32_t)pixGetWidth(pix) != info->width && page == 0) {
-		pixDestroy(&pix);
-		return sohoa_error_set(SOHOA_EFORMAT, _("%s: image size differs from its header"),
-				       path);
-	}
-	*out = pix;
-	return 0;
-}
-
 /* Tesseract's OSD on the binarised page: clockwise degrees to turn it upright.
  * An unsure answer keeps the page as it is. */
 static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi)
@@ -384,7 +352,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	int rc;
 
 	*out = NULL;
-	rc = decode(&orig, path, page, &e->opt.limits, &info);
+	rc = ocr_decode(&orig, path, page, &e->opt.limits, &info);
 	if (rc < 0)
 		return rc;
 	p = calloc(1, sizeof *p);

@@ -46,6 +46,11 @@ PIX *ocr_finish(PIX *norm_upright, PIX *bin_upright, ocr_geometry *g, PIX **hrul
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
 
+/* Probes `path` (filling *info), checks its structure and decodes page
+ * `page` (0-based). Errors name the file and page, as sohoa_ocr_recognize. */
+int ocr_decode(PIX **out, const char *path, size_t page, const sohoa_limits *lim,
+	       sohoa_ocr_image_info *info);
+
 /* Checks the chunk/marker structure of a PNG or JPEG file (others pass):
  * SOHOA_EFORMAT naming the file when it is truncated or mangled. */
 int ocr_check_stream(const char *path, sohoa_image_format format);
