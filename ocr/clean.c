@@ -5,6 +5,7 @@
 #include "ocr/ocr_int.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define TARGET_DPI 300
 #define A4_LONG_IN 11.69
@@ -182,27 +183,184 @@ static PIX *scale_to_target(PIX *gray, ocr_geometry *g)
 	return pixScale(gray, (l_float32)f, (l_float32)f);
 }
 
-/* Removes specks. Components too small in both dimensions to be a stroke or
- * a dot at 300 dpi go; small components (dots, diacritics, punctuation) stay
- * only when they sit close to a glyph, as a diacritic or a full stop does,
- * and a speck in the margin or between lines does not. */
+/* ------------------------------------------------------------ despeckle */
+/* Specks are as small as the dots of Vietnamese text (a dot below, a tone
+ * mark, a full stop), so size alone cannot tell them apart; position can. A
+ * small component stays only where a mark of writing would be: touching a
+ * letter (a stroke broken by a drop-out), just above or below one and over
+ * it (diacritics, the dot of an i), on the baseline just after one (full
+ * stop, comma), or over or after such a dot (colon, semicolon, ellipsis).
+ * A speck between words or between lines, which Tesseract reads as "-",
+ * "'" or "°", goes. */
+
+#define GRID 64
+
+typedef struct {
+	BOXA *big;             /* letter-sized components */
+	l_int32 gw, gh;        /* grid cells across and down */
+	l_int32 **cell;        /* per cell, indices into big (count at [0]) */
+	l_int32 letter;        /* median letter height, pixels */
+} speck_ctx;
+
+static void grid_add(speck_ctx *c, l_int32 cx, l_int32 cy, l_int32 idx)
+{
+	l_int32 *v = c->cell[cy * c->gw + cx];
+	l_int32 n = v ? v[0] : 0;
+	if (!v || (n & (n + 1)) == 0) { /* grow at 1, 3, 7, 15… entries */
+		l_int32 *g = realloc(v, (size_t)(2 * (n + 1) + 1) * sizeof *g);
+		if (!g)
+			return;
+		v = g;
+		c->cell[cy * c->gw + cx] = v;
+	}
+	v[0] = n + 1;
+	v[n + 1] = idx;
+}
+
+static int speck_ctx_init(speck_ctx *c, BOXA *big, l_int32 w, l_int32 h)
+{
+	NUMA *heights = numaCreate(0);
+	l_float32 med = 0;
+
+	c->big = big;
+	c->gw = (w + GRID - 1) / GRID;
+	c->gh = (h + GRID - 1) / GRID;
+	c->cell = calloc((size_t)c->gw * (size_t)c->gh, sizeof *c->cell);
+	if (!c->cell) {
+		numaDestroy(&heights);
+		return -1;
+	}
+	for (l_int32 i = 0; i < boxaGetCount(big); i++) {
+		l_int32 x, y, bw, bh;
+		boxaGetBoxGeometry(big, i, &x, &y, &bw, &bh);
+		if (bh >= 12 && bh <= 120 && bw <= 3 * bh)
+			numaAddNumber(heights, (l_float32)bh);
+		if (bw > 8 * GRID || bh > 8 * GRID)
+			continue; /* rules and frames are no letters */
+		for (l_int32 cy = y / GRID; cy <= (y + bh - 1) / GRID && cy < c->gh; cy++)
+			for (l_int32 cx = x / GRID; cx <= (x + bw - 1) / GRID && cx < c->gw; cx++)
+				grid_add(c, cx, cy, i);
+	}
+	if (numaGetCount(heights) >= 20)
+		numaGetMedian(heights, &med);
+	numaDestroy(&heights);
+	c->letter = med >= 12 ? (l_int32)med : 30;
+	return 0;
+}
+
+static void speck_ctx_free(speck_ctx *c)
+{
+	for (l_int32 i = 0; c->cell && i < c->gw * c->gh; i++)
+		free(c->cell[i]);
+	free(c->cell);
+}
+
+/* Whether small component `s` sits where a mark of writing would, next to
+ * letter `b` (boxes as x, y, w, h). */
+static int mark_of(const l_int32 s[4], const l_int32 b[4], l_int32 letter)
+{
+	l_int32 sr = s[0] + s[2], sb = s[1] + s[3], br = b[0] + b[2], bb = b[1] + b[3];
+	l_int32 slack = letter / 6;
+	int over = s[0] <= br + slack && sr >= b[0] - slack; /* columns overlap */
+
+	if (s[0] <= br + 2 && sr >= b[0] - 2 && s[1] <= bb + 2 && sb >= b[1] - 2)
+		return 1; /* touches the letter: a broken stroke */
+	if (over && sb <= b[1] + 2 && b[1] - sb <= letter * 2 / 5)
+		return 1; /* above it: a tone mark, a circumflex, the dot of an i */
+	if (over && s[1] >= bb - 2 && s[1] - bb <= letter / 3)
+		return 1; /* below it: the dot of ạ, ệ, ị */
+	/* Just after it on the baseline: a full stop or a comma. */
+	return s[0] >= br - 2 && s[0] - br <= letter * 2 / 5 && s[1] >= b[1] + b[3] * 2 / 5 &&
+	       s[1] <= bb + 2;
+}
+
+static int near_letter(const speck_ctx *c, const l_int32 s[4])
+{
+	l_int32 r = c->letter;
+	l_int32 x0 = (s[0] - r) / GRID, x1 = (s[0] + s[2] + r) / GRID;
+	l_int32 y0 = (s[1] - r) / GRID, y1 = (s[1] + s[3] + r) / GRID;
+	for (l_int32 cy = y0 < 0 ? 0 : y0; cy <= y1 && cy < c->gh; cy++) {
+		for (l_int32 cx = x0 < 0 ? 0 : x0; cx <= x1 && cx < c->gw; cx++) {
+			const l_int32 *v = c->cell[cy * c->gw + cx];
+			for (l_int32 k = 1; v && k <= v[0]; k++) {
+				l_int32 b[4];
+				boxaGetBoxGeometry(c->big, v[k], &b[0], &b[1], &b[2], &b[3]);
+				if (mark_of(s, b, c->letter))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Second look at a small component that is no mark of a letter: the upper
+ * dot of a colon or semicolon (over a kept dot), or the next dot of an
+ * ellipsis (after one). */
+static int near_kept_dot(const l_int32 s[4], BOXA *small, const int *keep, l_int32 letter)
+{
+	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
+		l_int32 d[4];
+		if (!keep[i])
+			continue;
+		boxaGetBoxGeometry(small, i, &d[0], &d[1], &d[2], &d[3]);
+		int over = s[0] <= d[0] + d[2] + 2 && s[0] + s[2] >= d[0] - 2;
+		if (over && s[1] + s[3] <= d[1] && d[1] - (s[1] + s[3]) <= letter * 2 / 3)
+			return 1;
+		if (s[0] >= d[0] + d[2] && s[0] - (d[0] + d[2]) <= letter / 3 &&
+		    abs((s[1] + s[3]) - (d[1] + d[3])) <= 3)
+			return 1;
+	}
+	return 0;
+}
+
 static PIX *despeckle(PIX *bin)
 {
-	PIX *big = NULL, *small = NULL, *near = NULL, *out = NULL;
+	PIX *sized = NULL, *big = NULL, *out = NULL;
+	PIXA *pixa = NULL;
+	BOXA *small = NULL, *bigb = NULL;
+	speck_ctx c = {0};
+	int *keep = NULL;
 
-	out = pixSelectBySize(bin, 4, 4, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
-	if (!out)
-		return pixClone(bin);
-	big = pixSelectBySize(out, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
-	small = big ? pixSubtract(NULL, out, big) : NULL;
-	near = big ? pixDilateBrick(NULL, big, 31, 31) : NULL;
-	if (big && small && near) {
-		pixAnd(small, small, near);
-		pixOr(out, big, small);
+	/* Below 4 × 4 pixels at 300 dpi nothing is writing. */
+	sized = pixSelectBySize(bin, 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	big = sized ? pixSelectBySize(sized, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
+		    : NULL;
+	out = big ? pixSubtract(NULL, sized, big) : NULL; /* the small ones */
+	small = out ? pixConnComp(out, &pixa, 8) : NULL;
+	bigb = big ? pixConnCompBB(big, 8) : NULL;
+	if (!small || !bigb || speck_ctx_init(&c, bigb, pixGetWidth(bin), pixGetHeight(bin)) < 0)
+		goto fallback;
+	keep = calloc((size_t)boxaGetCount(small) + 1, sizeof *keep);
+	if (!keep)
+		goto fallback;
+	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
+		l_int32 s[4];
+		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
+		keep[i] = near_letter(&c, s);
 	}
+	pixDestroy(&out);
+	out = pixCopy(NULL, big);
+	for (l_int32 i = 0; out && i < boxaGetCount(small); i++) {
+		l_int32 s[4];
+		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
+		if (!keep[i] && !near_kept_dot(s, small, keep, c.letter))
+			continue;
+		PIX *piece = pixaGetPix(pixa, i, L_CLONE);
+		pixRasterop(out, s[0], s[1], s[2], s[3], PIX_PAINT, piece, 0, 0);
+		pixDestroy(&piece);
+	}
+	goto cleanup;
+fallback:
+	pixDestroy(&out);
+	out = sized ? pixClone(sized) : pixClone(bin);
+cleanup:
+	speck_ctx_free(&c);
+	free(keep);
+	boxaDestroy(&small);
+	boxaDestroy(&bigb);
+	pixaDestroy(&pixa);
+	pixDestroy(&sized);
 	pixDestroy(&big);
-	pixDestroy(&small);
-	pixDestroy(&near);
 	return out;
 }
 
@@ -220,11 +378,11 @@ static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 	*vrules = v;
 }
 
-/* Measures skew in ±10° on a binary page; returns 0 when unsure. */
+/* Measures skew in ±10° on a binary page at 150 dpi; returns 0 when unsure. */
 static double find_skew(PIX *bin)
 {
 	l_float32 angle = 0, conf = 0, endscore = 0;
-	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 4, 2, 0.0f, 12.0f,
+	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 2, 1, 0.0f, 12.0f,
 					   0.5f, 0.01f) != 0)
 		return 0;
 	if (conf < 2.5f || fabsf(angle) < 0.1f)
@@ -244,24 +402,30 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g)
 	return norm;
 }
 
-PIX *ocr_finish(PIX *norm, PIX *bin_upright, ocr_geometry *g, PIX **hrules, PIX **vrules)
+PIX *ocr_analysis_binary(PIX *norm)
+{
+	PIX *half = pixScaleAreaMap2(norm), *bin;
+	if (!half)
+		return NULL;
+	bin = ocr_binarise(half);
+	pixDestroy(&half);
+	return bin;
+}
+
+PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
-	double skew;
 
-	bin = bin_upright ? pixClone(bin_upright) : ocr_binarise(norm);
-	if (!bin)
-		goto cleanup;
-	skew = find_skew(bin);
-	g->skew = skew;
-	if (skew != 0) {
-		rot = pixRotate(norm, (l_float32)(skew * OCR_PI / 180.0), L_ROTATE_AREA_MAP,
+	g->skew = find_skew(half_bin);
+	if (g->skew != 0) {
+		rot = pixRotate(norm, (l_float32)(g->skew * OCR_PI / 180.0), L_ROTATE_AREA_MAP,
 				L_BRING_IN_WHITE, 0, 0);
-		pixDestroy(&bin);
-		bin = rot ? ocr_binarise(rot) : NULL;
-		if (!bin)
+		if (!rot)
 			goto cleanup;
 	}
+	bin = ocr_binarise(rot ? rot : norm);
+	if (!bin)
+		goto cleanup;
 	clean = despeckle(bin);
 	remove_rules(clean, hrules, vrules);
 	out = pixRemoveBorderConnComps(clean, 8);

@@ -3,9 +3,11 @@
  * back to the original page. */
 #include "ocr/ocr_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tesseract/capi.h>
+#include <time.h>
 
 struct sohoa_ocr_engine {
 	TessBaseAPI *api; /* recognition, e.g. "vie" */
@@ -55,6 +57,9 @@ int sohoa_ocr_engine_new(sohoa_ocr_engine **out, const sohoa_ocr_options *opt)
 				       opt->languages);
 	}
 	TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
+	/* Pages are cleaned to black on white: trying each doubtful line again
+	 * inverted (Tesseract's default) only costs time. */
+	TessBaseAPISetVariable(e->api, "tessedit_do_invert", "0");
 	e->osd = tess_open("osd");
 	if (!e->osd) {
 		sohoa_ocr_engine_free(e);
@@ -94,6 +99,26 @@ void sohoa_ocr_page_free(sohoa_ocr_page *p)
 	free(p);
 }
 
+/* Orientation from the shapes of the letters (Leptonica's count of
+ * ascender and descender patterns, in the four turns): Vietnamese, with its
+ * marks above the letters, leans heavily one way. Returns clockwise degrees
+ * to turn the page upright, or -1 when the evidence is weak; measured on 48
+ * pages of all four turns, every page with a decision was right. */
+static int rotation_from_shapes(PIX *bin)
+{
+	const float strong = 4.0f, ratio = 2.0f;
+	l_float32 up = 0, left = 0;
+
+	if (pixOrientDetect(bin, &up, &left, 0, 0) != 0)
+		return -1;
+	sohoa_log_debug("letter shapes: up %.2f, left %.2f", up, left);
+	if (fabsf(up) >= strong && fabsf(up) >= ratio * fabsf(left))
+		return up > 0 ? 0 : 180;
+	if (fabsf(left) >= strong && fabsf(left) >= ratio * fabsf(up))
+		return left > 0 ? 90 : 270;
+	return -1;
+}
+
 /* Tesseract's OSD on the binarised page: clockwise degrees to turn it upright.
  * An unsure answer keeps the page as it is. */
 static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi)
@@ -119,7 +144,7 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi)
 /* Orientation by trial: reads the middle band of the page in each of the four
  * turns and keeps the one whose confident words weigh most. Used when OSD is
  * unsure (faded or sparse pages), costs four partial recognitions. */
-static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin)
+static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin, int dpi)
 {
 	int best = 0;
 	long best_score = -1;
@@ -135,7 +160,7 @@ static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin)
 		long score = 0;
 		if (crop) {
 			TessBaseAPISetImage2(e->api, crop);
-			TessBaseAPISetSourceResolution(e->api, 300);
+			TessBaseAPISetSourceResolution(e->api, dpi);
 			if (TessBaseAPIRecognize(e->api, NULL) == 0) {
 				int *confs = TessBaseAPIAllWordConfidences(e->api);
 				for (int i = 0; confs && confs[i] >= 0; i++)
@@ -329,6 +354,14 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	return rc;
 }
 
+/* Milliseconds on a monotonic clock, for the per-stage timings at -v -v. */
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 static void summarise(sohoa_ocr_page *p)
 {
 	double sum = 0;
@@ -343,6 +376,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	sohoa_ocr_image_info info;
 	ocr_geometry g = {0};
 	PIX *orig = NULL, *gray = NULL, *norm = NULL, *bin = NULL, *upright = NULL, *clean = NULL;
+	PIX *bin_upright = NULL;
 	PIX *hrules = NULL, *vrules = NULL;
 	BOXA *regions = NULL;
 	int *is_table = NULL;
@@ -350,6 +384,8 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	size_t ntables = 0;
 	sohoa_ocr_page *p = NULL;
 	int rc;
+
+	double t0 = now_ms(), t_dec, t_clean, t_osd, t_fin, t_reg;
 
 	*out = NULL;
 	rc = ocr_decode(&orig, path, page, &e->opt.limits, &info);
@@ -361,34 +397,50 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 		goto cleanup;
 	}
 	p->page = page;
+	t_dec = now_ms();
 	g.orig_w = (uint32_t)pixGetWidth(orig);
 	g.orig_h = (uint32_t)pixGetHeight(orig);
 	gray = ocr_to_gray(orig);
 	if (gray)
 		ocr_choose_dpi(&g, gray, info.xres, e->opt.dpi);
 	norm = gray ? ocr_normalise(gray, &g) : NULL;
-	bin = norm ? ocr_binarise(norm) : NULL;
+	bin = norm ? ocr_analysis_binary(norm) : NULL;
 	if (!bin) {
 		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
 				     page + 1);
 		goto cleanup;
 	}
-	g.rotation = detect_rotation(e, bin, 300);
+	t_clean = now_ms();
+	g.rotation = rotation_from_shapes(bin);
 	if (g.rotation < 0)
-		g.rotation = rotation_by_recognition(e, bin);
+		g.rotation = detect_rotation(e, bin, 150);
+	if (g.rotation < 0)
+		g.rotation = rotation_by_recognition(e, bin, 150);
+	t_osd = now_ms();
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
-	clean = upright ? ocr_finish(upright, g.rotation ? NULL : bin, &g, &hrules, &vrules)
-			: NULL;
+	bin_upright = g.rotation ? pixRotateOrth(bin, g.rotation / 90) : pixClone(bin);
+	clean = upright && bin_upright ? ocr_finish(upright, bin_upright, &g, &hrules, &vrules)
+				       : NULL;
 	if (!clean) {
 		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
 				     page + 1);
 		goto cleanup;
+	}
+	t_fin = now_ms();
+	if (getenv("SOHOA_OCR_DEBUG_DIR")) { /* the cleaned page, for tuning */
+		char *dbg = NULL;
+		const char *base = strrchr(path, '/');
+		if (asprintf(&dbg, "%s/%s-%zu.png", getenv("SOHOA_OCR_DEBUG_DIR"),
+			     base ? base + 1 : path, page + 1) > 0)
+			pixWrite(dbg, clean, IFF_PNG);
+		free(dbg);
 	}
 	rc = ocr_find_tables(&tables, &ntables, hrules, vrules);
 	if (rc == 0)
 		rc = ocr_regions(&regions, &is_table, clean, tables, ntables);
 	if (rc < 0)
 		goto cleanup;
+	t_reg = now_ms();
 	rc = recognise_regions(p, e->api, clean, regions, is_table, tables, &g);
 	if (rc < 0) {
 		sohoa_error_prefix("%s: page %zu: ", path, page + 1);
@@ -403,6 +455,10 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	p->skew = g.skew;
 	summarise(p);
 	rc = ocr_layout(p);
+	sohoa_log_debug("%s: page %zu: decode %.0f ms, normalise %.0f, orientation %.0f, "
+			"deskew+clean %.0f, regions %.0f (%d), recognition %.0f",
+			path, page + 1, t_dec - t0, t_clean - t_dec, t_osd - t_clean,
+			t_fin - t_osd, t_reg - t_fin, (int)boxaGetCount(regions), now_ms() - t_reg);
 cleanup:
 	TessBaseAPIClear(e->api);
 	pixDestroy(&orig);
@@ -410,6 +466,7 @@ cleanup:
 	pixDestroy(&norm);
 	pixDestroy(&bin);
 	pixDestroy(&upright);
+	pixDestroy(&bin_upright);
 	pixDestroy(&clean);
 	boxaDestroy(&regions);
 	pixDestroy(&hrules);

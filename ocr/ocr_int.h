@@ -36,11 +36,15 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
 /* Binarised copy of a normalised page (contrast normalisation + Sauvola). */
 PIX *ocr_binarise(PIX *gray);
 
-/* From the normalised, upright page: deskew, binarise, despeckle, take out
- * ruled lines (returned in *hrules and *vrules, owned by the caller), drop
- * border noise. `bin_upright`, when not NULL, is the page already binarised
- * (saves doing it again). Sets skew, prep_w, prep_h. NULL on failure. */
-PIX *ocr_finish(PIX *norm_upright, PIX *bin_upright, ocr_geometry *g, PIX **hrules,
+/* A binarised copy of a normalised page at half its resolution (150 dpi),
+ * for the analysis steps (orientation, skew) that do not need more. */
+PIX *ocr_analysis_binary(PIX *norm);
+
+/* From the normalised, upright page and its upright half-resolution binary
+ * (ocr_analysis_binary): deskew, binarise, despeckle, take out ruled lines
+ * (returned in *hrules and *vrules, owned by the caller), drop border noise.
+ * Sets skew, prep_w, prep_h. NULL on failure. */
+PIX *ocr_finish(PIX *norm_upright, PIX *half_bin, ocr_geometry *g, PIX **hrules,
 		PIX **vrules);
 
 /* A box on the cleaned page, in the original page's pixels. */

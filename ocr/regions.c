@@ -185,14 +185,20 @@ static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
 		rows = profile(c->bin, box, 0);
 		boxDestroy(&box);
 		ygap = rows ? widest_gap(rows, 0, h - 1, &ygap_at) : 0;
-		if (!rowwise || ygap < GAP_MIN) {
+		if (!rowwise) {
 			int left = c->next_column++, right = c->next_column++;
 			cut(c, x, y, split - x, h, left, depth + 1);
 			cut(c, split + gap, y, x + w - split - gap, h, right, depth + 1);
 			goto cleanup;
 		}
-		cut(c, x, y, w, ygap_at, column, depth + 1);
-		cut(c, x, y + ygap_at + ygap, w, h - ygap_at - ygap, column, depth + 1);
+		if (ygap >= GAP_MIN) {
+			cut(c, x, y, w, ygap_at, column, depth + 1);
+			cut(c, x, y + ygap_at + ygap, w, h - ygap_at - ygap, column, depth + 1);
+			goto cleanup;
+		}
+		/* One row with a wide space in it ("Số định danh: 031…"): it
+		 * reads across, as one line. */
+		emit(c, x, y, w, h, column);
 		goto cleanup;
 	}
 	gap = widest_gap(rows, r0, r1, &at);
