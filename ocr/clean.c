@@ -180,7 +180,10 @@ static PIX *scale_to_target(PIX *gray, ocr_geometry *g)
 		return pixClone(gray);
 	}
 	g->scale = f;
-	return pixScale(gray, (l_float32)f, (l_float32)f);
+	/* No unsharp masking (pixScale's default): it costs time and sharpens
+	 * JPEG noise and specks as much as the strokes (CER 3.69% → 3.61% on the
+	 * dev set). */
+	return pixScaleGeneral(gray, (l_float32)f, (l_float32)f, 0.0f, 0);
 }
 
 /* ------------------------------------------------------------ despeckle */

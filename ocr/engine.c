@@ -29,7 +29,7 @@ static TessBaseAPI *tess_open(const char *lang)
 		return NULL;
 	/* Tesseract writes diagnostics to stderr unless told otherwise. */
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	if (TessBaseAPIInit3(api, NULL, lang) != 0) {
+	if (TessBaseAPIInit2(api, NULL, lang, strcmp(lang, "osd") ? OEM_LSTM_ONLY : OEM_DEFAULT) != 0) {
 		TessBaseAPIDelete(api);
 		return NULL;
 	}
