@@ -7,9 +7,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define TARGET_DPI 300
-#define A4_LONG_IN 11.69
-#define GLYPH_AT_300 31.0
+#define TARGET_DPI      300
+#define A4_LONG_IN      11.69
+#define GLYPH_AT_300    31.0
 #define MAX_SCALED_SIDE 5000
 
 /* A declared resolution is trusted when it gives a page of a plausible size on
@@ -199,10 +199,10 @@ static PIX *scale_to_target(PIX *gray, ocr_geometry *g)
 #define GRID 64
 
 typedef struct {
-	BOXA *big;             /* letter-sized components */
-	l_int32 gw, gh;        /* grid cells across and down */
-	l_int32 **cell;        /* per cell, indices into big (count at [0]) */
-	l_int32 letter;        /* median letter height, pixels */
+	BOXA *big;      /* letter-sized components */
+	l_int32 gw, gh; /* grid cells across and down */
+	l_int32 **cell; /* per cell, indices into big (count at [0]) */
+	l_int32 letter; /* median letter height, pixels */
 } speck_ctx;
 
 static void grid_add(speck_ctx *c, l_int32 cx, l_int32 cy, l_int32 idx)
@@ -385,8 +385,8 @@ static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 static double find_skew(PIX *bin)
 {
 	l_float32 angle = 0, conf = 0, endscore = 0;
-	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 2, 1, 0.0f, 12.0f,
-					   0.5f, 0.01f) != 0)
+	if (pixFindSkewSweepAndSearchScore(bin, &angle, &conf, &endscore, 2, 1, 0.0f, 12.0f, 0.5f,
+					   0.01f) != 0)
 		return 0;
 	if (conf < 2.5f || fabsf(angle) < 0.1f)
 		return 0;
@@ -468,9 +468,7 @@ static void map_point(const ocr_geometry *g, double x, double y, double *ox, dou
 		*ox = W - uy;
 		*oy = ux;
 		break;
-	default:
-		*ox = ux;
-		*oy = uy;
+	default: *ox = ux; *oy = uy;
 	}
 	*ox /= g->scale;
 	*oy /= g->scale;

@@ -18,8 +18,7 @@ struct sohoa_ocr_engine {
 
 sohoa_ocr_options sohoa_ocr_options_default(void)
 {
-	return (sohoa_ocr_options){.languages = "vie", .dpi = 0,
-				   .limits = sohoa_limits_default()};
+	return (sohoa_ocr_options){.languages = "vie", .dpi = 0, .limits = sohoa_limits_default()};
 }
 
 static TessBaseAPI *tess_open(const char *lang)
@@ -29,7 +28,8 @@ static TessBaseAPI *tess_open(const char *lang)
 		return NULL;
 	/* Tesseract writes diagnostics to stderr unless told otherwise. */
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	if (TessBaseAPIInit2(api, NULL, lang, strcmp(lang, "osd") ? OEM_LSTM_ONLY : OEM_DEFAULT) != 0) {
+	if (TessBaseAPIInit2(api, NULL, lang, strcmp(lang, "osd") ? OEM_LSTM_ONLY : OEM_DEFAULT) !=
+	    0) {
 		TessBaseAPIDelete(api);
 		return NULL;
 	}
@@ -63,8 +63,9 @@ int sohoa_ocr_engine_new(sohoa_ocr_engine **out, const sohoa_ocr_options *opt)
 	e->osd = tess_open("osd");
 	if (!e->osd) {
 		sohoa_ocr_engine_free(e);
-		return sohoa_error_set(SOHOA_EDEPENDENCY,
-				       _("Tesseract cannot load 'osd' (install tesseract-ocr-osd)"));
+		return sohoa_error_set(
+			SOHOA_EDEPENDENCY,
+			_("Tesseract cannot load 'osd' (install tesseract-ocr-osd)"));
 	}
 	TessBaseAPISetPageSegMode(e->osd, PSM_OSD_ONLY);
 	*out = e;
@@ -295,8 +296,8 @@ static int read_rect(TessBaseAPI *api, PIX *clean, l_int32 x, l_int32 y, l_int32
 
 /* Reads a ruled table row by row: each cell on its own (inside its rules),
  * all cells of a row making one line, left to right. */
-static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
-		      PIX *clean, const ocr_table *t, const ocr_geometry *g, int block)
+static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api, PIX *clean,
+		      const ocr_table *t, const ocr_geometry *g, int block)
 {
 	const int inset = 4;
 	int rc = 0;
@@ -328,8 +329,7 @@ static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI
 /* Reads each region as one block of text (tables cell by cell), in reading
  * order. */
 static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BOXA *regions,
-			     const int *is_table, const ocr_table *tables,
-			     const ocr_geometry *g)
+			     const int *is_table, const ocr_table *tables, const ocr_geometry *g)
 {
 	size_t wcap = 0, lcap = 0;
 	int rc = 0;
@@ -345,6 +345,7 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 			continue;
 		}
 		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
+		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, x, y, w, h);
 		rc = read_rect(api, clean, x, y, w, h, 12);
 		if (rc == 0)
 			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0);
@@ -457,8 +458,8 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	rc = ocr_layout(p);
 	sohoa_log_debug("%s: page %zu: decode %.0f ms, normalise %.0f, orientation %.0f, "
 			"deskew+clean %.0f, regions %.0f (%d), recognition %.0f",
-			path, page + 1, t_dec - t0, t_clean - t_dec, t_osd - t_clean,
-			t_fin - t_osd, t_reg - t_fin, (int)boxaGetCount(regions), now_ms() - t_reg);
+			path, page + 1, t_dec - t0, t_clean - t_dec, t_osd - t_clean, t_fin - t_osd,
+			t_reg - t_fin, (int)boxaGetCount(regions), now_ms() - t_reg);
 cleanup:
 	TessBaseAPIClear(e->api);
 	pixDestroy(&orig);

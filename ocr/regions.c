@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GUTTER_MIN 32  /* px at 300 dpi: a gutter must also run the region's full height */
-#define GAP_MIN 4      /* px: the smallest horizontal gap worth cutting at */
-#define EMPTY_MAX 2    /* a row/column with at most this much ink is empty */
-#define MAX_DEPTH 64
+#define GUTTER_MIN 32 /* px at 300 dpi: a gutter must also run the region's full height */
+#define GAP_MIN    4  /* px: the smallest horizontal gap worth cutting at */
+#define EMPTY_MAX  2  /* a row/column with at most this much ink is empty */
+#define MAX_DEPTH  64
 
 typedef struct {
 	int x, y, w, h;
@@ -113,7 +113,8 @@ static int bands(PIX *bin, BOX *box, int *starts, int *ends, int cap)
 static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 {
 	int ls[256], le[256], rs[256], re[256], nl, nr;
-	BOX *l = boxCreate(x, y, split - x, h), *r = boxCreate(split + gap, y, x + w - split - gap, h);
+	BOX *l = boxCreate(x, y, split - x, h),
+	    *r = boxCreate(split + gap, y, x + w - split - gap, h);
 	nl = bands(bin, l, ls, le, 256);
 	nr = bands(bin, r, rs, re, 256);
 	boxDestroy(&l);
@@ -223,8 +224,10 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
 		boxGetGeometry(tables[t].box, &tx, &ty, &tw, &th);
 		for (size_t i = 0; i < c->count; i++) {
 			piece *p = &c->items[i];
-			int ox = (p->x + p->w < tx + tw ? p->x + p->w : tx + tw) - (p->x > tx ? p->x : tx);
-			int oy = (p->y + p->h < ty + th ? p->y + p->h : ty + th) - (p->y > ty ? p->y : ty);
+			int ox = (p->x + p->w < tx + tw ? p->x + p->w : tx + tw) -
+				 (p->x > tx ? p->x : tx);
+			int oy = (p->y + p->h < ty + th ? p->y + p->h : ty + th) -
+				 (p->y > ty ? p->y : ty);
 			if (ox > 0 && oy > 0 && (long)ox * oy * 2 >= (long)tw * th) {
 				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1};
 				break;
