@@ -9,10 +9,11 @@
 
 #include "ocr/ocr.h"
 
-typedef enum { FMT_TEXT, FMT_JSON } out_format;
+typedef enum { FMT_TEXT, FMT_JSON, FMT_ALTO, FMT_HOCR, FMT_PDF } out_format;
 
 typedef struct {
 	out_format format;
+	const sohoa_limits *limits;
 	const char *out_dir;
 	int to_stdout;
 	int failures;
@@ -22,9 +23,13 @@ typedef struct {
 	size_t nused;
 } ocr_run;
 
+static const char *const format_names[] = {"text", "json", "alto", "hocr", "pdf"};
+
+/* File name extension of each format's output. */
 static const char *format_ext(out_format f)
 {
-	return f == FMT_JSON ? "json" : "txt";
+	static const char *const ext[] = {"txt", "json", "alto.xml", "hocr", "pdf"};
+	return ext[f];
 }
 
 static int name_used(const ocr_run *run, const char *path)
@@ -71,8 +76,18 @@ static char *output_path(ocr_run *run, const char *input, const char *ext)
 
 static int render(ocr_run *run, FILE *f, const char *path, sohoa_ocr_page **pages, size_t n)
 {
-	if (run->format == FMT_JSON)
+	switch (run->format) {
+	case FMT_JSON:
 		return sohoa_ocr_write_json(f, path, pages, n);
+	case FMT_ALTO:
+		return sohoa_ocr_write_alto(f, path, pages, n);
+	case FMT_HOCR:
+		return sohoa_ocr_write_hocr(f, path, pages, n);
+	case FMT_PDF:
+		return sohoa_ocr_write_pdf(f, path, pages, n, run->limits);
+	case FMT_TEXT:
+		break;
+	}
 	return sohoa_ocr_write_text(f, pages, n);
 }
 
@@ -171,20 +186,18 @@ int cli_ocr_run(const cli_command *cmd, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":f:o:j:d:l:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				run.format = FMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				run.format = FMT_JSON;
-			else if (!strcmp(optarg, "alto") || !strcmp(optarg, "hocr") ||
-				 !strcmp(optarg, "pdf"))
-				return cli_usage_error(_("ocr: --format %s is not implemented yet"),
-						       optarg);
-			else
+		case 'f': {
+			size_t k = 0;
+			while (k < sizeof format_names / sizeof *format_names &&
+			       strcmp(optarg, format_names[k]) != 0)
+				k++;
+			if (k == sizeof format_names / sizeof *format_names)
 				return cli_usage_error(
 					_("ocr: --format '%s': expected text, alto, hocr, json or pdf"),
 					optarg);
+			run.format = (out_format)k;
 			break;
+		}
 		case 'o':
 			run.out_dir = optarg;
 			break;
@@ -215,6 +228,7 @@ int cli_ocr_run(const cli_command *cmd, int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	run.to_stdout = run.out_dir == NULL;
+	run.limits = &opt.limits;
 	run.show_progress = isatty(2) && sohoa_log_get_level() >= SOHOA_LOG_WARN;
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	rc = sohoa_ocr_batch((const char *const *)argv + optind, (size_t)(argc - optind), &opt,

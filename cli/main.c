@@ -100,6 +100,9 @@ int main(int argc, char **argv)
 		execv("/proc/self/exe", argv);
 	}
 	setlocale(LC_ALL, "");
+	/* Machine output (JSON, XML, PDF) writes numbers with a decimal point
+	 * whatever the user's locale (vi_VN uses a comma). */
+	setlocale(LC_NUMERIC, "C");
 	bindtextdomain("sohoa", SOHOA_LOCALEDIR);
 	argc = take_common_options(argc - 1, argv + 1, &want_help);
 	argv++;

@@ -6,6 +6,9 @@
 
 #include "core/core.h"
 
+/* Input formats, told apart by their first bytes (never by the file name).
+ * PDF means a PDF whose pages are rendered like scans (image-only PDFs, as
+ * scanners write them); its text layer, if any, is not read. */
 typedef enum {
 	SOHOA_IMAGE_UNKNOWN = 0,
 	SOHOA_IMAGE_TIFF,
@@ -17,18 +20,22 @@ typedef enum {
 /* What the header of an image file says, read without decoding pixels. */
 typedef struct {
 	sohoa_image_format format;
-	size_t pages;       /* frames of a TIFF, 1 for JPEG/PNG */
+	size_t pages;       /* frames of a TIFF, pages of a PDF, 1 for JPEG/PNG */
 	uint32_t width;     /* first page, pixels */
 	uint32_t height;
 	int bits_per_pixel; /* 1, 8, 24, 32 … as stored */
-	int xres, yres;     /* pixels per inch as declared; 0 when absent */
+	int xres, yres;     /* pixels per inch as declared (PDF: as rendered); 0 if absent */
 } sohoa_ocr_image_info;
 
 /* Reads the header of the image at `path` and checks it against the caps in
  * `limits` (file size, pixels per page, page count) before anything is
- * decoded. Errors name the file: SOHOA_ENOTFOUND, SOHOA_ELIMIT (a cap is
- * exceeded), SOHOA_EFORMAT (truncated or corrupt header, zero size),
- * SOHOA_EUNSUPPORTED (not TIFF/JPEG/PNG). */
+ * decoded. A PDF is opened with Poppler: its page count, and page 1 as it
+ * will be rendered — at the resolution of the scan it holds (150..600 dpi),
+ * else 300 dpi — and every image it declares must be within the pixel cap.
+ * Errors name the file: SOHOA_ENOTFOUND, SOHOA_ELIMIT (a cap is exceeded),
+ * SOHOA_EFORMAT (truncated or corrupt header, zero size, a PDF without
+ * pages or without its %%EOF), SOHOA_EUNSUPPORTED (not TIFF/JPEG/PNG/PDF, an
+ * encrypted PDF, one whose image sizes are not written plainly). */
 int sohoa_ocr_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_limits *limits);
 
 /* ------------------------------------------------------------ recognition */
@@ -134,6 +141,57 @@ int sohoa_ocr_write_text(FILE *out, sohoa_ocr_page *const *pages, size_t count);
  * [x, y, w, h] in original page pixels. */
 int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages,
 			 size_t count);
+
+/* Writes pages as one ALTO 4.4 document, valid against the official schema:
+ * Description (MeasurementUnit pixel, sourceImageInformation/fileName =
+ * `source`, OCRProcessing naming sohoa and its version), then per page a
+ * Page (PHYSICAL_IMG_NR = page + 1, WIDTH/HEIGHT, PC = mean confidence in
+ * 0..1, ROTATION when the page was turned, LANG vi) with a PrintSpace
+ * holding one TextBlock per reading-order block, TextLines, and String
+ * (CONTENT, WC in 0..1) / SP elements. Coordinates are original-page pixels
+ * clipped to the page; IDs (page_N, block_N_B, line_N_L, word_N_W, with N
+ * the page's position in this document and L, W the 1-based line and word
+ * indexes of the page) are unique. Lines without words are left out; bytes
+ * that are not valid UTF-8 or not XML characters become U+FFFD. The output
+ * does not depend on the time or the locale. `source` NULL means the first
+ * page's source. NULL entries of `pages` are skipped. Errors: SOHOA_EINVAL
+ * (no page, or a line's words outside its page's words), SOHOA_EIO /
+ * SOHOA_ENOSPC when `out` cannot be written, SOHOA_ENOMEM. */
+int sohoa_ocr_write_alto(FILE *out, const char *source, sohoa_ocr_page *const *pages,
+			 size_t count);
+/* Writes pages as one hOCR 1.2 document, well-formed XHTML (lang vi): meta
+ * ocr-system ("sohoa <version>"), ocr-capabilities, ocr-number-of-pages;
+ * per page a div.ocr_page titled 'image "<source>"; bbox 0 0 W H; ppageno
+ * P; scan_res D D' (P 0-based as hOCR counts physical pages; in <source>
+ * bytes outside printable ASCII and " % ; \ are percent-encoded, as hOCR
+ * property strings allow only printable ASCII without '"'), then per block a
+ * div.ocr_carea holding one p.ocr_par, span.ocr_line and span.ocrx_word
+ * with "bbox x0 y0 x1 y1" (x1, y1 exclusive) and "x_wconf C" (integer
+ * 0..100). IDs, skipped entries, clipping, errors as sohoa_ocr_write_alto. */
+int sohoa_ocr_write_hocr(FILE *out, const char *source, sohoa_ocr_page *const *pages,
+			 size_t count);
+/* Writes the pages of one input as a searchable PDF 1.5, one PDF page per
+ * page (NULL entries skipped). Each shows the original image, decoded again
+ * from page->source / page->page under the caps of `limits` (NULL: the
+ * defaults): JPEG, PNG and single-strip CCITT G4 TIFF data go in unchanged,
+ * anything else losslessly as Flate. A page is width*72/dpi by
+ * height*72/dpi points with /Rotate = page->rotation, so viewers show it
+ * upright. Over the image lies invisible text (render mode 3, a glyphless
+ * Type0 font with a ToUnicode CMap): every word over its box, one line after
+ * the other in page->lines order, a space between words. Extractors that
+ * follow the content (pdftotext -raw, copying in most viewers) give exactly
+ * the page's text; pdftotext's default mode orders text by its own layout
+ * analysis and can put the blocks of a form or a two-column header in
+ * another order. The same pages give the same bytes (no dates, no IDs).
+ * Document info: Producer "sohoa <version>", Creator "sohoa ocr", Title the
+ * file name of `source`. Errors name the file and page: those of
+ * sohoa_ocr_probe when the image can no longer be read, SOHOA_EFORMAT when it
+ * is not the image that was recognised (other size), SOHOA_EINVAL for no
+ * page or an unusable dpi or rotation, SOHOA_ELIMIT past 65535 distinct
+ * characters, SOHOA_ENOMEM, and SOHOA_EIO (or the errno code) when writing
+ * to `out` fails. After an error `out` may hold part of a document. */
+int sohoa_ocr_write_pdf(FILE *out, const char *source, sohoa_ocr_page *const *pages,
+			size_t count, const sohoa_limits *limits);
 
 /* Short name of a format: "tiff", "jpeg", "png", "pdf", "unknown". */
 const char *sohoa_ocr_format_name(sohoa_image_format format);

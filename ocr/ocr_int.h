@@ -50,13 +50,17 @@ PIX *ocr_finish(PIX *norm_upright, PIX *half_bin, ocr_geometry *g, PIX **hrules,
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
 
-/* Probes `path` (filling *info), checks its structure and decodes page
- * `page` (0-based). Errors name the file and page, as sohoa_ocr_recognize. */
+/* Checks `path` against the caps and decodes page `page` (0-based); *info
+ * describes that page (size, depth, resolution). info->pages is the file's
+ * page count, except for TIFF where it is 0: only the directories up to
+ * `page` are read, not all of them. Errors name the file and page, as
+ * sohoa_ocr_recognize. */
 int ocr_decode(PIX **out, const char *path, size_t page, const sohoa_limits *lim,
 	       sohoa_ocr_image_info *info);
 
-/* Checks the chunk/marker structure of a PNG or JPEG file (others pass):
- * SOHOA_EFORMAT naming the file when it is truncated or mangled. */
+/* Checks the chunk/marker structure of a PNG or JPEG file and the %%EOF at
+ * the end of a PDF (others pass): SOHOA_EFORMAT naming the file when it is
+ * truncated or mangled. */
 int ocr_check_stream(const char *path, sohoa_image_format format);
 
 /* A ruled table: its box and the positions of its row and column rules. */
@@ -80,5 +84,96 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables,
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */
 int ocr_layout(sohoa_ocr_page *page);
+
+/* ------------------------------------------------- markup (see markup.c) */
+/* A streaming XML writer to a FILE (libxml2's xmlTextWriter) whose errors
+ * stick: after the first failure every call is a no-op, and ocr_xml_close
+ * reports it. Text and attribute values are escaped, and bytes that are not
+ * valid UTF-8 or not XML characters are replaced by U+FFFD, so the output is
+ * well-formed whatever the strings hold. */
+typedef struct ocr_xml ocr_xml;
+
+/* Starts a UTF-8 document on `f`; `indent` lays elements out one per line
+ * (only for documents without mixed content). */
+int ocr_xml_open(ocr_xml **out, FILE *f, int indent);
+void ocr_xml_start(ocr_xml *x, const char *name);
+void ocr_xml_attr(ocr_xml *x, const char *name, const char *value);
+void ocr_xml_attrf(ocr_xml *x, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ocr_xml_text(ocr_xml *x, const char *text);
+void ocr_xml_end(ocr_xml *x);
+/* <name>text</name> */
+void ocr_xml_element(ocr_xml *x, const char *name, const char *text);
+/* Ends the document, flushes `f` and frees `x` (NULL is a no-op). Returns 0,
+ * or the first error naming `what` ("ALTO output"): SOHOA_EIO/SOHOA_ENOSPC
+ * when `f` could not be written, SOHOA_ENOMEM. */
+int ocr_xml_close(ocr_xml *x, const char *what);
+
+/* Checks what the markup writers rely on: at least one page in `pages`
+ * (NULL entries are skipped) and every line's words inside its page's word
+ * array. SOHOA_EINVAL naming the page and line otherwise. */
+int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
+
+/* Index just past the block that starts at line `first`: a block is a run
+ * of consecutive lines with the same `block` value. */
+size_t ocr_block_end(const sohoa_ocr_page *p, size_t first);
+
+/* `b` clipped to the page (0 ≤ x, x + w ≤ width, same for y), sizes ≥ 0. */
+sohoa_box ocr_box_clip(const sohoa_ocr_page *p, sohoa_box b);
+
+/* The smallest box holding the clipped boxes of the lines [first, end) that
+ * have words; *found is 0 when none has. */
+sohoa_box ocr_lines_box(const sohoa_ocr_page *p, size_t first, size_t end, int *found);
+
+/* A confidence in 0..100 as a decimal in 0..1 with up to three digits
+ * ("0.935", "1", "0"), whatever the locale; out-of-range and NaN values are
+ * clamped (NaN to 0). Returns buf. */
+const char *ocr_format_unit(char buf[8], float confidence);
+
+/* ------------------------------------- intake (probe.c, decode.c, pdf_in.c) */
+/* Silences the decoders' own error printing (Leptonica, libtiff) once per
+ * process: sohoa reports through sohoa_error_set instead. */
+void ocr_quiet_decoders(void);
+
+/* Identifies the file at `path` by its first bytes, after checking that it is
+ * a regular file within lim->max_image_bytes. Errors name the file, as
+ * sohoa_ocr_probe. */
+int ocr_identify(sohoa_image_format *format, const char *path, const sohoa_limits *lim);
+
+/* sohoa_ocr_probe for a PDF: structure, declared image sizes and page count
+ * within the caps; width, height and resolution of page 1 as it will be
+ * rendered (see ocr_pdf_decode); bits_per_pixel 24. */
+int ocr_pdf_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_limits *lim);
+
+/* Renders page `page` (0-based) of a PDF on white into a 32 bpp PIX whose
+ * resolution is set to the dpi used: a page that is one image (a scan) at
+ * that image's own resolution clamped to 150..600 dpi, anything else at 300.
+ * The pixel cap applies to the rendered size, checked before rendering; *info
+ * describes the rendered page (xres = dpi used). Errors name the file and
+ * page: SOHOA_EFORMAT (damaged, truncated, no pages), SOHOA_EUNSUPPORTED
+ * (encrypted, or an image size not written plainly), SOHOA_ELIMIT (pages,
+ * rendered pixels, a declared image), SOHOA_EINVAL (no such page). */
+int ocr_pdf_decode(PIX **out, const char *path, size_t page, const sohoa_limits *lim,
+		   sohoa_ocr_image_info *info);
+
+/* Pixel sizes a PDF declares for its image XObjects, read from their
+ * dictionaries without decoding anything (see check.c for what it misses),
+ * and whether it is encrypted. */
+typedef struct {
+	uint32_t width, height;
+} ocr_pdf_image;
+
+#define OCR_PDF_MAX_SIZES 64
+
+typedef struct {
+	ocr_pdf_image sizes[OCR_PDF_MAX_SIZES]; /* distinct sizes, in file order */
+	size_t count;
+	int overflow;          /* more distinct sizes than kept */
+	ocr_pdf_image largest; /* by pixel count; 0x0 when none */
+	size_t unsized;        /* images whose size is not given plainly */
+	int encrypted;         /* a trailer names an /Encrypt dictionary */
+} ocr_pdf_images;
+
+int ocr_pdf_scan_images(ocr_pdf_images *out, const char *path);
 
 #endif

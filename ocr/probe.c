@@ -1,6 +1,6 @@
 /* ocr/probe.c: identify an image file and read its header (format, size,
  * resolution, page count), enforcing the input caps before any decoding. */
-#include "ocr/ocr.h"
+#include "ocr/ocr_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +22,11 @@ static void quiet_leptonica(void)
 	setMsgSeverity(L_SEVERITY_NONE);
 	TIFFSetErrorHandler(NULL);
 	TIFFSetWarningHandler(NULL);
+}
+
+void ocr_quiet_decoders(void)
+{
+	pthread_once(&quiet_once, quiet_leptonica);
 }
 
 const char *sohoa_ocr_format_name(sohoa_image_format f)
@@ -48,7 +53,7 @@ static sohoa_image_format classify(const unsigned char *h, size_t n)
 	return SOHOA_IMAGE_UNKNOWN;
 }
 
-static int read_magic(sohoa_image_format *fmt, const char *path, const sohoa_limits *lim)
+int ocr_identify(sohoa_image_format *fmt, const char *path, const sohoa_limits *lim)
 {
 	unsigned char head[16];
 	struct stat st;
@@ -117,14 +122,16 @@ static int png_dimensions_within(const char *path, const sohoa_limits *lim)
 	if (n < 8 || memcmp(h, "\x89PNG", 4) != 0)
 		return 0; /* not a PNG */
 	if (n < sizeof h || memcmp(h + 12, "IHDR", 4) != 0)
-		return sohoa_error_set(SOHOA_EFORMAT, _("%s: truncated or corrupt png header"), path);
+		return sohoa_error_set(SOHOA_EFORMAT, _("%s: truncated or corrupt png header"),
+				       path);
 	w = (uint64_t)h[16] << 24 | (uint64_t)h[17] << 16 | (uint64_t)h[18] << 8 | h[19];
 	ht = (uint64_t)h[20] << 24 | (uint64_t)h[21] << 16 | (uint64_t)h[22] << 8 | h[23];
 	if (w * ht > lim->max_image_pixels)
-		return sohoa_error_set(SOHOA_ELIMIT,
-				       _("%s: page of %llux%llu pixels exceeds the limit of %llu pixels"),
-				       path, (unsigned long long)w, (unsigned long long)ht,
-				       (unsigned long long)lim->max_image_pixels);
+		return sohoa_error_set(
+			SOHOA_ELIMIT,
+			_("%s: page of %llux%llu pixels exceeds the limit of %llu pixels"), path,
+			(unsigned long long)w, (unsigned long long)ht,
+			(unsigned long long)lim->max_image_pixels);
 	return 0;
 }
 
@@ -133,25 +140,24 @@ int sohoa_ocr_probe(sohoa_ocr_image_info *out, const char *path, const sohoa_lim
 	l_int32 w = 0, h = 0, bps = 0, spp = 0, fmt = 0, n = 1;
 	int rc;
 
-	pthread_once(&quiet_once, quiet_leptonica);
+	ocr_quiet_decoders();
 	memset(out, 0, sizeof *out);
-	rc = read_magic(&out->format, path, lim);
+	rc = ocr_identify(&out->format, path, lim);
 	if (rc < 0)
 		return rc;
 	if (out->format == SOHOA_IMAGE_PDF)
-		return sohoa_error_set(SOHOA_EUNSUPPORTED,
-				       _("%s: PDF input is not supported yet"), path);
+		return ocr_pdf_probe(out, path, lim);
 	rc = png_dimensions_within(path, lim);
 	if (rc < 0)
 		return rc;
 	if (pixReadHeader(path, &fmt, &w, &h, &bps, &spp, NULL) != 0 || w <= 0 || h <= 0)
-		return sohoa_error_set(SOHOA_EFORMAT,
-				       _("%s: truncated or corrupt %s header"), path,
+		return sohoa_error_set(SOHOA_EFORMAT, _("%s: truncated or corrupt %s header"), path,
 				       sohoa_ocr_format_name(out->format));
 	if ((uint64_t)w * (uint64_t)h > lim->max_image_pixels)
-		return sohoa_error_set(SOHOA_ELIMIT,
-				       _("%s: page of %dx%d pixels exceeds the limit of %llu pixels"),
-				       path, w, h, (unsigned long long)lim->max_image_pixels);
+		return sohoa_error_set(
+			SOHOA_ELIMIT,
+			_("%s: page of %dx%d pixels exceeds the limit of %llu pixels"), path, w, h,
+			(unsigned long long)lim->max_image_pixels);
 	if (out->format == SOHOA_IMAGE_TIFF) {
 		size_t pages = 0;
 		if (tiff_pages(&pages, path, lim->max_image_pages) != 0)

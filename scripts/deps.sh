@@ -12,10 +12,11 @@ packages=(
   # libraries (found with pkg-config)
   libtesseract-dev libleptonica-dev libtiff-dev libssl-dev libxml2-dev
   libsqlite3-dev libp11-dev libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev libicu-dev
+  libpoppler-glib-dev libcairo2-dev
   # OCR models
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
   # test oracles and tools
-  softhsm2 opensc xmlsec1 libxml2-utils poppler-utils sqlite3 openssl
+  softhsm2 opensc xmlsec1 libxml2-utils poppler-utils qpdf sqlite3 openssl
   # sample renderer
   python3 pango1.0-tools imagemagick libtiff-tools fonts-liberation2 fonts-dejavu-core
   fonts-freefont-ttf

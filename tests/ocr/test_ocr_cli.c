@@ -1,7 +1,8 @@
 /* tests/ocr/test_ocr_cli.c: `sohoa ocr` as a clerk runs it — text and JSON
  * outputs, one file per input, bad inputs reported one line each (exit 1)
- * while the good ones still get their output, parallel runs identical to
- * sequential ones, usage errors exit 2. */
+ * while the good ones still get their output, image-only PDFs read like the
+ * scans they hold, parallel runs identical to sequential ones, usage errors
+ * exit 2. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -94,7 +95,7 @@ static void test_bad_inputs_fail_alone_with_one_line_each(void **state)
 		0, 0x01, 0x86, 0xA0, 0, 0x01, 0x86, 0xA0, 8, 0, 0, 0, 0, 0x4b, 0x2a, 0x1c, 0x5e};
 	tu_write(zero, "", 0);
 	tu_write(huge, huge_png, sizeof huge_png);
-	tu_write(pdf, "%PDF-1.4\n%%EOF\n", 15);
+	tu_write(pdf, "%PDF-1.4\n%%EOF\n", 15); /* a PDF with nothing in it: damaged */
 	char *argv[] = {SOHOA_BIN, "ocr", "--out", out, trunc, good, zero, huge, pdf, missing,
 			NULL};
 	tu_run_result r = tu_run(argv, NULL);
@@ -118,6 +119,99 @@ static void test_bad_inputs_fail_alone_with_one_line_each(void **state)
 	free(huge);
 	free(pdf);
 	free(missing);
+	free(out);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* Runs a tool that makes a fixture; fails the test when it does not succeed. */
+static void run_tool(char *const argv[])
+{
+	tu_run_result r = tu_run(argv, NULL);
+	if (r.status != 0)
+		fail_msg("%s failed (%d): %s", argv[0], r.status, r.err);
+	tu_run_free(&r);
+}
+
+/* The fixture page as a scanner's image-only PDF: libtiff's tiff2pdf puts
+ * the G4 strip in the PDF as it is, at 300 dpi. */
+static char *scan_pdf(const char *dir, const char *name)
+{
+	char *path = tu_path(dir, name);
+	char *argv[] = {"/usr/bin/tiff2pdf", "-o", path, FIXTURE, NULL};
+	run_tool(argv);
+	return path;
+}
+
+static void test_image_only_pdf_reads_like_its_scan(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *pdf = scan_pdf(dir, "scan.pdf");
+	char *argv[] = {SOHOA_BIN, "ocr", pdf, NULL};
+	tu_run_result r = tu_run(argv, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, ""); /* nothing from Poppler either */
+	double cer = cer_against_truth(r.out);
+	if (cer > 0.02)
+		fail_msg("CER %.4f on the PDF of the fixture", cer);
+	tu_run_free(&r);
+	free(pdf);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* A PDF without pages, one cut short, one locked by a password and one
+ * encrypted without a password each fail with one line naming them; the
+ * good PDF beside them still gets its text. */
+static void test_bad_pdfs_fail_alone_with_one_line_each(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *out = tu_path(dir, "out");
+	char *good = scan_pdf(dir, "good.pdf"), *data = NULL;
+	char *nopages = tu_path(dir, "nopages.pdf"), *cut = tu_path(dir, "truncated.pdf");
+	char *locked = tu_path(dir, "locked.pdf"), *enc = tu_path(dir, "encrypted.pdf");
+	size_t len = 0;
+	static const char empty[] = "%PDF-1.4\n"
+				    "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+				    "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+				    "trailer << /Root 1 0 R >>\n%%EOF\n";
+	tu_write(nopages, empty, sizeof empty - 1);
+	assert_int_equal(sohoa_file_read(&data, &len, good, 64u << 20), 0);
+	tu_write(cut, data, len / 2);
+	char *qpdf = "/usr/bin/qpdf";
+	char *lock[] = {qpdf, "--encrypt", "user", "owner", "256", "--", good, locked, NULL};
+	char *plain[] = {qpdf, "--encrypt", "", "owner", "256", "--", good, enc, NULL};
+	run_tool(lock);
+	run_tool(plain);
+	char *argv[] = {SOHOA_BIN, "ocr", "--out", out, nopages, good, cut, locked, enc, NULL};
+	tu_run_result r = tu_run(argv, NULL);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(tu_lines(r.err), 4);
+	const char *lines[][2] = {{"nopages.pdf", "no pages"},
+				  {"truncated.pdf", "truncated"},
+				  {"locked.pdf", "password"},
+				  {"encrypted.pdf", "encrypted"}};
+	for (size_t i = 0; i < 4; i++) {
+		const char *line = strstr(r.err, lines[i][0]);
+		const char *end = line ? strchr(line, '\n') : NULL;
+		const char *why = line ? strstr(line, lines[i][1]) : NULL;
+		if (!line || !why || why > end)
+			fail_msg("no line naming %s (%s) in:\n%s", lines[i][0], lines[i][1], r.err);
+	}
+	assert_null(strstr(r.err, "good.pdf"));
+	char *good_out = tu_path(out, "good.txt");
+	char *text = slurp(good_out);
+	assert_true(cer_against_truth(text) <= 0.02);
+	assert_int_equal(tu_count_entries(out), 1);
+	free(text);
+	free(good_out);
+	tu_run_free(&r);
+	free(data);
+	free(good);
+	free(nopages);
+	free(cut);
+	free(locked);
+	free(enc);
 	free(out);
 	tu_rmtree(dir);
 	free(dir);
@@ -186,6 +280,8 @@ int main(void)
 		cmocka_unit_test(test_single_input_text_goes_to_stdout),
 		cmocka_unit_test(test_json_output_is_valid_and_carries_page_facts),
 		cmocka_unit_test(test_bad_inputs_fail_alone_with_one_line_each),
+		cmocka_unit_test(test_image_only_pdf_reads_like_its_scan),
+		cmocka_unit_test(test_bad_pdfs_fail_alone_with_one_line_each),
 		cmocka_unit_test(test_parallel_run_matches_sequential_and_keeps_names_apart),
 		cmocka_unit_test(test_usage_errors_exit_2),
 	};

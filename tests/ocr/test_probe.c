@@ -1,6 +1,7 @@
 /* tests/ocr/test_probe.c: the image probe reports format, size, pages and
- * resolution of real PNG/JPEG/TIFF files written with Leptonica, and refuses
- * empty, truncated, oversized and foreign files before decoding anything. */
+ * resolution of real PNG/JPEG/TIFF/PDF files written with Leptonica, and
+ * refuses empty, truncated, oversized and foreign files before decoding
+ * anything. */
 #include "testutil.h"
 
 #include <fcntl.h>
@@ -409,7 +410,40 @@ static void test_probe_refuses_random_bytes_as_unsupported(void **state)
 	free(path);
 }
 
-static void test_probe_refuses_pdf_for_now(void **state)
+/* An image-only PDF as Leptonica writes it: one G4 image per page. */
+static char *write_pdf_scan(const char *dir, const char *name, int w, int h, int res)
+{
+	char *path = tu_path(dir, name);
+	PIX *pix = pixCreate(w, h, 1);
+	l_uint8 *data = NULL;
+	size_t len = 0;
+	assert_non_null(pix);
+	assert_int_equal(pixWriteMemPdf(&data, &len, pix, res, NULL), 0);
+	tu_write(path, data, len);
+	lept_free(data);
+	pixDestroy(&pix);
+	return path;
+}
+
+static void test_probe_reads_pdf_pages_and_rendered_size(void **state)
+{
+	fixture *f = *state;
+	sohoa_limits lim = sohoa_limits_default();
+	sohoa_ocr_image_info info;
+	char *path = write_pdf_scan(f->dir, "scan.pdf", 1654, 2339, 200); /* A4 at 200 dpi */
+	assert_int_equal(sohoa_ocr_probe(&info, path, &lim), 0);
+	assert_int_equal(info.format, SOHOA_IMAGE_PDF);
+	assert_string_equal(sohoa_ocr_format_name(info.format), "pdf");
+	assert_int_equal(info.pages, 1);
+	assert_int_equal(info.width, 1654); /* rendered at the scan's resolution */
+	assert_int_equal(info.height, 2339);
+	assert_int_equal(info.xres, 200);
+	assert_int_equal(info.yres, 200);
+	assert_int_equal(info.bits_per_pixel, 24);
+	free(path);
+}
+
+static void test_probe_refuses_pdf_without_pages(void **state)
 {
 	fixture *f = *state;
 	sohoa_limits lim = sohoa_limits_default();
@@ -418,8 +452,44 @@ static void test_probe_refuses_pdf_for_now(void **state)
 			   "2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
 			   "trailer <</Root 1 0 R>>\n%%EOF\n";
 	tu_write(path, pdf, sizeof pdf - 1);
-	assert_refused(path, &lim, SOHOA_EUNSUPPORTED);
-	assert_non_null(strstr(sohoa_error_last(), "PDF"));
+	assert_refused(path, &lim, SOHOA_EFORMAT);
+	assert_non_null(strstr(sohoa_error_last(), "no pages"));
+	free(path);
+}
+
+static void test_probe_refuses_truncated_pdf(void **state)
+{
+	fixture *f = *state;
+	sohoa_limits lim = sohoa_limits_default();
+	char *path = write_pdf_scan(f->dir, "cut.pdf", 300, 300, 300);
+	truncate_to(path, file_size(path) - 40); /* the end: trailer and %%EOF */
+	assert_refused(path, &lim, SOHOA_EFORMAT);
+	assert_non_null(strstr(sohoa_error_last(), "truncated PDF"));
+	free(path);
+}
+
+static void test_probe_refuses_pdf_with_more_pages_than_cap(void **state)
+{
+	fixture *f = *state;
+	sohoa_limits lim = sohoa_limits_default();
+	sohoa_ocr_image_info info;
+	char *path = tu_path(f->dir, "pages.pdf");
+	PIXA *pixa = pixaCreate(3);
+	l_uint8 *data = NULL;
+	size_t len = 0;
+	for (int i = 0; i < 3; i++)
+		pixaAddPix(pixa, pixCreate(100, 100, 1), L_INSERT);
+	assert_int_equal(
+		pixaConvertToPdfData(pixa, 300, 1.0, L_DEFAULT_ENCODE, 0, NULL, &data, &len), 0);
+	tu_write(path, data, len);
+	lept_free(data);
+	pixaDestroy(&pixa);
+	lim.max_image_pages = 3;
+	assert_int_equal(sohoa_ocr_probe(&info, path, &lim), 0); /* exactly the cap */
+	assert_int_equal(info.pages, 3);
+	lim.max_image_pages = 2;
+	assert_refused(path, &lim, SOHOA_ELIMIT);
+	assert_non_null(strstr(sohoa_error_last(), "more pages than the limit of 2"));
 	free(path);
 }
 
@@ -468,7 +538,10 @@ int main(void)
 		T(test_probe_pixel_cap_is_inclusive),
 		T(test_probe_refuses_file_over_byte_cap),
 		T(test_probe_refuses_random_bytes_as_unsupported),
-		T(test_probe_refuses_pdf_for_now),
+		T(test_probe_reads_pdf_pages_and_rendered_size),
+		T(test_probe_refuses_pdf_without_pages),
+		T(test_probe_refuses_truncated_pdf),
+		T(test_probe_refuses_pdf_with_more_pages_than_cap),
 		T(test_probe_refuses_fifo_and_directory_without_blocking),
 		cmocka_unit_test(test_format_names_are_stable),
 	};
