@@ -139,3 +139,21 @@ int tu_lines(const char *s)
 		n += *s == '\n';
 	return n;
 }
+
+int tu_scratch_setup(void **state)
+{
+	tu_scratch *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->dir = tu_mkdtemp();
+	*state = f;
+	return 0;
+}
+
+int tu_scratch_teardown(void **state)
+{
+	tu_scratch *f = *state;
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f);
+	return 0;
+}

@@ -13,6 +13,14 @@
  * returned path and removes the tree with tu_rmtree. */
 char *tu_mkdtemp(void);
 void tu_rmtree(const char *path);
+
+/* A scratch directory per test, as cmocka setup/teardown: *state is a
+ * tu_scratch whose dir is made before the test and removed after it. */
+typedef struct {
+	char *dir;
+} tu_scratch;
+int tu_scratch_setup(void **state);
+int tu_scratch_teardown(void **state);
 /* malloc'd "a/b". */
 char *tu_path(const char *dir, const char *name);
 /* Writes `len` bytes to `path` (plain write, for fixtures). */

@@ -15,26 +15,7 @@
 
 #include "ocr/ocr_int.h"
 
-typedef struct {
-	char *dir;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_mkdtemp();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
+typedef tu_scratch fixture;
 
 /* A white 1 bpp page of w x h with a black box at (bx, by) of bw x bh. */
 static PIX *page_with_box(int w, int h, int bx, int by, int bw, int bh)
@@ -596,7 +577,7 @@ static void test_scan_images_notes_encryption(void **state)
 	free(path);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tu_scratch_setup, tu_scratch_teardown)
 
 int main(void)
 {

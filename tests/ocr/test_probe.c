@@ -17,26 +17,7 @@
 
 #include "ocr/ocr.h"
 
-typedef struct {
-	char *dir;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_mkdtemp();
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
-}
+typedef tu_scratch fixture;
 
 /* Writes a w x h page of `depth` bits with Leptonica to dir/name in `format`;
  * res 0 leaves the resolution unset. Returns the malloc'd path. */
@@ -518,7 +499,7 @@ static void test_format_names_are_stable(void **state)
 	assert_string_equal(sohoa_ocr_format_name((sohoa_image_format)42), "unknown");
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, tu_scratch_setup, tu_scratch_teardown)
 
 int main(void)
 {
