@@ -24,18 +24,6 @@ static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
 	return long_in >= 5.5 && long_in <= 18.0; /* A6 to A3 */
 }
 
-/* Binarises a background-normalised page: local contrast normalisation then
- * Sauvola's adaptive threshold, so faded ink on one part of the page and dark
- * ink on another both come out black (a global Otsu threshold lost a fifth of
- * the characters of the faded-paper test page). */
-PIX *ocr_binarise(PIX *gray)
-{
-	PIX *bin = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
-	if (!bin)
-		bin = pixConvertTo1(gray, 160);
-	return bin;
-}
-
 /* Median height of letter-sized connected components on the page, in
  * pixels; 0 when there are too few to judge. */
 static int median_glyph_height(PIX *gray)
@@ -372,7 +360,7 @@ cleanup:
  * text. Without them Tesseract reads tables cell by cell, not as noise. */
 static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 {
-	PIX *h = pixOpenBrick(NULL, bin, 120, 1), *v = pixOpenBrick(NULL, bin, 1, 120);
+	PIX *h = pixOpenCompBrick(NULL, bin, 120, 1), *v = pixOpenCompBrick(NULL, bin, 1, 120);
 	if (h && v) {
 		pixSubtract(bin, bin, h);
 		pixSubtract(bin, bin, v);

@@ -1,0 +1,100 @@
+/* tests/ocr/test_binarise.c: the adaptive threshold — faint and dark ink on
+ * uneven paper both come out black and the paper white, and the fast running-sum
+ * Sauvola gives the same page as Leptonica's (contrast norm + Sauvola, 51 px
+ * window, k 0.40) within a few pixels in a thousand. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <leptonica/allheaders.h>
+
+#include "ocr/ocr_int.h"
+
+/* What background normalisation leaves of a bad page: paper still uneven,
+ * from 190 (left) to 250 (right), with 8-pixel-wide strokes every 40 pixels,
+ * the top half in faint ink (110 under the paper), the bottom half dark (20). */
+static PIX *uneven_page(int w, int h)
+{
+	PIX *pix = pixCreate(w, h, 8);
+	assert_non_null(pix);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			int paper = 190 + 60 * x / w;
+			int stroke = x % 40 >= 16 && x % 40 < 24 && y % 200 >= 20 && y % 200 < 180;
+			int v = !stroke ? paper : y < h / 2 ? paper - 110 : 20;
+			pixSetPixel(pix, x, y, (l_uint32)v);
+		}
+	return pix;
+}
+
+static void test_faint_and_dark_ink_both_turn_black_on_uneven_paper(void **state)
+{
+	(void)state;
+	const int w = 1200, h = 800;
+	PIX *gray = uneven_page(w, h);
+	PIX *bin = ocr_binarise(gray);
+	long ink_ok = 0, ink = 0, paper_ok = 0, paper = 0;
+
+	assert_non_null(bin);
+	assert_int_equal(pixGetDepth(bin), 1);
+	for (int y = 0; y < h; y += 3)
+		for (int x = 0; x < w; x += 3) {
+			l_uint32 b;
+			int core = x % 40 >= 18 && x % 40 < 22 && y % 200 >= 30 && y % 200 < 170;
+			int clear = (x % 40 < 10 || x % 40 >= 30);
+			pixGetPixel(bin, x, y, &b);
+			if (core) {
+				ink++;
+				ink_ok += b == 1;
+			} else if (clear) {
+				paper++;
+				paper_ok += b == 0;
+			}
+		}
+	/* Every stroke core is ink; paper is paper, dark or light. */
+	assert_true(ink > 1000 && paper > 10000);
+	assert_int_equal(ink_ok, ink);
+	assert_true(paper_ok >= paper * 999 / 1000);
+	pixDestroy(&bin);
+	pixDestroy(&gray);
+}
+
+static void test_fast_sauvola_matches_leptonica_on_a_scan(void **state)
+{
+	(void)state;
+	const char *scans[] = {"000.00.12.H29-231122-0001/0001.jpg",
+			       "000.00.15.H40-231009-0032/0002.jpg"};
+	for (size_t i = 0; i < sizeof scans / sizeof *scans; i++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/samples/inbox/%s", SOHOA_SOURCE_DIR, scans[i]);
+		PIX *src = pixRead(path);
+		assert_non_null(src);
+		PIX *gray = ocr_to_gray(src);
+		PIX *ours = ocr_binarise(gray);
+		PIX *lept = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
+		PIX *diff = ours && lept ? pixXor(NULL, ours, lept) : NULL;
+		l_int32 differ = -1, black = 0;
+		assert_non_null(diff);
+		pixCountPixels(diff, &differ, NULL);
+		pixCountPixels(lept, &black, NULL);
+		/* The two differ only along the page edges (clipped versus mirrored
+		 * window) and at float rounding: under 1% of the ink. */
+		assert_true(black > 10000);
+		assert_true(differ < black / 100);
+		pixDestroy(&diff);
+		pixDestroy(&lept);
+		pixDestroy(&ours);
+		pixDestroy(&gray);
+		pixDestroy(&src);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_faint_and_dark_ink_both_turn_black_on_uneven_paper),
+		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
