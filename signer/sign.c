@@ -171,6 +171,25 @@ static int package_parts(xmlNodePtr *content, xmlNodePtr *sigs, xmlDocPtr doc, c
 	return 0;
 }
 
+/* A signature made outside the certificate's validity could never verify. */
+static int check_validity(X509 *cert, const sohoa_signer_sign_options *opt, const char *name)
+{
+	time_t when = opt->signing_time ? opt->signing_time : time(NULL);
+	char *who;
+	int rc = 0;
+
+	if (X509_cmp_time(X509_get0_notBefore(cert), &when) <= 0 &&
+	    X509_cmp_time(X509_get0_notAfter(cert), &when) >= 0)
+		return 0;
+	who = signer_subject(cert);
+	rc = sohoa_error_set(SOHOA_ECRYPTO,
+			     _("%s: the signer's certificate (%s) is not valid at the signing time "
+			       "(expired or not yet valid)"),
+			     name, who ? who : "?");
+	free(who);
+	return rc;
+}
+
 int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key,
 			  const sohoa_signer_sign_options *opt)
 {
@@ -189,6 +208,8 @@ int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key
 		opt = &defaults;
 	if ((rc = package_parts(&content, &sigs, doc, name)) < 0 ||
 	    (rc = signer_ids_scan(&ids, doc, name)) < 0 || (rc = fresh_id(&b, &ids)) < 0)
+		goto cleanup;
+	if ((rc = check_validity(signer_key_cert(key), opt, name)) < 0)
 		goto cleanup;
 	alg = signer_sig_alg_for_key(signer_key_pkey(key), opt->legacy_rsa);
 	if (!alg) {
