@@ -62,9 +62,9 @@ int pki_setup(void **state)
 	};
 	EVP_PKEY *rk = signer_demo_key("P-256"), *ck = signer_demo_key("P-256");
 	EVP_PKEY *ak = signer_demo_key("P-256");
-	X509 *root = signer_demo_issue(rk, "Test Root", "sohoa tests", NULL, NULL, 1, -2, 3650,
+	X509 *root = signer_demo_issue(rk, "Test Root", "sohoa tests", NULL, NULL, 1, -1000, 3650,
 				       "keyCertSign,cRLSign", 1);
-	X509 *ca = signer_demo_issue(ck, "Test CA", "sohoa tests", root, rk, 2, -2, 3650,
+	X509 *ca = signer_demo_issue(ck, "Test CA", "sohoa tests", root, rk, 2, -1000, 3650,
 				     "keyCertSign,cRLSign", 1);
 	X509 *alien = signer_demo_issue(ak, "Other Root", "elsewhere", NULL, NULL, 1, -2, 3650,
 					"keyCertSign,cRLSign", 1);
