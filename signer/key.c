@@ -302,6 +302,13 @@ int sohoa_signer_key_open(sohoa_signer_key **out, const char *key,
 				     key);
 		goto cleanup;
 	}
+	if (opt && opt->pass && strncmp(opt->pass, "env:", 4) && strncmp(opt->pass, "file:", 5)) {
+		rc = sohoa_error_set(SOHOA_EINVAL,
+				     _("--pass %s: expected env:VAR or file:PATH (a password on "
+				       "the command line would be visible to other users)"),
+				     opt->pass);
+		goto cleanup;
+	}
 	rc = sohoa_file_read(&data, &len, key, MAX_KEY_FILE);
 	if (rc < 0)
 		goto cleanup;
