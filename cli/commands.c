@@ -44,7 +44,7 @@ const cli_command cli_commands[] = {
 	    "Earlier signatures stay valid. PACKAGE is a directory holding package.xml, or\n"
 	    "that file; it is rewritten atomically.\n"
 	    "\n"
-	    "  --key KEY       PEM private key or PKCS#12 file\n"
+	    "  --key KEY       PEM private key, PKCS#12 file or pkcs11: URI (RFC 7512)\n"
 	    "  --cert FILE     signer certificate PEM (may be followed by its chain)\n"
 	    "  --chain FILE    extra chain certificates PEM, put in KeyInfo\n"
 	    "  --role R        seal (organisation) or leader (default: leader)\n"

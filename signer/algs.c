@@ -1,6 +1,9 @@
 /* signer/algs.c: the algorithms of the signature profile — URI tables, the key
  * policy (RSA >= 2048, P-256 and up), and raw sign/verify with OpenSSL EVP,
  * including the DER <-> r||s conversion XMLDSig requires for ECDSA. */
+/* Token keys (libp11) are legacy RSA objects whose private operations only
+ * the old RSA API reaches; see pss_legacy(). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "signer/internal.h"
 
 #include <openssl/core_names.h>
@@ -153,6 +156,32 @@ static int family_matches(EVP_PKEY *pkey, const sig_alg *alg)
 	return alg->family == ALG_ECDSA ? id == EVP_PKEY_EC : id == EVP_PKEY_RSA;
 }
 
+/* RSASSA-PSS by hand for RSA keys whose method (a PKCS#11 token's, through
+ * libp11) offers only raw private operations: EMSA-PSS encoding here, then
+ * the raw RSA operation on the token (CKM_RSA_X_509). */
+static int pss_legacy(unsigned char **out, size_t *outlen, EVP_PKEY *pkey, const sig_alg *alg,
+		      const unsigned char *data, size_t len)
+{
+	const EVP_MD *md = EVP_get_digestbyname(alg->md);
+	RSA *rsa = (RSA *)EVP_PKEY_get0_RSA(pkey);
+	unsigned char h[EVP_MAX_MD_SIZE], *em = NULL, *sig = NULL;
+	unsigned int hlen = 0;
+	int k = rsa ? RSA_size(rsa) : 0, n = -1;
+
+	if (!md || k <= 0 || EVP_Digest(data, len, h, &hlen, md, NULL) != 1 ||
+	    !(em = OPENSSL_malloc((size_t)k)) || !(sig = OPENSSL_malloc((size_t)k)) ||
+	    RSA_padding_add_PKCS1_PSS_mgf1(rsa, em, h, md, md, (int)hlen) != 1 ||
+	    (n = RSA_private_encrypt(k, em, sig, rsa, RSA_NO_PADDING)) != k) {
+		OPENSSL_free(em);
+		OPENSSL_free(sig);
+		return -1;
+	}
+	OPENSSL_free(em);
+	*out = sig;
+	*outlen = (size_t)n;
+	return 0;
+}
+
 int signer_raw_sign(unsigned char **out, size_t *outlen, EVP_PKEY *pkey, const sig_alg *alg,
 		    const unsigned char *data, size_t len)
 {
@@ -167,8 +196,13 @@ int signer_raw_sign(unsigned char **out, size_t *outlen, EVP_PKEY *pkey, const s
 	*outlen = 0;
 	if (!family_matches(pkey, alg) || setup_ctx(&md, pkey, alg, 1) < 0 ||
 	    EVP_DigestSign(md, NULL, &derlen, data, len) != 1 ||
-	    !(der = OPENSSL_malloc(derlen)) || EVP_DigestSign(md, der, &derlen, data, len) != 1)
+	    !(der = OPENSSL_malloc(derlen)) || EVP_DigestSign(md, der, &derlen, data, len) != 1) {
+		ERR_clear_error();
+		if (alg->family == ALG_RSA_PSS && family_matches(pkey, alg) &&
+		    pss_legacy(out, outlen, pkey, alg, data, len) == 0)
+			rc = 0;
 		goto cleanup;
+	}
 	if (alg->family != ALG_ECDSA) {
 		*out = der;
 		*outlen = derlen;

@@ -97,6 +97,21 @@ int signer_cert_digest(unsigned char *out, unsigned int *outlen, X509 *cert, con
 char *signer_subject(X509 *cert);
 
 /* ------------------------------------------------------------------ keys */
+struct sohoa_signer_key {
+	EVP_PKEY *pkey;
+	X509 *cert;
+	STACK_OF(X509) *chain;
+	char *subject;
+	/* PKCS#11 (pkcs11.c): libp11 context and slots, NULL for file keys */
+	struct PKCS11_ctx_st *p11;
+	struct PKCS11_slot_st *slots;
+	unsigned int nslots;
+};
+
+/* Opens the token key named by a pkcs11: URI into k->pkey (and k->cert when
+ * the token holds a certificate with the same id or label). */
+int signer_pkcs11_open(sohoa_signer_key *k, const char *uri, const sohoa_signer_key_options *opt);
+void signer_pkcs11_close(sohoa_signer_key *k);
 EVP_PKEY *signer_key_pkey(const sohoa_signer_key *k);
 X509 *signer_key_cert(const sohoa_signer_key *k);
 STACK_OF(X509) *signer_key_chain(const sohoa_signer_key *k);

@@ -16,12 +16,6 @@
 
 #define MAX_KEY_FILE (1u << 20)
 
-struct sohoa_signer_key {
-	EVP_PKEY *pkey;
-	X509 *cert;
-	STACK_OF(X509) *chain;
-	char *subject;
-};
 
 void sohoa_signer_pass_free(char *pass)
 {
@@ -261,6 +255,33 @@ cleanup:
 	return rc;
 }
 
+/* A token key; its certificate from --cert (then its chain) or the token. */
+static int load_token(sohoa_signer_key *k, const char *uri, const sohoa_signer_key_options *opt)
+{
+	STACK_OF(X509) *certs = NULL;
+	int rc = signer_pkcs11_open(k, uri, opt);
+
+	if (rc < 0)
+		return rc;
+	if (opt && opt->cert) {
+		if (!(certs = sk_X509_new_null()))
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		if ((rc = read_cert_file(certs, opt->cert, "--cert")) < 0) {
+			sk_X509_pop_free(certs, X509_free);
+			return rc;
+		}
+		X509_free(k->cert);
+		k->cert = sk_X509_shift(certs);
+		k->chain = certs;
+	}
+	if (!k->cert)
+		return sohoa_error_set(SOHOA_EINVAL,
+				       _("%s: no certificate for this key on the token (give --cert "
+					 "FILE)"),
+				       uri);
+	return 0;
+}
+
 /* The profile's checks on a loaded key and its certificate. */
 static int check_key(sohoa_signer_key *k, const char *path)
 {
@@ -296,12 +317,6 @@ int sohoa_signer_key_open(sohoa_signer_key **out, const char *key,
 	*out = NULL;
 	if (!k)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	if (strncmp(key, "pkcs11:", 7) == 0) {
-		rc = sohoa_error_set(SOHOA_ENOTIMPL,
-				     _("%s: PKCS#11 tokens are not supported in this version yet"),
-				     key);
-		goto cleanup;
-	}
 	if (opt && opt->pass && strncmp(opt->pass, "env:", 4) && strncmp(opt->pass, "file:", 5)) {
 		rc = sohoa_error_set(SOHOA_EINVAL,
 				     _("--pass %s: expected env:VAR or file:PATH (a password on "
@@ -309,13 +324,15 @@ int sohoa_signer_key_open(sohoa_signer_key **out, const char *key,
 				     opt->pass);
 		goto cleanup;
 	}
-	rc = sohoa_file_read(&data, &len, key, MAX_KEY_FILE);
-	if (rc < 0)
-		goto cleanup;
-	if (strstr(data, "-----BEGIN"))
-		rc = load_pem(k, key, data, len, opt, &ps);
-	else
-		rc = load_p12(k, key, data, len, &ps);
+	if (strncmp(key, "pkcs11:", 7) == 0) {
+		rc = load_token(k, key, opt);
+	} else {
+		rc = sohoa_file_read(&data, &len, key, MAX_KEY_FILE);
+		if (rc == 0 && strstr(data, "-----BEGIN"))
+			rc = load_pem(k, key, data, len, opt, &ps);
+		else if (rc == 0)
+			rc = load_p12(k, key, data, len, &ps);
+	}
 	if (rc < 0)
 		goto cleanup;
 	if (!k->chain)
@@ -341,6 +358,7 @@ void sohoa_signer_key_free(sohoa_signer_key *k)
 	if (!k)
 		return;
 	EVP_PKEY_free(k->pkey);
+	signer_pkcs11_close(k); /* after the key that lives on the token */
 	X509_free(k->cert);
 	sk_X509_pop_free(k->chain, X509_free);
 	free(k->subject);

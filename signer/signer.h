@@ -44,8 +44,10 @@ typedef struct {
  * file: RSA keys under 2048 bits, curves other than P-256/P-384/P-521, other
  * key types (SOHOA_ECRYPTO); a certificate that does not belong to the key or
  * whose key usage allows neither digitalSignature nor nonRepudiation
- * (SOHOA_ECRYPTO); a wrong or missing password (SOHOA_EAUTH); a missing file
- * (SOHOA_ENOTFOUND). pkcs11: URIs give SOHOA_ENOTIMPL in this version.
+ * (SOHOA_ECRYPTO); a wrong or missing password or PIN (SOHOA_EAUTH); a missing
+ * file, token or key (SOHOA_ENOTFOUND). `key` may also be a pkcs11: URI (RFC
+ * 7512; docs/signatures.md): the token is logged into once, here, with the PIN
+ * from opt->pass or a prompt, and stays open until sohoa_signer_key_free.
  * The caller frees *out with sohoa_signer_key_free. */
 int sohoa_signer_key_open(sohoa_signer_key **out, const char *key,
 			  const sohoa_signer_key_options *opt);
