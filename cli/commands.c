@@ -38,27 +38,38 @@ const cli_command cli_commands[] = {
 	    "each and the others still processed (exit status 1).\n"),
 	 cli_ocr_run},
 	{"sign", N_("sign packages with an organisation seal or a leader's key"),
-	 "sohoa sign --key KEY [--cert FILE] [--role seal|leader] [--tsa URL] [--batch] PACKAGE...",
-	 N_("Adds a XAdES signature over each package's content. Earlier signatures stay\n"
-	    "valid. With --batch, every package is signed after one confirmation and one\n"
-	    "PIN entry.\n"
+	 "sohoa sign --key KEY [--cert FILE] [--chain FILE] [--role seal|leader] [--pass SRC]\n"
+	 "           [--legacy-rsa] [--batch [--yes]] PACKAGE...",
+	 N_("Adds a XAdES B-B signature over each package's content (docs/signatures.md).\n"
+	    "Earlier signatures stay valid. PACKAGE is a directory holding package.xml, or\n"
+	    "that file; it is rewritten atomically.\n"
 	    "\n"
-	    "  --key KEY       PEM or PKCS#12 file, or a pkcs11: URI (RFC 7512)\n"
-	    "  --cert FILE     signer certificate (and chain) when the key source lacks it\n"
+	    "  --key KEY       PEM private key, PKCS#12 file or pkcs11: URI (RFC 7512)\n"
+	    "  --cert FILE     signer certificate PEM (may be followed by its chain)\n"
+	    "  --chain FILE    extra chain certificates PEM, put in KeyInfo\n"
 	    "  --role R        seal (organisation) or leader (default: leader)\n"
-	    "  --tsa URL       timestamp authority for XAdES B-T\n"
-	    "  --batch         sign all given packages under one login\n"),
-	 NULL},
+	    "  --pass SRC      password: env:VAR or file:PATH (default: asked on the\n"
+	    "                  terminal, without echo, when the key needs one)\n"
+	    "  --legacy-rsa    RSA PKCS#1 v1.5 instead of RSASSA-PSS, for older verifiers\n"
+	    "  --batch         sign several packages after one key load and one\n"
+	    "                  confirmation (the list is shown first)\n"
+	    "  --yes           do not ask for confirmation\n"
+	    "\n"
+	    "RSA keys must have at least 2048 bits, EC keys use P-256, P-384 or P-521.\n"),
+	 cli_sign_run},
 	{"verify", N_("verify packages: files, signatures, certificates and timestamps"),
-	 "sohoa verify [--trust FILE] [--crl FILE] [--json] PACKAGE...",
-	 N_("Checks every file against the package's list, every signature, the\n"
-	    "certificate chain to the trust anchors and revocation. Exit 0 only when every\n"
-	    "package passes.\n"
+	 "sohoa verify [--trust FILE] [--crl FILE] [--json] [--lang vi] PACKAGE...",
+	 N_("Checks every file against the package's list, every signature (ETSI EN\n"
+	    "319 102-1: TOTAL-PASSED, TOTAL-FAILED or INDETERMINATE with a\n"
+	    "sub-indication), the certificate chain to the trust anchors at the signing\n"
+	    "time and revocation. Exit 0 only when every package passes.\n"
 	    "\n"
 	    "  --trust FILE   trusted root certificates (PEM)\n"
-	    "  --crl FILE     certificate revocation lists (PEM)\n"
-	    "  --json         machine-readable result\n"),
-	 NULL},
+	    "  --crl FILE     certificate revocation lists (PEM); without it revocation\n"
+	    "                 is not checked\n"
+	    "  --json         machine-readable result\n"
+	    "  --lang vi      Vietnamese labels in the text output\n"),
+	 cli_verify_run},
 	{"search", N_("search the store by words of the text or by fields"),
 	 "sohoa search [--store DIR] [--json] [--limit N] QUERY",
 	 N_("Full-text search with Vietnamese folding: a query without diacritics also\n"
@@ -119,7 +130,7 @@ const cli_command cli_commands[] = {
 	    "key into a SoftHSM2 token. For demos and tests only.\n"
 	    "\n"
 	    "  --out DIR   where to write the files\n"),
-	 NULL},
+	 cli_keys_run},
 	{"help", N_("show help for a command"), "sohoa help [COMMAND]",
 	 N_("Shows the options of COMMAND, or the list of commands.\n"), cli_help_run},
 };

@@ -1,6 +1,6 @@
 /* signer/c14n.c: exclusive canonicalisation of one element's subtree (the
  * node-set a same-document "#id" reference selects) and its SHA-256. */
-#include "signer/signer.h"
+#include "signer/internal.h"
 
 #include <libxml/c14n.h>
 #include <openssl/crypto.h>
@@ -52,7 +52,8 @@ static int sink_close(void *ctx)
 	return 0;
 }
 
-int sohoa_signer_c14n(unsigned char **out, size_t *len, xmlNodePtr node)
+int signer_c14n_ex(unsigned char **out, size_t *len, xmlNodePtr node, int with_comments,
+		   xmlChar **prefixes)
 {
 	struct sink s = {0};
 	xmlOutputBufferPtr buf;
@@ -65,7 +66,8 @@ int sohoa_signer_c14n(unsigned char **out, size_t *len, xmlNodePtr node)
 	buf = xmlOutputBufferCreateIO(sink_write, sink_close, &s, NULL);
 	if (!buf)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	n = xmlC14NExecute(node->doc, in_subtree, node, XML_C14N_EXCLUSIVE_1_0, NULL, 0, buf);
+	n = xmlC14NExecute(node->doc, in_subtree, node, XML_C14N_EXCLUSIVE_1_0, prefixes,
+			   with_comments, buf);
 	closed = xmlOutputBufferClose(buf);
 	if (n < 0 || closed < 0 || s.failed) {
 		free(s.data);
@@ -75,6 +77,11 @@ int sohoa_signer_c14n(unsigned char **out, size_t *len, xmlNodePtr node)
 	*out = s.data ? s.data : calloc(1, 1);
 	*len = s.len;
 	return *out ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+}
+
+int sohoa_signer_c14n(unsigned char **out, size_t *len, xmlNodePtr node)
+{
+	return signer_c14n_ex(out, len, node, 0, NULL);
 }
 
 int sohoa_signer_c14n_digest(uint8_t out[SOHOA_SHA256_LEN], xmlNodePtr node)

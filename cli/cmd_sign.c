@@ -1,0 +1,243 @@
+/* cli/cmd_sign.c: `sohoa sign`, `sohoa verify` and `sohoa keys` — options,
+ * batch confirmation, output and exit status; the work is signer/'s. */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signer/signer.h"
+
+/* Asks "proceed? [y/N]" on /dev/tty; 1 only for an explicit yes. */
+static int confirm(const char *question)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	char line[32] = "";
+	int yes;
+
+	if (!tty)
+		return -1;
+	fprintf(tty, "%s [y/N] ", question);
+	fflush(tty);
+	if (!fgets(line, sizeof line, tty))
+		line[0] = '\0';
+	fclose(tty);
+	yes = line[0] == 'y' || line[0] == 'Y' || strncmp(line, "có", 3) == 0 ||
+	      line[0] == 'c' || line[0] == 'C';
+	return yes;
+}
+
+int cli_sign_run(const cli_command *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"key", required_argument, NULL, 'k'},   {"cert", required_argument, NULL, 'c'},
+		{"chain", required_argument, NULL, 'C'}, {"role", required_argument, NULL, 'r'},
+		{"pass", required_argument, NULL, 'p'},  {"tsa", required_argument, NULL, 't'},
+		{"batch", no_argument, NULL, 'b'},       {"yes", no_argument, NULL, 'y'},
+		{"legacy-rsa", no_argument, NULL, 'L'},  {NULL, 0, NULL, 0},
+	};
+	sohoa_signer_key_options kopt = {0};
+	sohoa_signer_sign_options sopt = {0};
+	sohoa_signer_key *key = NULL;
+	const char *keyname = NULL;
+	int c, batch = 0, yes = 0, failures = 0, n;
+
+	(void)cmd;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			keyname = optarg;
+			break;
+		case 'c':
+			kopt.cert = optarg;
+			break;
+		case 'C':
+			kopt.chain = optarg;
+			break;
+		case 'p':
+			kopt.pass = optarg;
+			break;
+		case 'r':
+			if (strcmp(optarg, "seal") && strcmp(optarg, "leader"))
+				return cli_usage_error(_("sign: --role '%s': expected seal or leader"),
+						       optarg);
+			sopt.role = strcmp(optarg, "seal") == 0 ? SOHOA_SIGNER_ROLE_SEAL
+								: SOHOA_SIGNER_ROLE_LEADER;
+			break;
+		case 't':
+			return cli_usage_error(_("sign: --tsa (XAdES B-T) is not implemented in "
+						 "sohoa %s yet"),
+					       sohoa_version());
+		case 'b':
+			batch = 1;
+			break;
+		case 'y':
+			yes = 1;
+			break;
+		case 'L':
+			sopt.legacy_rsa = 1;
+			break;
+		case ':':
+			return cli_usage_error(_("sign: option '%s' needs a value"), argv[optind - 1]);
+		default:
+			return cli_usage_error(_("sign: unknown option '%s' (see 'sohoa help sign')"),
+					       argv[optind - 1]);
+		}
+	}
+	n = argc - optind;
+	if (!keyname)
+		return cli_usage_error(_("sign: --key KEY is required (see 'sohoa help sign')"));
+	if (n == 0)
+		return cli_usage_error(_("sign: no package given (see 'sohoa help sign')"));
+	if (n > 1 && !batch)
+		return cli_usage_error(_("sign: %d packages given: use --batch to sign several"), n);
+	if (sohoa_signer_key_open(&key, keyname, &kopt) < 0) {
+		cli_report_error();
+		return CLI_EXIT_USAGE;
+	}
+	if (batch) {
+		fprintf(stderr, _("Signing %d package(s) as %s, signer %s:\n"), n,
+			sopt.role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader",
+			sohoa_signer_key_subject(key));
+		for (int i = optind; i < argc; i++)
+			fprintf(stderr, "  %s\n", argv[i]);
+		if (!yes) {
+			int ok = confirm(_("Sign these packages?"));
+			if (ok <= 0) {
+				sohoa_signer_key_free(key);
+				if (ok < 0)
+					return cli_usage_error(_("sign: no terminal to confirm on: "
+								 "give --yes to sign without asking"));
+				fprintf(stderr, "sohoa: %s\n", _("sign: nothing signed"));
+				return CLI_EXIT_FAILED;
+			}
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (sohoa_signer_sign_package(argv[i], key, &sopt) < 0) {
+			cli_report_error();
+			failures++;
+		} else {
+			printf(_("%s: signed (%s)\n"), argv[i],
+			       sopt.role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader");
+		}
+	}
+	sohoa_signer_key_free(key);
+	return failures ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}
+
+int cli_verify_run(const cli_command *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"trust", required_argument, NULL, 't'}, {"crl", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},        {"lang", required_argument, NULL, 'l'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *trust = NULL, *crl = NULL, *lang = "en";
+	sohoa_signer_verifier *v = NULL;
+	sohoa_signer_report **reports;
+	int c, json = 0, failed = 0, n, status = CLI_EXIT_OK;
+
+	(void)cmd;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			trust = optarg;
+			break;
+		case 'c':
+			crl = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'l':
+			if (strcmp(optarg, "vi") && strcmp(optarg, "en"))
+				return cli_usage_error(_("verify: --lang '%s': expected vi or en"),
+						       optarg);
+			lang = optarg;
+			break;
+		case ':':
+			return cli_usage_error(_("verify: option '%s' needs a value"),
+					       argv[optind - 1]);
+		default:
+			return cli_usage_error(_("verify: unknown option '%s' (see 'sohoa help "
+						 "verify')"),
+					       argv[optind - 1]);
+		}
+	}
+	n = argc - optind;
+	if (n == 0)
+		return cli_usage_error(_("verify: no package given (see 'sohoa help verify')"));
+	if (sohoa_signer_verifier_new(&v, trust, crl) < 0) {
+		cli_report_error();
+		return CLI_EXIT_USAGE;
+	}
+	reports = calloc((size_t)n, sizeof *reports);
+	if (!reports) {
+		sohoa_signer_verifier_free(v);
+		return cli_usage_error(_("out of memory"));
+	}
+	for (int i = 0; i < n; i++) {
+		if (sohoa_signer_verify_package(&reports[i], v, argv[optind + i]) < 0) {
+			cli_report_error();
+			status = CLI_EXIT_FAILED;
+			continue;
+		}
+		if (!reports[i]->passed) {
+			failed++;
+			fprintf(stderr, "sohoa: %s: %s\n", argv[optind + i],
+				reports[i]->error ? reports[i]->error : _("did not verify"));
+		}
+		if (!json)
+			sohoa_signer_report_write_text(stdout, reports[i], lang);
+	}
+	if (json) {
+		size_t k = 0;
+		for (int i = 0; i < n; i++)
+			if (reports[i])
+				reports[k++] = reports[i];
+		sohoa_signer_report_write_json(stdout, reports, k);
+	}
+	for (int i = 0; i < n; i++)
+		sohoa_signer_report_free(reports[i]);
+	free(reports);
+	sohoa_signer_verifier_free(v);
+	return failed ? CLI_EXIT_FAILED : status;
+}
+
+int cli_keys_run(const cli_command *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"out", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL;
+	int c;
+
+	(void)cmd;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else if (c == ':')
+			return cli_usage_error(_("keys: option '%s' needs a value"), argv[optind - 1]);
+		else
+			return cli_usage_error(_("keys: unknown option '%s' (see 'sohoa help keys')"),
+					       argv[optind - 1]);
+	}
+	if (optind + 1 != argc || strcmp(argv[optind], "demo"))
+		return cli_usage_error(_("keys: expected 'sohoa keys demo --out DIR'"));
+	if (!out)
+		return cli_usage_error(_("keys demo: --out DIR is required"));
+	if (sohoa_signer_keys_demo(out) < 0) {
+		cli_report_error();
+		return CLI_EXIT_FAILED;
+	}
+	printf(_("demo keys and certificates written to %s (see %s/README.txt)\n"), out, out);
+	return CLI_EXIT_OK;
+}
