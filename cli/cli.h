@@ -34,6 +34,7 @@ void cli_print_help(FILE *out, const cli_command *cmd);
 /* Command handlers (cli_command.run). */
 int cli_help_run(const cli_command *cmd, int argc, char **argv);
 int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
+int cli_export_run(const cli_command *cmd, int argc, char **argv);
 
 /* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,66 +13,19 @@
 #include <libxml/parser.h>
 
 #include "formats/formats.h"
+#include "pkgfixture.h"
 
-static const char *const samples[] = {
-	"000.00.12.H29-231122-0001", "000.00.15.H40-231009-0032", "000.05.31.H31-240115-0103",
-	"000.20.31.H56-231205-0014", "000.31.01.H58-240304-0027",
-};
-
-static void copy_file(const char *from, const char *to)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	assert_int_equal(sohoa_file_read(&buf, &len, from, 1u << 30), 0);
-	tu_write(to, buf, len);
-	free(buf);
-}
-
-/* A package folder for sample `code`: its pages copied to pages/, a text
- * file per document in docs/. Returns the package built from the manifest
- * with the folder's Files list and some OCR figures. */
-static sohoa_package *sample_package(const char *code, const char *pkgdir)
-{
-	char src[512], path[768];
-	sohoa_limits lim = sohoa_limits_default();
-	sohoa_manifest *m = NULL;
-	sohoa_package *p = NULL;
-
-	snprintf(src, sizeof src, "%s/samples/inbox/%s/dossier.xml", SOHOA_SOURCE_DIR, code);
-	if (sohoa_manifest_read(&m, src, &lim) != 0)
-		fail_msg("%s", sohoa_error_last());
-	snprintf(path, sizeof path, "%s/pages", pkgdir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof path, "%s/docs", pkgdir);
-	assert_int_equal(mkdir(path, 0755), 0);
-	for (size_t i = 0; i < m->ndocuments; i++) {
-		for (size_t k = 0; k < m->documents[i].npages; k++) {
-			snprintf(src, sizeof src, "%s/samples/inbox/%s/%s", SOHOA_SOURCE_DIR, code,
-				 m->documents[i].pages[k]);
-			snprintf(path, sizeof path, "%s/pages/%s", pkgdir, m->documents[i].pages[k]);
-			copy_file(src, path);
-		}
-		snprintf(path, sizeof path, "%s/docs/%zu.txt", pkgdir, i + 1);
-		tu_write(path, m->documents[i].title, strlen(m->documents[i].title));
-	}
-	assert_int_equal(sohoa_package_from_manifest(&p, m), 0);
-	assert_int_equal(sohoa_package_list_files(p, pkgdir, &lim), 0);
-	p->ocr_pages = m->npages;
-	p->ocr_confidence_centi = 9107;
-	p->ocr_needs_review = 1;
-	sohoa_manifest_free(m);
-	return p;
-}
+#define samples pf_samples
 
 static void test_every_sample_round_trips_to_identical_bytes(void **state)
 {
 	(void)state;
 	sohoa_limits lim = sohoa_limits_default();
-	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+	for (size_t i = 0; i < PF_NSAMPLES; i++) {
 		char *dir = tu_mkdtemp(), *xml = tu_path(dir, "package.xml");
 		char *a = NULL, *b = NULL, *c = NULL;
 		size_t alen, blen, clen;
-		sohoa_package *p = sample_package(samples[i], dir), *back = NULL;
+		sohoa_package *p = pf_sample_package(samples[i], dir), *back = NULL;
 		xmlDocPtr doc = NULL;
 
 		assert_int_equal(sohoa_package_to_xml(&a, &alen, p), 0);
@@ -112,7 +65,7 @@ static void test_package_carries_the_record_metadata(void **state)
 	(void)state;
 	char *dir = tu_mkdtemp(), *xml = NULL;
 	size_t len;
-	sohoa_package *p = sample_package(samples[0], dir);
+	sohoa_package *p = pf_sample_package(samples[0], dir);
 
 	assert_string_equal(p->title, "Đăng ký khai sinh — Nguyễn Văn An");
 	assert_string_equal(p->organ_code, "000.00.12.H29");
@@ -187,7 +140,7 @@ static void test_check_files_names_changed_missing_and_extra_files(void **state)
 	(void)state;
 	char *dir = tu_mkdtemp(), path[512];
 	sohoa_limits lim = sohoa_limits_default();
-	sohoa_package *p = sample_package(samples[2], dir);
+	sohoa_package *p = pf_sample_package(samples[2], dir);
 
 	assert_int_equal(sohoa_package_check_files(p, dir, &lim), 0);
 	snprintf(path, sizeof path, "%s/docs/1.txt", dir);
@@ -213,7 +166,7 @@ static int parse_variant(const char *from, const char *to)
 	char *dir = tu_mkdtemp(), *xml = NULL, *v;
 	size_t len;
 	sohoa_limits lim = sohoa_limits_default();
-	sohoa_package *p = sample_package(samples[0], dir), *back = NULL;
+	sohoa_package *p = pf_sample_package(samples[0], dir), *back = NULL;
 	int rc;
 
 	assert_int_equal(sohoa_package_to_xml(&xml, &len, p), 0);
@@ -288,7 +241,7 @@ static void test_reader_counts_xmldsig_signatures(void **state)
 	char *dir = tu_mkdtemp(), *xml = NULL, *v;
 	size_t len;
 	sohoa_limits lim = sohoa_limits_default();
-	sohoa_package *p = sample_package(samples[1], dir), *back = NULL;
+	sohoa_package *p = pf_sample_package(samples[1], dir), *back = NULL;
 	const char *sigs = "<Signatures>"
 			   "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"s1\">"
 			   "<ds:SignedInfo/></ds:Signature>"
@@ -317,7 +270,7 @@ static void test_writer_escapes_markup_and_refuses_bad_packages(void **state)
 	char *dir = tu_mkdtemp(), *xml = NULL;
 	size_t len;
 	sohoa_limits lim = sohoa_limits_default();
-	sohoa_package *p = sample_package(samples[3], dir), *back = NULL;
+	sohoa_package *p = pf_sample_package(samples[3], dir), *back = NULL;
 
 	free(p->title);
 	p->title = strdup("A & B <c> \"d\"\r\n\te");
