@@ -54,18 +54,10 @@ int cli_export_run(const cli_command *cmd, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'e':
-			edxml = 1;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 't':
-			opt.to_organ_id = optarg;
-			break;
-		case 'n':
-			opt.to_organ_name = optarg;
-			break;
+		case 'e': edxml = 1; break;
+		case 'o': out = optarg; break;
+		case 't': opt.to_organ_id = optarg; break;
+		case 'n': opt.to_organ_name = optarg; break;
 		case ':':
 			return cli_usage_error(_("export: option '%s' needs a value"),
 					       argv[optind - 1]);

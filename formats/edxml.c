@@ -56,7 +56,8 @@ static void header(FILE *f, const sohoa_package *p, const sohoa_edxml_options *o
 
 	slash_date(date, d && d->issued ? d->issued : p->received);
 	code_number = slash ? strndup(number, (size_t)(slash - number)) : strdup(number);
-	if (asprintf(&docid, "%s,%s,%s", organ, date, d && d->number ? d->number : p->file_code) < 0)
+	if (asprintf(&docid, "%s,%s,%s", organ, date, d && d->number ? d->number : p->file_code) <
+	    0)
 		docid = NULL;
 	fputs("  <edXML:edXMLHeader>\n    <edXML:MessageHeader>\n", f);
 	party(f, "From", organ, p->organ_name);
@@ -182,7 +183,8 @@ int sohoa_edxml_write(FILE *out, const char *package, const sohoa_edxml_options 
 	reference(out, 1, "package.xml", "application/xml");
 	for (size_t i = 0; i < p->nfiles; i++)
 		reference(out, i + 2, p->files[i].path, p->files[i].media_type);
-	fputs("    </edXML:edXMLManifest>\n  </edXML:edXMLBody>\n  <edXML:AttachmentEncoded>\n", out);
+	fputs("    </edXML:edXMLManifest>\n  </edXML:edXMLBody>\n  <edXML:AttachmentEncoded>\n",
+	      out);
 	rc = attachment(out, 1, "package.xml", "application/xml", xml);
 	for (size_t i = 0; rc == 0 && i < p->nfiles; i++) {
 		free(path);

@@ -97,12 +97,14 @@ static int walk_dir(walk *w, int dfd, const char *rel, int depth)
 					     _("%s/%s: symbolic link in a package folder"), w->root,
 					     sub);
 		} else if (S_ISDIR(st.st_mode)) {
-			int fd = depth >= 16 ? -1
-					     : openat(dirfd(d), de->d_name,
-						      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int fd = depth >= 16
+					 ? -1
+					 : openat(dirfd(d), de->d_name,
+						  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (depth >= 16)
-				rc = sohoa_error_set(SOHOA_ELIMIT, _("%s/%s: folders nested too deep"),
-						     w->root, sub);
+				rc = sohoa_error_set(SOHOA_ELIMIT,
+						     _("%s/%s: folders nested too deep"), w->root,
+						     sub);
 			else if (fd < 0)
 				rc = sohoa_error_from_errno(errno, "%s/%s", w->root, sub);
 			else
@@ -135,10 +137,10 @@ static int list(sohoa_package_file **out, size_t *n, const char *dir, const soho
 	*out = NULL;
 	*n = 0;
 	if (fd < 0)
-		return errno == ELOOP ? sohoa_error_set(SOHOA_EFORMAT,
-							_("%s: package folder is a symbolic link"),
-							dir)
-				      : sohoa_error_from_errno(errno, "%s", dir);
+		return errno == ELOOP
+			       ? sohoa_error_set(SOHOA_EFORMAT,
+						 _("%s: package folder is a symbolic link"), dir)
+			       : sohoa_error_from_errno(errno, "%s", dir);
 	rc = walk_dir(&w, fd, "", 0);
 	if (rc < 0) {
 		free_files(w.files, w.n);
@@ -175,11 +177,12 @@ int sohoa_package_check_files(const sohoa_package *p, const char *dir, const soh
 	while (rc == 0 && (i < p->nfiles || k < n)) {
 		int cmp = i == p->nfiles ? 1 : k == n ? -1 : strcmp(p->files[i].path, have[k].path);
 		if (cmp < 0)
-			rc = sohoa_error_set(SOHOA_EVERIFY, _("%s/%s: listed in the package, missing"),
-					     dir, p->files[i].path);
+			rc = sohoa_error_set(SOHOA_EVERIFY,
+					     _("%s/%s: listed in the package, missing"), dir,
+					     p->files[i].path);
 		else if (cmp > 0)
-			rc = sohoa_error_set(SOHOA_EVERIFY, _("%s/%s: not listed in the package"), dir,
-					     have[k].path);
+			rc = sohoa_error_set(SOHOA_EVERIFY, _("%s/%s: not listed in the package"),
+					     dir, have[k].path);
 		else if (p->files[i].size != have[k].size ||
 			 strcmp(p->files[i].sha256, have[k].sha256) != 0)
 			rc = sohoa_error_set(SOHOA_EVERIFY,

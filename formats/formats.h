@@ -70,12 +70,12 @@ typedef enum {
 
 typedef struct {
 	sohoa_doc_kind kind;
-	char *type;            /* document type (Tờ khai, Quyết định…); NULL if image-only */
-	char *number;          /* number and notation, e.g. 2847/QĐ-UBND; optional */
-	char *issued;          /* issue date YYYY-MM-DD; optional */
-	char *issuer;          /* issuing organ; optional */
-	char *title;           /* title / subject; NULL if image-only */
-	char *signer_name;     /* who signed the paper document; optional */
+	char *type;        /* document type (Tờ khai, Quyết định…); NULL if image-only */
+	char *number;      /* number and notation, e.g. 2847/QĐ-UBND; optional */
+	char *issued;      /* issue date YYYY-MM-DD; optional */
+	char *issuer;      /* issuing organ; optional */
+	char *title;       /* title / subject; NULL if image-only */
+	char *signer_name; /* who signed the paper document; optional */
 	char *signer_position; /* their position; optional */
 	char **pages;          /* page files relative to the dossier folder, in order */
 	size_t npages;
@@ -87,14 +87,14 @@ typedef struct {
 	char *procedure_code; /* e.g. 1.001193; NULL if image-only */
 	char *procedure_name;
 	sohoa_approval approval;
-	char *received;       /* reception time, ISO 8601 with offset; NULL if image-only */
-	char *agency_code;    /* receiving agency, e.g. 000.00.12.H29; NULL if image-only */
+	char *received;    /* reception time, ISO 8601 with offset; NULL if image-only */
+	char *agency_code; /* receiving agency, e.g. 000.00.12.H29; NULL if image-only */
 	char *agency_name;
-	char *applicant_id;   /* 12-digit citizen id; NULL if image-only */
+	char *applicant_id; /* 12-digit citizen id; NULL if image-only */
 	char *applicant_name;
 	sohoa_manifest_document *documents;
 	size_t ndocuments;
-	size_t npages;        /* pages of all documents */
+	size_t npages; /* pages of all documents */
 } sohoa_manifest;
 
 /* Parses `len` bytes of dossier.xml named `name` (used in messages): safe XML
@@ -123,11 +123,10 @@ int sohoa_manifest_check_files(const sohoa_manifest *m, const char *dir);
 
 /* An image-only dossier: `dir` has no dossier.xml. Code = the folder's name,
  * one document (kind component) whose pages are the folder's image files
- * (.tif .tiff .jpg .jpeg .png .pdf, not hidden, regular files, no symbolic
- * links) in byte order of their names. Errors: SOHOA_EFORMAT (no image),
- * SOHOA_ELIMIT (more than limits->max_dossier_pages), SOHOA_ENOTFOUND, SOHOA_EIO. */
-int sohoa_manifest_from_folder(sohoa_manifest **out, const char *dir,
-			       const sohoa_limits *limits);
+ * (.tif .tiff .jpg .jpeg .png .pdf, not hidden, regular files; a symbolic
+ * link only when it resolves inside `dir`) in byte order of their names. Errors: SOHOA_EFORMAT (no
+ * image), SOHOA_ELIMIT (more than limits->max_dossier_pages), SOHOA_ENOTFOUND, SOHOA_EIO. */
+int sohoa_manifest_from_folder(sohoa_manifest **out, const char *dir, const sohoa_limits *limits);
 
 /* The dossier in folder `dir`: dir/dossier.xml when it exists
  * (sohoa_manifest_read), else the folder's images (sohoa_manifest_from_folder). */
@@ -157,9 +156,9 @@ typedef struct {
 } sohoa_package_document;
 
 typedef struct {
-	char *path;       /* relative to the package folder, '/' separated */
-	char *media_type; /* from the extension (sohoa_formats_media_type) */
-	uint64_t size;    /* bytes */
+	char *path;                            /* relative to the package folder, '/' separated */
+	char *media_type;                      /* from the extension (sohoa_formats_media_type) */
+	uint64_t size;                         /* bytes */
 	char sha256[SOHOA_SHA256_HEX_LEN + 1]; /* lower-case hex */
 } sohoa_package_file;
 
@@ -172,19 +171,19 @@ typedef struct {
 	char *procedure_code; /* Procedure/@Code; optional (with procedure_name) */
 	char *procedure_name;
 	sohoa_approval approval;
-	char *received;       /* Received; optional */
-	char *applicant_id;   /* Applicant/@Id; optional (with applicant_name) */
+	char *received;     /* Received; optional */
+	char *applicant_id; /* Applicant/@Id; optional (with applicant_name) */
 	char *applicant_name;
-	char *language;            /* Language, default "vi" */
+	char *language;             /* Language, default "vi" */
 	unsigned maintenance_years; /* Maintenance: 0 = permanent (the default) */
 	int access_public;          /* AccessMode: 1 public, 0 restricted (the default) */
 	/* DocumentCount and PageCount are written from the documents. */
 	sohoa_package_document *documents;
 	size_t ndocuments;
 	/* Ocr */
-	size_t ocr_pages;           /* pages recognised */
+	size_t ocr_pages;              /* pages recognised */
 	unsigned ocr_confidence_centi; /* mean confidence × 100 (9125 = 91.25), 0..10000 */
-	size_t ocr_needs_review;    /* pages flagged for review */
+	size_t ocr_needs_review;       /* pages flagged for review */
 	/* Files, sorted by path (byte order) */
 	sohoa_package_file *files;
 	size_t nfiles;
@@ -208,8 +207,7 @@ int sohoa_package_list_files(sohoa_package *p, const char *dir, const sohoa_limi
 /* Checks that the files under `dir` are exactly p->files (same paths, sizes and
  * SHA-256). Errors: SOHOA_EVERIFY naming the first file that differs, is
  * missing or is not listed; those of sohoa_package_list_files. */
-int sohoa_package_check_files(const sohoa_package *p, const char *dir,
-			      const sohoa_limits *limits);
+int sohoa_package_check_files(const sohoa_package *p, const char *dir, const sohoa_limits *limits);
 
 /* Serialises `p` as package.xml into a malloc'd buffer (*len bytes, plus a
  * NUL the caller may ignore). Deterministic: the same package gives the same

@@ -8,9 +8,9 @@
 
 #include "formats/formats.h"
 
-#define INTAKE_NS "urn:sohoa:intake:1"
+#define INTAKE_NS  "urn:sohoa:intake:1"
 #define PACKAGE_NS "urn:sohoa:package:1"
-#define DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
+#define DSIG_NS    "http://www.w3.org/2000/09/xmldsig#"
 
 /* The embedded XSDs (schemas.c, generated from formats/schema/). */
 extern const char sohoa_schema_intake[];
@@ -32,8 +32,8 @@ void formats_node_path(char *buf, size_t size, xmlNodePtr node, const char *attr
 
 /* Sets SOHOA_EFORMAT "<name>:<line of node>: <path>: <reason>" and returns it.
  * `reason` is the calling thread's last message when `fmt` is NULL. */
-int formats_field_error(const char *name, xmlNodePtr node, const char *attr, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
+int formats_field_error(const char *name, xmlNodePtr node, const char *attr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Child elements in namespace `ns` named `local`: the first one, or the next
  * one after `prev`. */

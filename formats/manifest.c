@@ -93,8 +93,9 @@ static int parse_pages(parse_ctx *c, sohoa_manifest_document *d, xmlNodePtr doc_
 	if (n == 0)
 		return 0;
 	if (c->m->npages + n > c->lim->max_dossier_pages)
-		return sohoa_error_set(SOHOA_ELIMIT, _("%s:%ld: more than %zu pages in the dossier"),
-				       c->name, xmlGetLineNo(doc_node), c->lim->max_dossier_pages);
+		return sohoa_error_set(SOHOA_ELIMIT,
+				       _("%s:%ld: more than %zu pages in the dossier"), c->name,
+				       xmlGetLineNo(doc_node), c->lim->max_dossier_pages);
 	d->pages = calloc(n, sizeof *d->pages);
 	if (!d->pages)
 		return nomem();
@@ -209,13 +210,14 @@ static int cross_check(parse_ctx *c, xmlNodePtr root)
 	xmlNodePtr agency = formats_child(root, INTAKE_NS, "agency");
 
 	if (strlen(m->agency_code) != alen || memcmp(m->agency_code, m->code, alen) != 0)
-		return formats_field_error(
-			c->name, agency, "code",
-			_("agency %s is not the agency of dossier code %s"), m->agency_code, m->code);
+		return formats_field_error(c->name, agency, "code",
+					   _("agency %s is not the agency of dossier code %s"),
+					   m->agency_code, m->code);
 	/* yymmdd of the code against YYYY-MM-DD of the reception time */
-	if (memcmp(dash + 1, m->received + 2, 2) != 0 || memcmp(dash + 3, m->received + 5, 2) != 0 ||
-	    memcmp(dash + 5, m->received + 8, 2) != 0)
-		return formats_field_error(c->name, formats_child(root, INTAKE_NS, "received"), NULL,
+	if (memcmp(dash + 1, m->received + 2, 2) != 0 ||
+	    memcmp(dash + 3, m->received + 5, 2) != 0 || memcmp(dash + 5, m->received + 8, 2) != 0)
+		return formats_field_error(c->name, formats_child(root, INTAKE_NS, "received"),
+					   NULL,
 					   _("reception date %.10s differs from the date %.6s of "
 					     "dossier code %s"),
 					   m->received, dash + 1, m->code);
@@ -273,7 +275,8 @@ static int check_inside(const char *real_dir, const char *dir, const char *page)
 		rc = sohoa_error_from_errno(errno, "%s", full);
 		goto cleanup;
 	}
-	if (strncmp(real, real_dir, n) != 0 || (real[n] != '/' && !(n == 1 && real_dir[0] == '/'))) {
+	if (strncmp(real, real_dir, n) != 0 ||
+	    (real[n] != '/' && !(n == 1 && real_dir[0] == '/'))) {
 		rc = sohoa_error_set(SOHOA_EFORMAT,
 				     _("%s: resolves to %s, outside the dossier folder"), full,
 				     real);

@@ -381,8 +381,7 @@ static int read_pages(read_ctx *c, sohoa_package_document *d, xmlNodePtr node, s
 	return 0;
 }
 
-static int read_document(read_ctx *c, sohoa_package_document *d, xmlNodePtr node,
-			 size_t max_page)
+static int read_document(read_ctx *c, sohoa_package_document *d, xmlNodePtr node, size_t max_page)
 {
 	xmlNodePtr signer = formats_child(node, PACKAGE_NS, "Signer");
 	xmlNodePtr count = formats_child(node, PACKAGE_NS, "PageCount");
@@ -441,8 +440,9 @@ static int read_record(read_ctx *c, xmlNodePtr rec)
 		goto cleanup;
 	p->approval = approval && strcmp(approval, "leader") == 0 ? SOHOA_APPROVAL_LEADER
 								  : SOHOA_APPROVAL_SEAL;
-	p->maintenance_years =
-		maintenance && strcmp(maintenance, "permanent") != 0 ? (unsigned)atoi(maintenance) : 0;
+	p->maintenance_years = maintenance && strcmp(maintenance, "permanent") != 0
+				       ? (unsigned)atoi(maintenance)
+				       : 0;
 	p->access_public = access && strcmp(access, "public") == 0;
 	if (p->received && sohoa_formats_check_datetime(p->received) < 0)
 		rc = formats_field_error(c->name, received, NULL, NULL);
@@ -539,7 +539,8 @@ static int read_content(read_ctx *c, xmlNodePtr root)
 	size_t n = 0, declared_docs = 0, declared_pages = 0;
 	int rc;
 
-	if ((rc = read_record(c, rec)) < 0 || (rc = number_of(&declared_docs, c, count, NULL)) < 0 ||
+	if ((rc = read_record(c, rec)) < 0 ||
+	    (rc = number_of(&declared_docs, c, count, NULL)) < 0 ||
 	    (rc = number_of(&declared_pages, c, pages, NULL)) < 0)
 		return rc;
 	for (xmlNodePtr d = formats_child(docs, PACKAGE_NS, "Document"); d;

@@ -92,8 +92,7 @@ void formats_node_path(char *buf, size_t size, xmlNodePtr node, const char *attr
 		buf[size - 1] = '\0';
 }
 
-int formats_field_error(const char *name, xmlNodePtr node, const char *attr, const char *fmt,
-			...)
+int formats_field_error(const char *name, xmlNodePtr node, const char *attr, const char *fmt, ...)
 {
 	char path[256], reason[768];
 	va_list ap;
@@ -185,7 +184,8 @@ int formats_validate(xmlDocPtr doc, const char *name, const char *xsd, size_t xs
 			formats_field_error(name, fe.node, a, "%s", fe.message);
 			rc = SOHOA_EFORMAT;
 		} else {
-			rc = sohoa_error_set(SOHOA_EFORMAT, "%s:%ld: %s", name, fe.line, fe.message);
+			rc = sohoa_error_set(SOHOA_EFORMAT, "%s:%ld: %s", name, fe.line,
+					     fe.message);
 		}
 	}
 cleanup:

@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (size_t i = 0; i < m->ndocuments; i++)
 			for (size_t k = 0; k < m->documents[i].npages; k++)
-				if (sohoa_formats_check_relative_path(m->documents[i].pages[k]) != 0)
+				if (sohoa_formats_check_relative_path(m->documents[i].pages[k]) !=
+				    0)
 					abort();
 		round_trip(m, &lim);
 		sohoa_manifest_free(m);

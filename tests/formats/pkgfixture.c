@@ -44,7 +44,8 @@ sohoa_package *pf_sample_package(const char *code, const char *pkgdir)
 		for (size_t k = 0; k < m->documents[i].npages; k++) {
 			snprintf(src, sizeof src, "%s/samples/inbox/%s/%s", SOHOA_SOURCE_DIR, code,
 				 m->documents[i].pages[k]);
-			snprintf(path, sizeof path, "%s/pages/%s", pkgdir, m->documents[i].pages[k]);
+			snprintf(path, sizeof path, "%s/pages/%s", pkgdir,
+				 m->documents[i].pages[k]);
 			pf_copy_file(src, path);
 		}
 		snprintf(path, sizeof path, "%s/docs/%zu.txt", pkgdir, i + 1);
@@ -58,4 +59,3 @@ sohoa_package *pf_sample_package(const char *code, const char *pkgdir)
 	sohoa_manifest_free(m);
 	return p;
 }
-

@@ -32,7 +32,8 @@ static size_t unbase64(unsigned char *out, const char *in)
 	uint32_t acc = 0;
 	int bits = 0;
 	for (; *in; in++) {
-		const char *tab = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		const char *tab =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 		const char *at = *in ? strchr(tab, *in) : NULL;
 		if (!at)
 			continue; /* newlines, blanks, padding */
@@ -92,7 +93,8 @@ static void test_export_writes_header_and_every_file(void **state)
 		fail_msg("%s", sohoa_error_last());
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 	assert_string_equal((const char *)root->name, "edXMLEnvelope");
-	assert_string_equal((const char *)root->ns->href, "http://www.mic.gov.vn/TBT/QCVN_102_2016");
+	assert_string_equal((const char *)root->ns->href,
+			    "http://www.mic.gov.vn/TBT/QCVN_102_2016");
 	assert_text(doc, "OrganId", "000.00.12.H29");
 	assert_text(doc, "DocumentId", "000.00.12.H29,2023/11/22,125/TLKS-BS");
 	assert_text(doc, "CodeNumber", "125");

@@ -106,7 +106,8 @@ static void manifest_refused(fixture *f, const char *data, size_t len, int code,
 	if (rc != code)
 		fail_msg("got %d (%s), want %d", rc, sohoa_error_last(), code);
 	assert_null(m);
-	if (strncmp(sohoa_error_last(), path, strlen(path)) != 0 || !strstr(sohoa_error_last(), why))
+	if (strncmp(sohoa_error_last(), path, strlen(path)) != 0 ||
+	    !strstr(sohoa_error_last(), why))
 		fail_msg("message '%s' should start with '%s' and say '%s'", sohoa_error_last(),
 			 path, why);
 	assert_null(strstr(sohoa_error_last(), secret));
@@ -196,7 +197,8 @@ static void test_hundred_megabyte_manifest(void **state)
 	const char head[] = "<?xml version=\"1.0\"?>\n<dossier xmlns=\"urn:sohoa:intake:1\">\n";
 	const char *names[] = {"dossier", "package"};
 	for (int i = 0; i < 2; i++) {
-		char *path = tu_path(i ? f->package : f->dossier, i ? "package.xml" : "dossier.xml");
+		char *path =
+			tu_path(i ? f->package : f->dossier, i ? "package.xml" : "dossier.xml");
 		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		struct timespec t0, t1;
 		assert_true(fd >= 0);
@@ -351,8 +353,8 @@ static void test_malformed_dossier_code(void **state)
 {
 	fixture *f = *state;
 	char *m = manifest_with("000.00.12.H29-231122-0001", "HS 2023/0001");
-	char *p = package_with(f, "<FileCode>000.00.12.H29-231122-0001<",
-			       "<FileCode>../../HS 2023<");
+	char *p =
+		package_with(f, "<FileCode>000.00.12.H29-231122-0001<", "<FileCode>../../HS 2023<");
 	manifest_refused(f, m, strlen(m), SOHOA_EFORMAT,
 			 ":2: dossier/@code: dossier code 'HS 2023/0001' is not");
 	export_refused(f, p, strlen(p), "Record/FileCode: ");

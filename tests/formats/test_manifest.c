@@ -19,24 +19,25 @@
 /* A valid manifest; tests replace one piece of it. Line numbers below count
  * from the XML declaration (line 1). */
 static const char good[] =
-	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                          /* 1 */
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"                                /* 1 */
 	"<dossier xmlns=\"urn:sohoa:intake:1\" code=\"000.00.12.H29-231122-0001\">\n" /* 2 */
 	"  <procedure code=\"1.001193\" approval=\"leader\">Đăng ký khai sinh</procedure>\n"
-	"  <received>2023-11-22T08:15:00+07:00</received>\n"                   /* 4 */
+	"  <received>2023-11-22T08:15:00+07:00</received>\n" /* 4 */
 	"  <agency code=\"000.00.12.H29\">Ủy ban nhân dân phường Phúc Xá</agency>\n"
-	"  <applicant id=\"001090012345\">\n"                                   /* 6 */
+	"  <applicant id=\"001090012345\">\n" /* 6 */
 	"    <name>Nguyễn Văn An</name>\n"
 	"  </applicant>\n"
-	"  <document kind=\"component\" type=\"Tờ khai\">\n"                    /* 9 */
+	"  <document kind=\"component\" type=\"Tờ khai\">\n" /* 9 */
 	"    <title>Tờ khai đăng ký khai sinh</title>\n"
-	"    <page file=\"0001.jpg\"/>\n"                                       /* 11 */
+	"    <page file=\"0001.jpg\"/>\n" /* 11 */
 	"  </document>\n"
-	"  <document kind=\"result\" type=\"Trích lục\" number=\"125/TLKS-BS\" issued=\"2023-11-22\">\n"
-	"    <title>Trích lục khai sinh</title>\n"                              /* 14 */
+	"  <document kind=\"result\" type=\"Trích lục\" number=\"125/TLKS-BS\" "
+	"issued=\"2023-11-22\">\n"
+	"    <title>Trích lục khai sinh</title>\n" /* 14 */
 	"    <issuer>Ủy ban nhân dân phường Phúc Xá</issuer>\n"
-	"    <signer name=\"Trần Thị Bình\" position=\"Chủ tịch\"/>\n"           /* 16 */
+	"    <signer name=\"Trần Thị Bình\" position=\"Chủ tịch\"/>\n" /* 16 */
 	"    <page file=\"0002.tif\"/>\n"
-	"    <page file=\"sub/0003.jpg\"/>\n"                                   /* 18 */
+	"    <page file=\"sub/0003.jpg\"/>\n" /* 18 */
 	"  </document>\n"
 	"</dossier>\n";
 
@@ -227,7 +228,8 @@ static void test_reports_structure_errors_from_the_xsd(void **state)
 {
 	(void)state;
 	assert_refused("    <title>Trích lục khai sinh</title>\n", "", SOHOA_EFORMAT,
-		       "dossier.xml:14: document[2]/issuer: This element is not expected. Expected is ( title )");
+		       "dossier.xml:14: document[2]/issuer: This element is not expected. Expected "
+		       "is ( title )");
 	assert_refused("kind=\"result\"", "kind=\"verdict\"", SOHOA_EFORMAT,
 		       "dossier.xml:13: document[2]/@kind: ");
 	assert_refused("urn:sohoa:intake:1", "urn:other", SOHOA_EFORMAT,

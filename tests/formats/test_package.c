@@ -198,7 +198,8 @@ static void test_reader_refuses_file_paths_escaping_the_package(void **state)
 	assert_int_equal(parse_variant("Path=\"docs/1.txt\"", "Path=\"../../etc/passwd\""),
 			 SOHOA_EFORMAT);
 	assert_message_starts("package.xml:");
-	assert_non_null(strstr(sohoa_error_last(), "Files/File[1]/@Path: '../../etc/passwd' goes up"));
+	assert_non_null(
+		strstr(sohoa_error_last(), "Files/File[1]/@Path: '../../etc/passwd' goes up"));
 	assert_int_equal(parse_variant("Path=\"docs/1.txt\"", "Path=\"/etc/passwd\""),
 			 SOHOA_EFORMAT);
 	assert_non_null(strstr(sohoa_error_last(), "Files/File[1]/@Path"));
@@ -230,7 +231,8 @@ static void test_reader_validates_against_the_xsd(void **state)
 			 SOHOA_EFORMAT);
 	assert_non_null(strstr(sohoa_error_last(), "Signatures/evil"));
 	assert_int_equal(parse_variant("<Language>vi</Language>", ""), SOHOA_EFORMAT);
-	assert_non_null(strstr(sohoa_error_last(), "Record/DocumentCount: This element is not expected"));
+	assert_non_null(
+		strstr(sohoa_error_last(), "Record/DocumentCount: This element is not expected"));
 	assert_int_equal(parse_variant("2023-11-09", "2023-02-30"), SOHOA_EFORMAT);
 	assert_message_starts("package.xml:");
 }
@@ -242,11 +244,12 @@ static void test_reader_counts_xmldsig_signatures(void **state)
 	size_t len;
 	sohoa_limits lim = sohoa_limits_default();
 	sohoa_package *p = pf_sample_package(samples[1], dir), *back = NULL;
-	const char *sigs = "<Signatures>"
-			   "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"s1\">"
-			   "<ds:SignedInfo/></ds:Signature>"
-			   "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"s2\"/>"
-			   "</Signatures>";
+	const char *sigs =
+		"<Signatures>"
+		"<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"s1\">"
+		"<ds:SignedInfo/></ds:Signature>"
+		"<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"s2\"/>"
+		"</Signatures>";
 
 	assert_int_equal(sohoa_package_to_xml(&xml, &len, p), 0);
 	char *at = strstr(xml, "<Signatures/>");
