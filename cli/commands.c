@@ -107,12 +107,18 @@ const cli_command cli_commands[] = {
 	    "  --json        machine-readable status\n"),
 	 NULL},
 	{"export", N_("export a package as an edXML envelope (QCVN 102:2016/BTTTT)"),
-	 "sohoa export --edxml PACKAGE",
-	 N_("Writes the package as an edXML envelope for the national document-exchange\n"
-	    "system: header with organ ids and document information, files attached.\n"
+	 "sohoa export --edxml PACKAGE [--out FILE] [--to ORGAN_ID [--to-name NAME]]",
+	 N_("Writes the package (a folder with package.xml, or the package.xml) as an\n"
+	    "edXML envelope for the national document-exchange system: header with organ\n"
+	    "ids and document information, then package.xml and every file of the package\n"
+	    "attached in base64. The files are checked against the package's SHA-256\n"
+	    "list first; a package that does not match is refused (exit status 1).\n"
 	    "\n"
-	    "  --edxml   produce an edXML envelope\n"),
-	 NULL},
+	    "  --edxml          produce an edXML envelope (QCVN 102:2016/BTTTT)\n"
+	    "  --out FILE       write it to FILE (atomically) instead of standard output\n"
+	    "  --to ORGAN_ID    receiving organ (default: the package's own organ)\n"
+	    "  --to-name NAME   its name\n"),
+	 cli_export_run},
 	{"agency", N_("manage the agencies allowed to query the HTTP service"),
 	 "sohoa agency add NAME\nsohoa agency list\nsohoa agency revoke NAME",
 	 N_("'add' prints a new token once (only its hash is kept); 'revoke' disables\n"

@@ -1,7 +1,7 @@
 /* formats/xml_safe.c: the only door through which untrusted XML enters sohoa:
  * byte-level checks (UTF-8, NUL, DOCTYPE) before libxml2 sees the input, a
  * parser with network and DTD loading off, then structural caps on the tree. */
-#include "formats/formats.h"
+#include "formats/internal.h"
 
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>
@@ -11,7 +11,7 @@
 
 /* Returns the offset of the first byte that is not part of well-formed UTF-8
  * (no overlongs, no surrogates, nothing above U+10FFFF), or `len` if none. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+size_t formats_utf8_invalid_at(const unsigned char *s, size_t len)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -65,7 +65,7 @@ static int check_bytes(const char *buf, size_t len, const char *name)
 	if (nul)
 		return sohoa_error_set(SOHOA_EFORMAT, _("%s:%zu: NUL byte in XML"), name,
 				       line_of(buf, (size_t)(nul - buf)));
-	bad = utf8_invalid_at((const unsigned char *)buf, len);
+	bad = formats_utf8_invalid_at((const unsigned char *)buf, len);
 	if (bad < len)
 		return sohoa_error_set(SOHOA_EFORMAT, _("%s:%zu: invalid UTF-8 at byte %zu"), name,
 				       line_of(buf, bad), bad);

@@ -3,9 +3,11 @@
 # (ASan+UBSan) and run each for SECONDS (default 60) over a copy of its seed
 # corpus; prints executions per target and any crash, leak or timeout file.
 # Exits 1 if any target found something. Installs nothing itself.
-# Targets: one per folder of fuzz/corpus/ — fuzz_xml, fuzz_image_probe (image
-# headers) and fuzz_image_decode (probe + decoding of the first and last page,
-# PDF rendering included).
+# Targets: one per folder of fuzz/corpus/ — fuzz_xml, fuzz_manifest (dossier.xml
+# parsed, and a package made from it round-tripped), fuzz_package (package.xml
+# read, written and read again), fuzz_image_probe (image headers) and
+# fuzz_image_decode (probe + decoding of the first and last page, PDF rendering
+# included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
