@@ -48,8 +48,8 @@ static void make_package(const char *dir)
 	snprintf(xml, sizeof xml,
 		 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Package xmlns=\"urn:sohoa:package:1\">\n"
 		 "  <Content Id=\"content\">\n    <Title>Giấy phép xây dựng</Title>\n    <Files>\n"
-		 "      <File path=\"page.tif\" mediaType=\"image/tiff\" size=\"%zu\" sha256=\"%s\"/>\n"
-		 "      <File path=\"text.txt\" mediaType=\"text/plain\" size=\"%zu\" sha256=\"%s\"/>\n"
+		 "      <File Path=\"page.tif\" MediaType=\"image/tiff\" Size=\"%zu\" SHA256=\"%s\"/>\n"
+		 "      <File Path=\"text.txt\" MediaType=\"text/plain\" Size=\"%zu\" SHA256=\"%s\"/>\n"
 		 "    </Files>\n  </Content>\n  <Signatures>\n  </Signatures>\n</Package>\n",
 		 sizeof page, hp, strlen(text), ht);
 	if (snprintf(path, sizeof path, "%s/package.xml", dir) >= (int)sizeof path)

@@ -77,8 +77,8 @@ static int listed(const fcheck *f, const char *rel)
 
 static void check_one(fcheck *f, const char *dir, xmlNodePtr file)
 {
-	const char *path = signer_attr(file, "path"), *size = signer_attr(file, "size");
-	const char *sha = signer_attr(file, "sha256");
+	const char *path = signer_attr(file, "Path"), *size = signer_attr(file, "Size");
+	const char *sha = signer_attr(file, "SHA256");
 	uint8_t md[SOHOA_SHA256_LEN];
 	char hex[SOHOA_SHA256_HEX_LEN + 1], *full = NULL, *end = NULL;
 	unsigned long long want;
@@ -181,7 +181,7 @@ int sohoa_signer_verify_files(sohoa_signer_report *rep, const char *dir)
 		goto done;
 	}
 	for (xmlNodePtr e = signer_first_el(files); e && f.rc == 0; e = signer_next_el(e)) {
-		const char *path = signer_attr(e, "path");
+		const char *path = signer_attr(e, "Path");
 		if (!signer_is(e, NS_PKG, "File")) {
 			problem(&f, "line %ld: <%s> in Files", xmlGetLineNo(e), (const char *)e->name);
 			continue;
