@@ -141,6 +141,35 @@ void signer_ids_free(signer_ids *ids);
  * that value. NULL otherwise, with *why saying which. */
 xmlNodePtr signer_ids_resolve(const signer_ids *ids, const char *value, const char **why);
 
+/* -------------------------------------------------- verifier cache (vcache.c) */
+/* A certificate chain verified against the verifier's anchors: leaf first,
+ * anchor last, with the --crl CRL found (issuer name matching, signature
+ * checked with the next certificate's key) for each certificate, and the window
+ * in which every certificate of it is valid. */
+typedef struct {
+	STACK_OF(X509) *certs;
+	X509_CRL **crls; /* crls[i] for certs[i], or NULL; NULL array without --crl */
+	time_t not_before, not_after;
+} signer_chain;
+void signer_chain_free(signer_chain *ch);
+
+typedef struct signer_vcache signer_vcache;
+int signer_vcache_new(signer_vcache **out);
+void signer_vcache_free(signer_vcache *c);
+/* The certificate whose DER is `der` (a new reference the caller frees), decoded
+ * once per verifier; NULL when `der` is not exactly one certificate. */
+X509 *signer_vcache_d2i(signer_vcache *c, const unsigned char *der, size_t len);
+/* The cache key of verifying `leaf` with `untrusted` as intermediates. */
+int signer_chain_key(unsigned char out[SOHOA_SHA256_LEN], X509 *leaf, STACK_OF(X509) *untrusted);
+/* The chain verified earlier under `key`, if `at` falls strictly inside its
+ * validity window; NULL otherwise. Owned by the cache (lives as long as it). */
+signer_chain *signer_vcache_chain(signer_vcache *c, const unsigned char key[SOHOA_SHA256_LEN],
+				  time_t at);
+/* Keeps `chain` under `key`: 1 when the cache took ownership, 0 when it is full
+ * or already has the key (the caller still owns and frees `chain`). */
+int signer_vcache_add_chain(signer_vcache *c, const unsigned char key[SOHOA_SHA256_LEN],
+			    signer_chain *chain);
+
 /* Recomputes report->passed after a change (files.c). */
 void signer_report_update(sohoa_signer_report *rep);
 

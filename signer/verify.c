@@ -18,6 +18,7 @@ struct sohoa_signer_verifier {
 	int anchors;
 	STACK_OF(X509_CRL) *crls; /* NULL: revocation not checked */
 	time_t now;
+	signer_vcache *cache; /* decoded certificates, verified chains */
 };
 
 /* ------------------------------------------------------------ verifier */
@@ -83,6 +84,10 @@ int sohoa_signer_verifier_new(sohoa_signer_verifier **out, const char *trust_pem
 		free(v);
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	}
+	if ((rc = signer_vcache_new(&v->cache)) < 0) {
+		sohoa_signer_verifier_free(v);
+		return rc;
+	}
 	if ((trust_pem && (rc = load_trust(v, trust_pem)) < 0) ||
 	    (crl_pem && (rc = load_crls(v, crl_pem)) < 0)) {
 		sohoa_signer_verifier_free(v);
@@ -97,6 +102,7 @@ void sohoa_signer_verifier_free(sohoa_signer_verifier *v)
 	if (!v)
 		return;
 	X509_STORE_free(v->store);
+	signer_vcache_free(v->cache);
 	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
 	free(v);
 }
@@ -355,7 +361,7 @@ static int parse_signed_info(vctx *c, vsig *s, sohoa_signer_result *r)
 	return 0;
 }
 
-static int parse_key_info(vsig *s, sohoa_signer_result *r)
+static int parse_key_info(const vctx *c, vsig *s, sohoa_signer_result *r)
 {
 	for (xmlNodePtr n = signer_first_el(s->ki); n; n = signer_next_el(n)) {
 		if (signer_is(n, NS_DS, "KeyName") || signer_is(n, NS_DS, "KeyValue"))
@@ -365,7 +371,6 @@ static int parse_key_info(vsig *s, sohoa_signer_result *r)
 					      xmlGetLineNo(n), el_name(n));
 		for (xmlNodePtr x = signer_first_el(n); x; x = signer_next_el(x)) {
 			unsigned char *der = NULL;
-			const unsigned char *p;
 			size_t len = 0;
 			char *text;
 			X509 *cert;
@@ -378,12 +383,9 @@ static int parse_key_info(vsig *s, sohoa_signer_result *r)
 						      xmlGetLineNo(x));
 			}
 			free(text);
-			p = der;
-			cert = d2i_X509(NULL, &p, (long)len);
+			cert = signer_vcache_d2i(c->v->cache, der, len);
 			free(der);
-			ERR_clear_error();
-			if (!cert || p != der + len) {
-				X509_free(cert);
+			if (!cert) {
 				return format_failure(r, "line %ld: X509Certificate is not a "
 							 "certificate",
 						      xmlGetLineNo(x));
@@ -475,7 +477,7 @@ static int parse_signature(vctx *c, vsig *s, sohoa_signer_result *r)
 		if (!signer_is(n, NS_DS, "Object"))
 			return format_failure(r, "line %ld: <%s> is not allowed in ds:Signature",
 					      xmlGetLineNo(n), el_name(n));
-	if ((rc = parse_key_info(s, r)) != 0 || (rc = parse_properties(s, r)) != 0 ||
+	if ((rc = parse_key_info(c, s, r)) != 0 || (rc = parse_properties(s, r)) != 0 ||
 	    (rc = parse_signed_info(c, s, r)) != 0)
 		return rc;
 	return 0;
@@ -632,13 +634,14 @@ static X509_CRL *crl_for(const sohoa_signer_verifier *v, X509 *cert, X509 *issue
 	return best;
 }
 
-static int check_revocation(const vctx *c, STACK_OF(X509) *chain, sohoa_signer_result *r)
+static int check_revocation(const vctx *c, const signer_chain *ch, sohoa_signer_result *r)
 {
+	STACK_OF(X509) *chain = ch->certs;
 	time_t now = c->now;
 
 	for (int i = 0; i + 1 < sk_X509_num(chain); i++) {
 		X509 *cert = sk_X509_value(chain, i);
-		X509_CRL *crl = crl_for(c->v, cert, sk_X509_value(chain, i + 1));
+		X509_CRL *crl = ch->crls[i];
 		X509_REVOKED *rev = NULL;
 		char *who;
 		if (!crl) {
@@ -680,14 +683,100 @@ static int is_no_chain(int err)
 	       err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE || err == X509_V_ERR_CERT_UNTRUSTED;
 }
 
+static time_t asn1_time_t(const ASN1_TIME *t, time_t fallback)
+{
+	struct tm tm;
+	return ASN1_TIME_to_tm(t, &tm) == 1 ? timegm(&tm) : fallback;
+}
+
+/* The verified chain in a form the cache keeps: the window in which all its
+ * certificates are valid and the CRL (if any) of each link. */
+static signer_chain *chain_from_ctx(const vctx *c, X509_STORE_CTX *xc)
+{
+	signer_chain *ch = calloc(1, sizeof *ch);
+	int n;
+
+	if (!ch || !(ch->certs = X509_STORE_CTX_get1_chain(xc)))
+		goto fail;
+	n = sk_X509_num(ch->certs);
+	ch->not_before = 0;
+	ch->not_after = (time_t)INT64_MAX;
+	for (int i = 0; i < n; i++) {
+		X509 *cert = sk_X509_value(ch->certs, i);
+		time_t nb = asn1_time_t(X509_get0_notBefore(cert), (time_t)INT64_MAX);
+		time_t na = asn1_time_t(X509_get0_notAfter(cert), 0);
+		if (nb > ch->not_before)
+			ch->not_before = nb;
+		if (na < ch->not_after)
+			ch->not_after = na;
+	}
+	if (c->v->crls) {
+		if (!(ch->crls = calloc((size_t)n, sizeof *ch->crls)))
+			goto fail;
+		for (int i = 0; i + 1 < n; i++)
+			ch->crls[i] = crl_for(c->v, sk_X509_value(ch->certs, i),
+					      sk_X509_value(ch->certs, i + 1));
+	}
+	return ch;
+fail:
+	signer_chain_free(ch);
+	return NULL;
+}
+
+/* The chain from `leaf` (with `untrusted` as intermediates) to a trust anchor
+ * at time `at`: from the verifier's cache, or verified now and then cached.
+ * 0 with *out set (*owned set too when the caller must free it), 1 with a
+ * verdict in `r`, or -1. */
+static int verify_chain(const vctx *c, X509 *leaf, STACK_OF(X509) *untrusted, time_t at,
+			sohoa_signer_result *r, const signer_chain **out, signer_chain **owned)
+{
+	unsigned char key[SOHOA_SHA256_LEN];
+	X509_STORE_CTX *xc = NULL;
+	signer_chain *ch = NULL;
+	int rc = 0, err;
+
+	*out = NULL;
+	*owned = NULL;
+	if (signer_chain_key(key, leaf, untrusted) < 0)
+		return -1;
+	if ((*out = signer_vcache_chain(c->v->cache, key, at)))
+		return 0;
+	xc = X509_STORE_CTX_new();
+	if (!xc || X509_STORE_CTX_init(xc, c->v->store, leaf, untrusted) != 1) {
+		rc = -1;
+		goto cleanup;
+	}
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(xc), at);
+	if (X509_verify_cert(xc) != 1) {
+		err = X509_STORE_CTX_get_error(xc);
+		rc = verdict(r, INDET,
+			     is_no_chain(err) ? SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND
+					      : SOHOA_SIGNER_CERTIFICATE_CHAIN_GENERAL_FAILURE,
+			     "certificate chain: %s (depth %d)", X509_verify_cert_error_string(err),
+			     X509_STORE_CTX_get_error_depth(xc));
+		goto cleanup;
+	}
+	if (!(ch = chain_from_ctx(c, xc))) {
+		rc = -1;
+		goto cleanup;
+	}
+	*out = ch;
+	if (!signer_vcache_add_chain(c->v->cache, key, ch))
+		*owned = ch;
+cleanup:
+	ERR_clear_error();
+	X509_STORE_CTX_free(xc);
+	return rc;
+}
+
 static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 {
 	X509 *cert = s->signer;
-	X509_STORE_CTX *xc = NULL;
-	STACK_OF(X509) *chain = NULL;
+	const signer_chain *chain = NULL;
+	signer_chain *owned = NULL;
 	uint32_t ku = X509_get_key_usage(cert);
 	time_t st = s->signing_time, now = c->now;
-	int rc = 0, err;
+	int rc = 0;
 
 	if (X509_cmp_time(X509_get0_notBefore(cert), &st) > 0)
 		return verdict(r, FAILED, SOHOA_SIGNER_NOT_YET_VALID,
@@ -704,22 +793,8 @@ static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 	if (c->v->anchors == 0)
 		return verdict(r, INDET, SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND,
 			       "no trust anchors given (--trust)");
-	xc = X509_STORE_CTX_new();
-	if (!xc || X509_STORE_CTX_init(xc, c->v->store, cert, s->certs) != 1) {
-		rc = -1;
+	if ((rc = verify_chain(c, cert, s->certs, st, r, &chain, &owned)) != 0)
 		goto cleanup;
-	}
-	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(xc), st);
-	if (X509_verify_cert(xc) != 1) {
-		err = X509_STORE_CTX_get_error(xc);
-		rc = verdict(r, INDET,
-			     is_no_chain(err) ? SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND
-					      : SOHOA_SIGNER_CERTIFICATE_CHAIN_GENERAL_FAILURE,
-			     "certificate chain: %s (depth %d)", X509_verify_cert_error_string(err),
-			     X509_STORE_CTX_get_error_depth(xc));
-		goto cleanup;
-	}
-	chain = X509_STORE_CTX_get1_chain(xc);
 	if (c->v->crls && (rc = check_revocation(c, chain, r)) != 0)
 		goto cleanup;
 	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
@@ -727,9 +802,7 @@ static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 			     "the signing certificate has expired since, and the signature has no "
 			     "timestamp proving it was made before");
 cleanup:
-	ERR_clear_error();
-	sk_X509_pop_free(chain, X509_free);
-	X509_STORE_CTX_free(xc);
+	signer_chain_free(owned);
 	return rc;
 }
 

@@ -205,6 +205,38 @@ static void test_certificate_from_untrusted_ca_has_no_chain(void **state)
 	free(pkg);
 }
 
+/* One verifier for many packages remembers decoded certificates and verified
+ * chains; every package still gets the verdict a fresh verifier gives. */
+static void test_verifier_reused_across_packages_gives_the_same_verdicts(void **state)
+{
+	const char *leaves[] = {"rsa", "revoked", "alien", "p256", "rsa", "revoked", "alien"};
+	const sohoa_signer_subindication want[] = {
+		SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_REVOKED, SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND,
+		SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_REVOKED,
+		SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND};
+	sohoa_signer_verifier *v = NULL;
+	char name[16];
+
+	assert_int_equal(sohoa_signer_verifier_new(&v, tp.trust, tp.crl), 0);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof leaves / sizeof *leaves; i++) {
+			sohoa_signer_report *r = NULL;
+			char *pkg;
+			snprintf(name, sizeof name, "p%d-%zu", round, i);
+			pkg = fresh(state, name);
+			pkg_sign(pkg, leaves[i], SOHOA_SIGNER_ROLE_LEADER, 0);
+			assert_int_equal(sohoa_signer_verify_package(&r, v, pkg), 0);
+			assert_sig(r, 0,
+				   want[i] == SOHOA_SIGNER_SUB_NONE	      ? PASSED
+				   : want[i] == SOHOA_SIGNER_REVOKED ? FAILED
+								     : INDET,
+				   want[i]);
+			sohoa_signer_report_free(r);
+			free(pkg);
+		}
+	sohoa_signer_verifier_free(v);
+}
+
 static void expect_format_failure(void **state, const char *from, const char *to)
 {
 	char *pkg = fresh(state, "p");
@@ -483,6 +515,7 @@ int main(void)
 		T(test_bit_flipped_or_truncated_signature_value_is_sig_crypto_failure),
 		T(test_revoked_certificate_is_revoked),
 		T(test_certificate_from_untrusted_ca_has_no_chain),
+		T(test_verifier_reused_across_packages_gives_the_same_verdicts),
 		T(test_duplicate_id_is_format_failure),
 		T(test_id_on_another_element_is_format_failure),
 		T(test_wrapped_content_is_format_failure),
