@@ -67,9 +67,12 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 								: SOHOA_SIGNER_ROLE_LEADER;
 			break;
 		case 't':
-			return cli_usage_error(_("sign: --tsa (XAdES B-T) is not implemented in "
-						 "sohoa %s yet"),
-					       sohoa_version());
+			if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+				return cli_usage_error(_("sign: --tsa '%s': expected an http:// or "
+							 "https:// URL"),
+						       optarg);
+			sopt.tsa_url = optarg;
+			break;
 		case 'b':
 			batch = 1;
 			break;

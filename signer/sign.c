@@ -1,4 +1,4 @@
-/* signer/sign.c: builds one XAdES B-B ds:Signature over a package's Content and
+/* signer/sign.c: builds one XAdES B-B (or B-T) ds:Signature over a package's Content and
  * appends it to the Signatures element (docs/signatures.md), then rewrites
  * package.xml atomically without reformatting what earlier signatures cover. */
 #include "signer/internal.h"
@@ -123,6 +123,38 @@ cleanup:
 	free(dv);
 	free(is);
 	return ret;
+}
+
+/* XAdES B-T: the timestamp authority's token over the exclusive c14n of
+ * ds:SignatureValue (in place, so with its namespace context), added as
+ * QualifyingProperties/UnsignedProperties/UnsignedSignatureProperties/
+ * SignatureTimeStamp. */
+static int add_timestamp(builder *b, xmlNodePtr qp, xmlNodePtr sv, const char *url,
+			 const char *name)
+{
+	unsigned char *c14n = NULL, *token = NULL;
+	size_t c14n_len = 0, token_len = 0;
+	char tsid[64], *b64 = NULL;
+	xmlNodePtr usp, ts;
+	int rc;
+
+	if ((rc = signer_c14n_ex(&c14n, &c14n_len, sv, 0, NULL)) < 0 ||
+	    (rc = signer_tsa_stamp(&token, &token_len, url, c14n, c14n_len, name)) < 0)
+		goto cleanup;
+	snprintf(tsid, sizeof tsid, "%s-ts", b->id);
+	usp = el(el(qp, b->xades, "UnsignedProperties", NULL), b->xades,
+		 "UnsignedSignatureProperties", NULL);
+	ts = usp ? el(usp, b->xades, "SignatureTimeStamp", NULL) : NULL;
+	if (!ts || !xmlNewProp(ts, BAD_CAST "Id", BAD_CAST tsid) ||
+	    !el_alg(ts, b->ds, "CanonicalizationMethod", URI_EXC_C14N) ||
+	    !(b64 = signer_b64(token, token_len)) ||
+	    !el(ts, b->xades, "EncapsulatedTimeStamp", b64))
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+cleanup:
+	free(c14n);
+	OPENSSL_free(token);
+	free(b64);
+	return rc;
 }
 
 static int fresh_id(builder *b, const signer_ids *ids)
@@ -261,6 +293,8 @@ int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key
 	if (!(b64 = signer_b64(value, value_len)))
 		goto oom;
 	xmlNodeSetContent(sv, BAD_CAST b64);
+	if (opt->tsa_url && (rc = add_timestamp(&b, sp->parent, sv, opt->tsa_url, name)) < 0)
+		goto cleanup;
 	sig = NULL; /* now part of the document */
 	rc = 0;
 	goto cleanup;

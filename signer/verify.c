@@ -141,6 +141,10 @@ typedef struct {
 	STACK_OF(X509) *certs;
 	X509 *signer; /* one of certs */
 	time_t signing_time;
+	xmlNodePtr ts[4]; /* xades:SignatureTimeStamp elements */
+	int nts;
+	int has_poe;  /* a valid SignatureTimeStamp proves the signature existed at */
+	time_t poe;   /* the earliest genTime of them */
 } vsig;
 
 /* Records the verdict (the first one given wins) and returns 1. */
@@ -164,6 +168,9 @@ __attribute__((format(printf, 4, 5))) static int verdict(sohoa_signer_result *r,
 #define FAILED SOHOA_SIGNER_TOTAL_FAILED
 #define INDET SOHOA_SIGNER_INDETERMINATE
 #define format_failure(r, ...) verdict(r, FAILED, SOHOA_SIGNER_FORMAT_FAILURE, __VA_ARGS__)
+#define ts_failure(r, ...) verdict(r, INDET, SOHOA_SIGNER_SIG_CONSTRAINTS_FAILURE, __VA_ARGS__)
+#define MAX_TIMESTAMPS 4
+#define SIGNING_TIME_SLACK 300 /* s a SigningTime may be after the timestamp's */
 
 static const char *el_name(xmlNodePtr n)
 {
@@ -451,6 +458,16 @@ static int parse_properties(vsig *s, sohoa_signer_result *r)
 	if (!s->signing_cert)
 		return format_failure(r, "line %ld: no SigningCertificateV2", xmlGetLineNo(s->ssp));
 	r->role = claimed_role(s->ssp);
+	st = signer_child(signer_child(qp, NS_XADES, "UnsignedProperties"), NS_XADES,
+			  "UnsignedSignatureProperties");
+	for (xmlNodePtr n = signer_first_el(st); n; n = signer_next_el(n)) {
+		if (!signer_is(n, NS_XADES, "SignatureTimeStamp"))
+			continue;
+		if (s->nts == MAX_TIMESTAMPS)
+			return format_failure(r, "line %ld: more than %d SignatureTimeStamp",
+					      xmlGetLineNo(n), MAX_TIMESTAMPS);
+		s->ts[s->nts++] = n;
+	}
 	return 0;
 }
 
@@ -634,7 +651,10 @@ static X509_CRL *crl_for(const sohoa_signer_verifier *v, X509 *cert, X509 *issue
 	return best;
 }
 
-static int check_revocation(const vctx *c, const signer_chain *ch, sohoa_signer_result *r)
+/* With a proof of existence (`poe`, 0: none), a revocation after it does not
+ * count: the signature was made while the certificate was good. */
+static int check_revocation(const vctx *c, const signer_chain *ch, time_t poe,
+			    sohoa_signer_result *r)
 {
 	STACK_OF(X509) *chain = ch->certs;
 	time_t now = c->now;
@@ -654,7 +674,8 @@ static int check_revocation(const vctx *c, const signer_chain *ch, sohoa_signer_
 			free(who);
 			return 1;
 		}
-		if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
+		if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1 &&
+		    !(poe && X509_cmp_time(X509_REVOKED_get0_revocationDate(rev), &poe) > 0)) {
 			char when[32] = "?";
 			struct tm tm;
 			if (ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(rev), &tm) == 1)
@@ -775,17 +796,19 @@ static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 	const signer_chain *chain = NULL;
 	signer_chain *owned = NULL;
 	uint32_t ku = X509_get_key_usage(cert);
-	time_t st = s->signing_time, now = c->now;
+	/* B-T: the timestamp's time, B-B: the claimed SigningTime */
+	time_t st = s->has_poe ? s->poe : s->signing_time, now = c->now;
+	const char *at = s->has_poe ? "the timestamp's time" : "the signing time";
+	char when[32];
 	int rc = 0;
 
+	signer_format_time(when, st);
 	if (X509_cmp_time(X509_get0_notBefore(cert), &st) > 0)
 		return verdict(r, FAILED, SOHOA_SIGNER_NOT_YET_VALID,
-			       "the signing certificate was not yet valid at the signing time %s",
-			       r->signing_time);
+			       "the signing certificate was not yet valid at %s %s", at, when);
 	if (X509_cmp_time(X509_get0_notAfter(cert), &st) < 0)
 		return verdict(r, FAILED, SOHOA_SIGNER_EXPIRED,
-			       "the signing certificate had expired at the signing time %s",
-			       r->signing_time);
+			       "the signing certificate had expired at %s %s", at, when);
 	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
 		return verdict(r, INDET, SOHOA_SIGNER_CHAIN_CONSTRAINTS_FAILURE,
 			       "the signing certificate's key usage allows neither "
@@ -795,15 +818,132 @@ static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 			       "no trust anchors given (--trust)");
 	if ((rc = verify_chain(c, cert, s->certs, st, r, &chain, &owned)) != 0)
 		goto cleanup;
-	if (c->v->crls && (rc = check_revocation(c, chain, r)) != 0)
+	if (c->v->crls && (rc = check_revocation(c, chain, s->has_poe ? s->poe : 0, r)) != 0)
 		goto cleanup;
-	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
+	if (!s->has_poe && X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
 		rc = verdict(r, INDET, SOHOA_SIGNER_OUT_OF_BOUNDS_NO_POE,
 			     "the signing certificate has expired since, and the signature has no "
 			     "timestamp proving it was made before");
 cleanup:
 	signer_chain_free(owned);
 	return rc;
+}
+
+/* ----------------------------------------------------------- timestamps */
+
+/* One xades:SignatureTimeStamp: its form (exclusive c14n, a DER token), the
+ * token (imprint over this SignatureValue, TSA signature, ESS attribute), the
+ * TSA certificate's chain to the anchors now and its timeStamping EKU. On
+ * success the token's genTime becomes the signature's proof of existence. */
+static int check_timestamp(const vctx *c, vsig *s, xmlNodePtr ts, sohoa_signer_result *r)
+{
+	xmlNodePtr cm = signer_child(ts, NS_DS, "CanonicalizationMethod");
+	xmlNodePtr et = signer_child(ts, NS_XADES, "EncapsulatedTimeStamp");
+	sohoa_signer_result chain_r = {0};
+	const signer_chain *chain = NULL;
+	signer_chain *owned = NULL;
+	unsigned char *c14n = NULL, *der = NULL;
+	size_t c14n_len = 0, der_len = 0;
+	xmlChar **prefixes = NULL;
+	signer_tst t = {0};
+	const char *why = NULL;
+	char *text = NULL, *who = NULL;
+	int comments = 0, rc;
+
+	if (!cm || !et) {
+		rc = format_failure(r, "line %ld: SignatureTimeStamp needs CanonicalizationMethod "
+				       "and EncapsulatedTimeStamp",
+				    xmlGetLineNo(ts));
+		goto cleanup;
+	}
+	rc = parse_c14n(&comments, &prefixes, cm, r);
+	if (rc == 2)
+		rc = format_failure(r, "line %ld: timestamp canonicalisation %s is not allowed "
+				       "(only exclusive c14n)",
+				    xmlGetLineNo(cm), signer_attr(cm, "Algorithm"));
+	if (rc)
+		goto cleanup;
+	text = signer_text(et);
+	if (!text || signer_unb64(&der, &der_len, text) < 0) {
+		rc = format_failure(r, "line %ld: EncapsulatedTimeStamp is not base64",
+				    xmlGetLineNo(et));
+		goto cleanup;
+	}
+	if (signer_c14n_ex(&c14n, &c14n_len, s->sv, comments, prefixes) < 0) {
+		rc = format_failure(r, "SignatureValue: %s", sohoa_error_last());
+		goto cleanup;
+	}
+	rc = signer_tst_check(&t, der, der_len, c14n, c14n_len, &why);
+	if (rc == 1 || rc == 2) {
+		rc = rc == 1 ? format_failure(r, "line %ld: %s", xmlGetLineNo(et), why)
+			     : ts_failure(r, "line %ld: %s", xmlGetLineNo(et), why);
+		goto cleanup;
+	}
+	who = signer_subject(t.signer);
+	if (c->v->anchors == 0) {
+		rc = ts_failure(r, "timestamp by %s: no trust anchors given (--trust)",
+				who ? who : "?");
+		goto cleanup;
+	}
+	if ((rc = verify_chain(c, t.signer, t.certs, c->now, &chain_r, &chain, &owned)) != 0) {
+		if (rc > 0)
+			ts_failure(r, "timestamp by %s: TSA %s", who ? who : "?",
+				   chain_r.detail ? chain_r.detail : "certificate chain not valid");
+		goto cleanup;
+	}
+	if (X509_check_purpose(t.signer, X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1) {
+		rc = ts_failure(r, "timestamp by %s: the certificate is not a TSA's (extended key "
+				   "usage timeStamping, critical, and only it)",
+				who ? who : "?");
+		goto cleanup;
+	}
+	if (chain->crls && chain->crls[0]) {
+		X509_REVOKED *rev = NULL;
+		if (X509_CRL_get0_by_cert(chain->crls[0], &rev, t.signer) == 1) {
+			rc = ts_failure(r, "timestamp by %s: the TSA certificate is revoked",
+					who ? who : "?");
+			goto cleanup;
+		}
+	}
+	if (!s->has_poe || t.gen_time < s->poe) {
+		s->poe = t.gen_time;
+		s->has_poe = 1;
+	}
+	rc = 0;
+cleanup:
+	ERR_clear_error();
+	signer_chain_free(owned);
+	signer_tst_clear(&t);
+	free(chain_r.detail);
+	free_prefixes(prefixes);
+	free(c14n);
+	free(der);
+	free(text);
+	free(who);
+	return rc;
+}
+
+/* Every SignatureTimeStamp must hold, and the claimed SigningTime may not be
+ * (much) later than the time they prove. */
+static int check_timestamps(const vctx *c, vsig *s, sohoa_signer_result *r)
+{
+	char when[32];
+	int rc;
+
+	for (int i = 0; i < s->nts; i++)
+		if ((rc = check_timestamp(c, s, s->ts[i], r)) != 0)
+			return rc;
+	if (s->has_poe && s->signing_time > s->poe + SIGNING_TIME_SLACK) {
+		signer_format_time(when, s->poe);
+		return ts_failure(r, "the SigningTime %s is later than the timestamp's time %s",
+				  r->signing_time, when);
+	}
+	if (s->has_poe) {
+		signer_format_time(when, s->poe);
+		free(r->timestamp_time);
+		r->timestamp_time = strdup(when);
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -854,6 +994,8 @@ static void verify_one(vctx *c, xmlNodePtr sig, sohoa_signer_result *r)
 		free(r->signer);
 		r->signer = signer_subject(s.signer);
 	}
+	if (rc == 0)
+		rc = check_timestamps(c, &s, r);
 	if (rc == 0)
 		rc = check_certificate(c, &s, r);
 	if (rc < 0)
@@ -1019,6 +1161,7 @@ void sohoa_signer_report_free(sohoa_signer_report *rep)
 		free(r->role);
 		free(r->signing_time);
 		free(r->algorithm);
+		free(r->timestamp_time);
 	}
 	for (size_t i = 0; i < rep->nproblems; i++)
 		free(rep->file_problems[i]);
