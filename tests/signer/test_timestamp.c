@@ -96,6 +96,54 @@ static void test_bt_round_trip_passes_with_the_timestamp_reported(void **state)
 	free(pkg);
 }
 
+/* The token is plain RFC 3161: `openssl ts -verify` accepts it over the
+ * exclusive c14n of the ds:SignatureValue, with the test root as anchor. */
+static void test_timestamp_token_verifies_with_openssl_ts(void **state)
+{
+	tsa_server *tsa = tsa_start("tsa");
+	char *dir = ((tu_scratch *)*state)->dir, *pkg = fresh(state, "p"), *xmlpath, *tok;
+	char *datapath = tu_path(dir, "sv.c14n"), *tokpath = tu_path(dir, "token.der");
+	char *ca = pki_file("ca", ".pem");
+	unsigned char *c14n = NULL, *der = NULL;
+	size_t c14n_len = 0, der_len = 0;
+	xmlDocPtr doc;
+	xmlNodePtr sv;
+	tu_run_result r;
+
+	assert_int_equal(sign_bt(pkg, "p384", tsa_url(tsa)), 0);
+	xmlpath = tu_path(pkg, "package.xml");
+	doc = xmlReadFile(xmlpath, NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	sv = signer_child(signer_child(signer_child(xmlDocGetRootElement(doc), NS_PKG, "Signatures"),
+				       NS_DS, "Signature"),
+			  NS_DS, "SignatureValue");
+	assert_non_null(sv);
+	assert_int_equal(signer_c14n_ex(&c14n, &c14n_len, sv, 0, NULL), 0);
+	tu_write(datapath, c14n, c14n_len);
+	tok = element_text(pkg, "xades:EncapsulatedTimeStamp");
+	assert_int_equal(signer_unb64(&der, &der_len, tok), 0);
+	tu_write(tokpath, der, der_len);
+	{
+		char *argv[] = {OPENSSL_BIN, "ts", "-verify", "-data", datapath, "-in", tokpath,
+				"-token_in", "-CAfile", tp.trust, "-untrusted", ca, NULL};
+		r = tu_run(argv, NULL);
+		if (r.status != 0)
+			fail_msg("openssl ts -verify: %s%s", r.out, r.err);
+		assert_non_null(strstr(r.out, "Verification: OK"));
+		tu_run_free(&r);
+	}
+	xmlFreeDoc(doc);
+	free(c14n);
+	free(der);
+	free(tok);
+	free(xmlpath);
+	free(datapath);
+	free(tokpath);
+	free(ca);
+	tsa_stop(tsa);
+	free(pkg);
+}
+
 static void test_timestamp_time_is_used_for_certificate_validity(void **state)
 {
 	tsa_server *tsa = tsa_start("tsa");
@@ -231,6 +279,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_scratch_setup, tu_scratch_teardown)
 		T(test_bt_round_trip_passes_with_the_timestamp_reported),
+		T(test_timestamp_token_verifies_with_openssl_ts),
 		T(test_timestamp_time_is_used_for_certificate_validity),
 		T(test_tampered_timestamp_is_sig_constraints_failure),
 		T(test_timestamp_from_untrusted_tsa_is_sig_constraints_failure),
