@@ -164,6 +164,21 @@ static void test_timestamp_time_is_used_for_certificate_validity(void **state)
 	free(bb);
 }
 
+/* A timestamp made after the revocation proves nothing in the signer's favour. */
+static void test_certificate_revoked_before_the_timestamp_is_revoked(void **state)
+{
+	tsa_server *tsa = tsa_start("tsa");
+	char *pkg = fresh(state, "p");
+	sohoa_signer_report *r;
+
+	assert_int_equal(sign_bt(pkg, "revoked", tsa_url(tsa)), 0);
+	r = verify_at(pkg, 1, 0);
+	assert_sig(r, 0, FAILED, SOHOA_SIGNER_REVOKED);
+	sohoa_signer_report_free(r);
+	tsa_stop(tsa);
+	free(pkg);
+}
+
 static void test_tampered_timestamp_is_sig_constraints_failure(void **state)
 {
 	tsa_server *tsa = tsa_start("tsa");
@@ -281,6 +296,7 @@ int main(void)
 		T(test_bt_round_trip_passes_with_the_timestamp_reported),
 		T(test_timestamp_token_verifies_with_openssl_ts),
 		T(test_timestamp_time_is_used_for_certificate_validity),
+		T(test_certificate_revoked_before_the_timestamp_is_revoked),
 		T(test_tampered_timestamp_is_sig_constraints_failure),
 		T(test_timestamp_from_untrusted_tsa_is_sig_constraints_failure),
 		T(test_timestamp_with_inclusive_c14n_is_format_failure),
