@@ -97,6 +97,19 @@ int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key
 int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 			      const sohoa_signer_sign_options *opt);
 
+/* Signs the `n` packages one after the other with the same key (one login),
+ * as sohoa_signer_sign_package does each, but commits the new package.xml
+ * files in groups of 64 with sohoa_atomic_commit_all (one filesystem sync
+ * before the renames and one after, instead of two fsyncs per package): for
+ * --batch. `done(i, rc, user)` is called once per package when its outcome is
+ * final — a failure to sign at once (message in sohoa_error_last()), the
+ * others after their group is committed, so a failed package may be reported
+ * before earlier ones of its group. A failed package is left as it was.
+ * Returns 0 when all were signed, else the last failure's code. */
+int sohoa_signer_sign_packages(const char *const *packages, size_t n, sohoa_signer_key *key,
+			       const sohoa_signer_sign_options *opt,
+			       void (*done)(size_t i, int rc, void *user), void *user);
+
 /* Path of the package.xml of `package` (a directory or the file itself);
  * malloc'd. */
 char *sohoa_signer_package_xml(const char *package);

@@ -237,6 +237,62 @@ static void test_verifier_reused_across_packages_gives_the_same_verdicts(void **
 	sohoa_signer_verifier_free(v);
 }
 
+typedef struct {
+	int calls[8];
+	int rcs[8];
+} batch_log;
+
+static void batch_done(size_t i, int rc, void *user)
+{
+	batch_log *l = user;
+	l->calls[i]++;
+	l->rcs[i] = rc;
+}
+
+/* Batch signing commits in groups: every package is reported once, a bad one
+ * fails alone and is left as it was, one given twice gets two valid
+ * signatures. */
+static void test_batch_signing_reports_each_package_once_and_signs_duplicates_twice(void **state)
+{
+	char *a = fresh(state, "a"), *b = fresh(state, "b"), *bad = fresh(state, "bad"), *before;
+	char *key = pki_file("p256", ".key.pem"), *cert = pki_file("p256", ".pem");
+	const char *pkgs[] = {a, bad, b, a};
+	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	sohoa_signer_key *k = NULL;
+	batch_log log = {{0}, {0}};
+	sohoa_signer_report *r;
+
+	pkg_write(bad, "<Package xmlns=\"urn:sohoa:package:1\"/>");
+	before = pkg_read(bad);
+	assert_int_equal(sohoa_signer_key_open(&k, key, &ko), 0);
+	assert_int_equal(sohoa_signer_sign_packages(pkgs, 4, k, NULL, batch_done, &log),
+			 SOHOA_EFORMAT);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(log.calls[i], 1);
+		assert_int_equal(log.rcs[i], i == 1 ? SOHOA_EFORMAT : 0);
+	}
+	r = pkg_verify(a, 1);
+	assert_int_equal(r->nsigs, 2);
+	assert_true(r->passed);
+	sohoa_signer_report_free(r);
+	r = pkg_verify(b, 1);
+	assert_int_equal(r->nsigs, 1);
+	assert_true(r->passed);
+	sohoa_signer_report_free(r);
+	{
+		char *after = pkg_read(bad);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	sohoa_signer_key_free(k);
+	free(before);
+	free(key);
+	free(cert);
+	free(a);
+	free(b);
+	free(bad);
+}
+
 static void expect_format_failure(void **state, const char *from, const char *to)
 {
 	char *pkg = fresh(state, "p");
@@ -516,6 +572,7 @@ int main(void)
 		T(test_revoked_certificate_is_revoked),
 		T(test_certificate_from_untrusted_ca_has_no_chain),
 		T(test_verifier_reused_across_packages_gives_the_same_verdicts),
+		T(test_batch_signing_reports_each_package_once_and_signs_duplicates_twice),
 		T(test_duplicate_id_is_format_failure),
 		T(test_id_on_another_element_is_format_failure),
 		T(test_wrapped_content_is_format_failure),
