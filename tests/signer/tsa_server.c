@@ -184,6 +184,9 @@ tsa_server *tsa_start_files(const char *key_pem, const char *cert_pem)
 	assert_int_equal(getsockname(t->fd, (struct sockaddr *)&a, &alen), 0);
 	snprintf(t->url, sizeof t->url, "http://127.0.0.1:%u/tsa", ntohs(a.sin_port));
 	assert_int_equal(pthread_create(&t->thread, NULL, run, t), 0);
+	/* a proxy from the environment must not take the loopback requests */
+	setenv("no_proxy", "127.0.0.1,localhost", 1);
+	setenv("NO_PROXY", "127.0.0.1,localhost", 1);
 	return t;
 }
 
