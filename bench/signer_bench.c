@@ -1,7 +1,9 @@
 /* bench/signer_bench.c: signs and verifies N small packages (default 1000)
  * with a file key of the demo PKI — RSA-2048 (PSS) and ECDSA P-256 — and
  * prints signatures/s and packages verified/s (file hashes included) next to
- * `openssl speed` for the same key type, run in the same process's session.
+ * `openssl speed` for the same key type, run in the same process's session;
+ * then the same two keys on a SoftHSM2 token made for the run (one login each,
+ * through pkcs11: URIs) when softhsm2-util is installed; then the ratios.
  *   sohoa-signer-bench [N]      (one core; build without sanitizers)
  * Packages go under $TMPDIR (default /tmp); each signed package.xml is written
  * atomically with fsync, so the disk's fsync latency bounds signing. */
@@ -9,13 +11,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "signer/signer.h"
+
+#define SOFTHSM_UTIL "/usr/bin/softhsm2-util"
+#define SOFTHSM_MODULE "/usr/lib/softhsm/libsofthsm2.so"
 
 static double now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU seconds of this process: on a shared machine, the rate per CPU second
+ * says what one free core would do. */
+static double cpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -77,57 +92,127 @@ static double openssl_speed(const char *alg)
 	return best;
 }
 
-static void run(const char *demo, const char *root, const char *keyname, const char *speed_alg,
-		int n)
+typedef struct {
+	double sign_s, verify_s, ref, sign_cpu_s, verify_cpu_s;
+} figures;
+
+static void count_failure(size_t i, int rc, void *user)
 {
-	char key[4096], cert[4096], trust[4096], dir[4096];
-	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	(void)i;
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", sohoa_error_last());
+		++*(int *)user;
+	}
+}
+
+/* Signs then verifies n fresh packages named <root>/<label>-NNNN with `key`
+ * (a PEM file or a pkcs11: URI, opened once: one login) and its `cert`. */
+static figures run(const char *label, const char *key, const char *cert, const char *pass,
+		   const char *trust, const char *speed_alg, const char *root, int n)
+{
+	char dir[4096];
+	sohoa_signer_key_options ko = {.cert = cert, .pass = pass, .no_prompt = 1};
 	sohoa_signer_key *k = NULL;
 	sohoa_signer_verifier *v = NULL;
-	double t0, sign_s, verify_s, ref;
+	char **names = calloc((size_t)n, sizeof *names);
+	figures f;
+	double t0, c0;
 	int bad = 0;
 
-	snprintf(key, sizeof key, "%s/%s.key.pem", demo, keyname);
-	snprintf(cert, sizeof cert, "%s/%s.pem", demo, keyname);
-	snprintf(trust, sizeof trust, "%s/root-ca.pem", demo);
 	for (int i = 0; i < n; i++) {
-		snprintf(dir, sizeof dir, "%s/%s-%04d", root, keyname, i);
+		snprintf(dir, sizeof dir, "%s/%s-%04d", root, label, i);
 		make_package(dir);
 	}
 	if (sohoa_signer_key_open(&k, key, &ko) < 0 || sohoa_signer_verifier_new(&v, trust, NULL) < 0) {
-		fprintf(stderr, "%s\n", sohoa_error_last());
+		fprintf(stderr, "%s: %s\n", label, sohoa_error_last());
 		exit(2);
 	}
+	if (!names)
+		exit(2);
+	for (int i = 0; i < n; i++)
+		if (asprintf(&names[i], "%s/%s-%04d", root, label, i) < 0)
+			exit(2);
+	t0 = now(); /* as `sohoa sign --batch` does: one key, grouped commits */
+	c0 = cpu();
+	sohoa_signer_sign_packages((const char *const *)names, (size_t)n, k, NULL, count_failure,
+				   &bad);
+	f.sign_s = n / (now() - t0);
+	f.sign_cpu_s = n / (cpu() - c0);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	t0 = now();
-	for (int i = 0; i < n; i++) {
-		snprintf(dir, sizeof dir, "%s/%s-%04d", root, keyname, i);
-		if (sohoa_signer_sign_package(dir, k, NULL) < 0)
-			bad++;
-	}
-	sign_s = n / (now() - t0);
-	t0 = now();
+	c0 = cpu();
 	for (int i = 0; i < n; i++) {
 		sohoa_signer_report *r = NULL;
-		snprintf(dir, sizeof dir, "%s/%s-%04d", root, keyname, i);
+		snprintf(dir, sizeof dir, "%s/%s-%04d", root, label, i);
 		if (sohoa_signer_verify_package(&r, v, dir) < 0 || !r->passed)
 			bad++;
 		sohoa_signer_report_free(r);
 	}
-	verify_s = n / (now() - t0);
-	ref = openssl_speed(speed_alg);
-	printf("%-10s %5d packages: sign %7.0f/s, openssl speed %s sign %7.0f/s, ratio %.2f; "
-	       "verify (files included) %7.0f packages/s%s\n",
-	       keyname, n, sign_s, speed_alg, ref, ref > 0 ? sign_s / ref : 0, verify_s,
-	       bad ? " — SOME FAILED" : "");
+	f.verify_s = n / (now() - t0);
+	f.verify_cpu_s = n / (cpu() - c0);
+	f.ref = openssl_speed(speed_alg);
+	printf("%-14s %5d packages: sign %7.0f/s, openssl speed %s sign %7.0f/s, ratio %.2f; "
+	       "verify (files included) %7.0f packages/s%s\n"
+	       "%-14s per CPU second: sign %7.0f, verify %7.0f (%s)\n",
+	       label, n, f.sign_s, speed_alg, f.ref, f.ref > 0 ? f.sign_s / f.ref : 0, f.verify_s,
+	       bad ? " — SOME FAILED" : "", "", f.sign_cpu_s, f.verify_cpu_s,
+	       "what one idle core would do without waiting for the disk");
+	fflush(stdout);
 	sohoa_signer_key_free(k);
 	sohoa_signer_verifier_free(v);
+	return f;
+}
+
+static figures run_file(const char *demo, const char *root, const char *name,
+			const char *speed_alg, int n)
+{
+	char key[4096], cert[4096], trust[4096];
+	snprintf(key, sizeof key, "%s/%s.key.pem", demo, name);
+	snprintf(cert, sizeof cert, "%s/%s.pem", demo, name);
+	snprintf(trust, sizeof trust, "%s/root-ca.pem", demo);
+	return run(name, key, cert, NULL, trust, speed_alg, root, n);
+}
+
+/* A SoftHSM2 token in <root>/softhsm holding the demo seal key (RSA-2048) and
+ * leader-ec key (P-256); 0 when softhsm2-util is missing or fails. */
+static int softhsm_setup(const char *demo, const char *root)
+{
+	char conf[4096], cmd[16384];
+	FILE *f;
+
+	if (access(SOFTHSM_UTIL, X_OK) != 0 || access(SOFTHSM_MODULE, R_OK) != 0)
+		return 0;
+	snprintf(conf, sizeof conf, "%s/softhsm2.conf", root);
+	snprintf(cmd, sizeof cmd, "%s/softhsm", root);
+	sohoa_mkdir_p(cmd);
+	f = fopen(conf, "w");
+	if (!f)
+		return 0;
+	fprintf(f, "directories.tokendir = %s/softhsm\nobjectstore.backend = file\nlog.level = ERROR\n",
+		root);
+	fclose(f);
+	setenv("SOFTHSM2_CONF", conf, 1);
+	setenv("SOHOA_PKCS11_MODULE", SOFTHSM_MODULE, 1);
+	setenv("SOHOA_BENCH_PIN", "1234", 1);
+	snprintf(cmd, sizeof cmd,
+		 "%1$s --init-token --free --label sohoa-bench --pin 1234 --so-pin 12345678 && "
+		 "%1$s --import '%2$s/seal.key.pem' --token sohoa-bench --label seal --id 02 --pin 1234 && "
+		 "%1$s --import '%2$s/leader-ec.key.pem' --token sohoa-bench --label leader --id 01 "
+		 "--pin 1234",
+		 SOFTHSM_UTIL, demo);
+	return system(cmd) == 0;
 }
 
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 1000;
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char root[1024], demo[4096], cmd[4200];
+	char root[1024], demo[4096], cmd[4200], cert[4200], trust[4200];
+	figures rsa, ec, hrsa = {0}, hec = {0};
+	int hsm;
+
 	snprintf(root, sizeof root, "%s/sohoa-signer-bench-XXXXXX", tmp);
 	if (n <= 0 || !mkdtemp(root))
 		return 2;
@@ -136,8 +221,31 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", sohoa_error_last());
 		return 2;
 	}
-	run(demo, root, "seal", "rsa2048", n);
-	run(demo, root, "leader-ec", "ecdsap256", n);
+	snprintf(trust, sizeof trust, "%s/root-ca.pem", demo);
+	rsa = run_file(demo, root, "seal", "rsa2048", n);
+	ec = run_file(demo, root, "leader-ec", "ecdsap256", n);
+	hsm = softhsm_setup(demo, root);
+	if (hsm) {
+		snprintf(cert, sizeof cert, "%s/seal.pem", demo);
+		hrsa = run("softhsm-seal", "pkcs11:token=sohoa-bench;object=seal", cert,
+			   "env:SOHOA_BENCH_PIN", trust, "rsa2048", root, n);
+		snprintf(cert, sizeof cert, "%s/leader-ec.pem", demo);
+		hec = run("softhsm-ec", "pkcs11:token=sohoa-bench;object=leader", cert,
+			  "env:SOHOA_BENCH_PIN", trust, "ecdsap256", root, n);
+	} else {
+		printf("softhsm: not run (%s or %s missing)\n", SOFTHSM_UTIL, SOFTHSM_MODULE);
+	}
+	printf("ratios: RSA-2048 file key sign/openssl speed %.2f (target >= 0.50; per CPU "
+	       "second %.2f); P-256 file key %.2f (per CPU second %.2f)\n",
+	       rsa.ref > 0 ? rsa.sign_s / rsa.ref : 0, rsa.ref > 0 ? rsa.sign_cpu_s / rsa.ref : 0,
+	       ec.ref > 0 ? ec.sign_s / ec.ref : 0, ec.ref > 0 ? ec.sign_cpu_s / ec.ref : 0);
+	printf("ratios: verify %.0f packages/s RSA-2048, %.0f P-256 (target >= 2000)\n",
+	       rsa.verify_s, ec.verify_s);
+	if (hsm)
+		printf("ratios: SoftHSM2 (one login for %d signatures each) RSA-2048 sign/openssl "
+		       "speed %.2f, /file key %.2f; P-256 %.2f, /file key %.2f\n",
+		       n, hrsa.ref > 0 ? hrsa.sign_s / hrsa.ref : 0, hrsa.sign_s / rsa.sign_s,
+		       hec.ref > 0 ? hec.sign_s / hec.ref : 0, hec.sign_s / ec.sign_s);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	return system(cmd) == 0 ? 0 : 1;
 }

@@ -27,6 +27,26 @@ static int confirm(const char *question)
 	return yes;
 }
 
+typedef struct {
+	const char *const *names;
+	sohoa_signer_role role;
+	int failures;
+} sign_progress;
+
+/* One line per package as its outcome is known: stdout when signed, stderr
+ * (naming the package and the reason) when not. */
+static void sign_done(size_t i, int rc, void *user)
+{
+	sign_progress *p = user;
+	if (rc < 0) {
+		cli_report_error();
+		p->failures++;
+	} else {
+		printf(_("%s: signed (%s)\n"), p->names[i],
+		       p->role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader");
+	}
+}
+
 int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -67,9 +87,12 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 								: SOHOA_SIGNER_ROLE_LEADER;
 			break;
 		case 't':
-			return cli_usage_error(_("sign: --tsa (XAdES B-T) is not implemented in "
-						 "sohoa %s yet"),
-					       sohoa_version());
+			if (strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8))
+				return cli_usage_error(_("sign: --tsa '%s': expected an http:// or "
+							 "https:// URL"),
+						       optarg);
+			sopt.tsa_url = optarg;
+			break;
 		case 'b':
 			batch = 1;
 			break;
@@ -115,14 +138,10 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 			}
 		}
 	}
-	for (int i = optind; i < argc; i++) {
-		if (sohoa_signer_sign_package(argv[i], key, &sopt) < 0) {
-			cli_report_error();
-			failures++;
-		} else {
-			printf(_("%s: signed (%s)\n"), argv[i],
-			       sopt.role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader");
-		}
+	{
+		sign_progress p = {(const char *const *)argv + optind, sopt.role, 0};
+		sohoa_signer_sign_packages(p.names, (size_t)n, key, &sopt, sign_done, &p);
+		failures = p.failures;
 	}
 	sohoa_signer_key_free(key);
 	return failures ? CLI_EXIT_FAILED : CLI_EXIT_OK;

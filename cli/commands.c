@@ -39,8 +39,9 @@ const cli_command cli_commands[] = {
 	 cli_ocr_run},
 	{"sign", N_("sign packages with an organisation seal or a leader's key"),
 	 "sohoa sign --key KEY [--cert FILE] [--chain FILE] [--role seal|leader] [--pass SRC]\n"
-	 "           [--legacy-rsa] [--batch [--yes]] PACKAGE...",
-	 N_("Adds a XAdES B-B signature over each package's content (docs/signatures.md).\n"
+	 "           [--legacy-rsa] [--tsa URL] [--batch [--yes]] PACKAGE...",
+	 N_("Adds a XAdES B-B signature over each package's content (docs/signatures.md),\n"
+	    "or B-T with --tsa.\n"
 	    "Earlier signatures stay valid. PACKAGE is a directory holding package.xml, or\n"
 	    "that file; it is rewritten atomically.\n"
 	    "\n"
@@ -51,6 +52,9 @@ const cli_command cli_commands[] = {
 	    "  --pass SRC      password: env:VAR or file:PATH (default: asked on the\n"
 	    "                  terminal, without echo, when the key needs one)\n"
 	    "  --legacy-rsa    RSA PKCS#1 v1.5 instead of RSASSA-PSS, for older verifiers\n"
+	    "  --tsa URL       XAdES B-T: an RFC 3161 timestamp from this authority over\n"
+	    "                  the signature value; if it cannot be had, the package is\n"
+	    "                  not signed\n"
 	    "  --batch         sign several packages after one key load and one\n"
 	    "                  confirmation (the list is shown first)\n"
 	    "  --yes           do not ask for confirmation\n"

@@ -149,6 +149,98 @@ fail:
 	return rc;
 }
 
+/* syncfs once per filesystem among the `fds` (st_dev told apart). */
+static int sync_filesystems(const int *fds, size_t n, const char *what)
+{
+	dev_t seen[8];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		size_t k;
+		if (fds[i] < 0)
+			continue;
+		if (fstat(fds[i], &st) != 0)
+			return sohoa_error_from_errno(errno, _("%s: stat"), what);
+		for (k = 0; k < nseen && seen[k] != st.st_dev; k++)
+			;
+		if (k < nseen)
+			continue;
+		if (syncfs(fds[i]) != 0)
+			return sohoa_error_from_errno(errno, _("%s: syncfs"), what);
+		if (nseen < sizeof seen / sizeof seen[0])
+			seen[nseen++] = st.st_dev;
+	}
+	return 0;
+}
+
+int sohoa_atomic_commit_all(sohoa_atomic_file **afs, size_t n, int *rcs)
+{
+	int *fds = calloc(n ? n : 1, sizeof *fds), rc = 0;
+
+	if (!fds) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		for (size_t i = 0; i < n; i++) {
+			sohoa_atomic_abort(afs[i]);
+			afs[i] = NULL;
+			rcs[i] = rc;
+		}
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = afs[i] ? afs[i]->fd : -1;
+		rcs[i] = afs[i] ? 0 : SOHOA_EINVAL;
+	}
+	/* 1: every new content durable, with one sync per filesystem */
+	if (n && (rc = sync_filesystems(fds, n, afs[0] ? afs[0]->path : "?")) < 0) {
+		for (size_t i = 0; i < n; i++) {
+			sohoa_atomic_abort(afs[i]);
+			afs[i] = NULL;
+			rcs[i] = rc;
+		}
+		free(fds);
+		return rc;
+	}
+	/* 2: close and rename each; keep a descriptor on its directory */
+	for (size_t i = 0; i < n; i++) {
+		sohoa_atomic_file *af = afs[i];
+		if (!af)
+			continue;
+		fds[i] = -1;
+		if (close(af->fd) != 0) {
+			af->fd = -1;
+			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: close"), af->path);
+		} else if ((af->fd = -1, rename(af->tmp, af->path) != 0)) {
+			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: rename"), af->path);
+		} else {
+			fds[i] = open(af->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fds[i] < 0)
+				rcs[i] = rc = sohoa_error_from_errno(errno, "%s", af->dir);
+		}
+		if (rcs[i] < 0) {
+			sohoa_atomic_abort(af);
+			afs[i] = NULL;
+		}
+	}
+	/* 3: the renames durable, again once per filesystem */
+	{
+		int src = sync_filesystems(fds, n, "rename");
+		for (size_t i = 0; i < n; i++) {
+			if (fds[i] >= 0)
+				close(fds[i]);
+			if (src < 0 && afs[i])
+				rcs[i] = src;
+			if (afs[i])
+				atomic_free(afs[i]);
+			afs[i] = NULL;
+		}
+		if (src < 0)
+			rc = src;
+	}
+	free(fds);
+	return rc;
+}
+
 void sohoa_atomic_abort(sohoa_atomic_file *af)
 {
 	if (!af)

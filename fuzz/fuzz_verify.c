@@ -15,7 +15,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The demo root CA the seeds in corpus/fuzz_verify/ chain to. */
+/* The demo root CAs the seeds in corpus/fuzz_verify/ chain to. */
 static const char root_pem[] =
 	"-----BEGIN CERTIFICATE-----\n"
 	"MIIB6zCCAXKgAwIBAgIBATAKBggqhkjOPQQDAjA/MQswCQYDVQQGEwJWTjETMBEG\n"
@@ -29,6 +29,20 @@ static const char root_pem[] =
 	"SM49BAMCA2cAMGQCMETWdyeOw9oHgOpKnI+zr67VweloKi3d0aFq6y6Ye195k+MO\n"
 	"yOB6Lhb/7zLdiUGv4AIwZtkmvSkJ1BfXssf95gvhBVWfpgGfa7jgYZfEcOA+PBP2\n"
 	"KJdqEXX08Mzt8fzV0aTY\n"
+	"-----END CERTIFICATE-----\n"
+	/* the demo root of bt.xml (B-T, timestamped by that demo PKI's tsa.pem) */
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIB6zCCAXKgAwIBAgIBATAKBggqhkjOPQQDAjA/MQswCQYDVQQGEwJWTjETMBEG\n"
+	"A1UECgwKRGVtbyBzb2hvYTEbMBkGA1UEAwwSc29ob2EgRGVtbyBSb290IENBMB4X\n"
+	"DTI2MTEyMjE2NTgxM1oXDTM2MTEyMDE2NTgxM1owPzELMAkGA1UEBhMCVk4xEzAR\n"
+	"BgNVBAoMCkRlbW8gc29ob2ExGzAZBgNVBAMMEnNvaG9hIERlbW8gUm9vdCBDQTB2\n"
+	"MBAGByqGSM49AgEGBSuBBAAiA2IABBEFsOgItA+45DqJjNNUdKMzZaG+P0hvr2L9\n"
+	"ZSFpUQjtxSubPxTHRaPnMjlC5sb9bzF9NqenyLKi6vkrm5v1PyZMvpbCHudHewcE\n"
+	"CgCFNf6sxRqLIA7LNE2aFmM9nROkYqNCMEAwDwYDVR0TAQH/BAUwAwEB/zAdBgNV\n"
+	"HQ4EFgQUNaq6vYGdr76rkQqCCFhjCV+MtykwDgYDVR0PAQH/BAQDAgEGMAoGCCqG\n"
+	"SM49BAMCA2cAMGQCMGg6E2+8uWGgCSktA3R2CcNXB21oW7vz+tbfC+HOTT9fIHgH\n"
+	"oN0g4Dj78AOBozVQ7QIwXiH4JPcA+Gd0c+ZUm3agcs+yYJfr8uXrXcxhcz2/qOKA\n"
+	"Kbfwf+NXL0SjTySsSpvU\n"
 	"-----END CERTIFICATE-----\n";
 
 static sohoa_signer_verifier *verifier;

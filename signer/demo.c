@@ -37,6 +37,14 @@ X509 *signer_demo_issue(EVP_PKEY *pkey, const char *cn, const char *org, X509 *i
 			EVP_PKEY *issuer_key, long serial, int days_from, int days_to,
 			const char *ku, int ca)
 {
+	return signer_demo_issue_eku(pkey, cn, org, issuer, issuer_key, serial, days_from, days_to,
+				     ku, NULL, ca);
+}
+
+X509 *signer_demo_issue_eku(EVP_PKEY *pkey, const char *cn, const char *org, X509 *issuer,
+			    EVP_PKEY *issuer_key, long serial, int days_from, int days_to,
+			    const char *ku, const char *eku, int ca)
+{
 	X509 *c = X509_new();
 	X509_NAME *name = X509_NAME_new();
 	int ok = c && name;
@@ -59,6 +67,8 @@ X509 *signer_demo_issue(EVP_PKEY *pkey, const char *cn, const char *org, X509 *i
 		ok = ok && add_ext(c, issuer, NID_authority_key_identifier, "keyid:always");
 	if (ku)
 		ok = ok && add_ext(c, issuer, NID_key_usage, ku);
+	if (eku)
+		ok = ok && add_ext(c, issuer, NID_ext_key_usage, eku);
 	ok = ok && X509_sign(c, issuer_key ? issuer_key : pkey, EVP_sha256()) > 0;
 	X509_NAME_free(name);
 	if (!ok) {
@@ -192,19 +202,21 @@ static const char readme[] =
 	"leader-rsa.{key.pem,pem,p12} leader 1, RSA-3072\n"
 	"leader-ec.{key.pem,pem,p12}  leader 2, ECDSA P-256\n"
 	"revoked.{key.pem,pem}        leader 3, RSA-2048, revoked in issuing-ca.crl.pem\n"
+	"tsa.{key.pem,pem}            timestamp authority (EKU timeStamping, critical), P-256\n"
 	"PKCS#12 password: sohoa-demo (sohoa sign --pass env:VAR or file:PATH)\n"
 	"softhsm-load.sh        puts leader-ec into a SoftHSM2 token\n";
 
 int sohoa_signer_keys_demo(const char *dir)
 {
 	static const struct {
-		const char *file, *cn, *key, *ku;
+		const char *file, *cn, *key, *ku, *eku;
 		long serial;
 	} ees[] = {
-		{"seal", "Văn phòng UBND (con dấu)", "rsa:2048", "critical,digitalSignature,nonRepudiation", 100},
-		{"leader-rsa", "Nguyễn Văn An (lãnh đạo)", "rsa:3072", "critical,digitalSignature,nonRepudiation", 101},
-		{"leader-ec", "Trần Thị Bình (lãnh đạo)", "P-256", "critical,digitalSignature,nonRepudiation", 102},
-		{"revoked", "Lê Văn Cường (đã thu hồi)", "rsa:2048", "critical,digitalSignature,nonRepudiation", 103},
+		{"seal", "Văn phòng UBND (con dấu)", "rsa:2048", "critical,digitalSignature,nonRepudiation", NULL, 100},
+		{"leader-rsa", "Nguyễn Văn An (lãnh đạo)", "rsa:3072", "critical,digitalSignature,nonRepudiation", NULL, 101},
+		{"leader-ec", "Trần Thị Bình (lãnh đạo)", "P-256", "critical,digitalSignature,nonRepudiation", NULL, 102},
+		{"revoked", "Lê Văn Cường (đã thu hồi)", "rsa:2048", "critical,digitalSignature,nonRepudiation", NULL, 103},
+		{"tsa", "sohoa Demo TSA", "P-256", "critical,digitalSignature", "critical,timeStamping", 104},
 	};
 	const char *org = "Demo sohoa";
 	writer w = {dir, 0};
@@ -241,8 +253,8 @@ int sohoa_signer_keys_demo(const char *dir)
 	BIO_free(b);
 	for (size_t i = 0; i < sizeof ees / sizeof ees[0] && w.rc == 0; i++) {
 		EVP_PKEY *k = signer_demo_key(ees[i].key);
-		X509 *c = k ? signer_demo_issue(k, ees[i].cn, org, ca, ca_key, ees[i].serial, -1,
-						730, ees[i].ku, 0)
+		X509 *c = k ? signer_demo_issue_eku(k, ees[i].cn, org, ca, ca_key, ees[i].serial,
+						    -1, 730, ees[i].ku, ees[i].eku, 0)
 			    : NULL;
 		char name[64];
 		if (!c) {

@@ -6,6 +6,7 @@
 #define SOHOA_SIGNER_INTERNAL_H
 
 #include <openssl/evp.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <time.h>
 
@@ -141,6 +142,62 @@ void signer_ids_free(signer_ids *ids);
  * that value. NULL otherwise, with *why saying which. */
 xmlNodePtr signer_ids_resolve(const signer_ids *ids, const char *value, const char **why);
 
+/* ------------------------------------------------- timestamps (tsa.c) */
+/* Asks the RFC 3161 timestamp authority at `url` (HTTP POST, libcurl) for a
+ * token over `data` (SHA-256 imprint, random nonce, certReq) and checks the
+ * reply answers the request. *out is the token's DER (OPENSSL_malloc'd).
+ * Errors name `name` and the URL: SOHOA_EIO (unreachable, HTTP error),
+ * SOHOA_EFORMAT (not a timestamp reply), SOHOA_ELIMIT (reply too large),
+ * SOHOA_EVERIFY (refused, or the token answers another request). */
+int signer_tsa_stamp(unsigned char **out, size_t *outlen, const char *url,
+		     const unsigned char *data, size_t len, const char *name);
+
+/* A TimeStampToken read from a signature. */
+typedef struct {
+	PKCS7 *p7;
+	STACK_OF(X509) *signers; /* PKCS7_get0_signers (the certificates are p7's) */
+	X509 *signer;            /* the TSA certificate, in p7 */
+	STACK_OF(X509) *certs;   /* every certificate the token carries, in p7 */
+	time_t gen_time;
+} signer_tst;
+/* Reads the token `der` and checks its imprint is the digest of `data`, its
+ * CMS signature verifies with the TSA certificate it carries, and its ESS
+ * signing-certificate attribute names that certificate. 0 when all hold; 1
+ * when the token is malformed; 2 when it does not verify; *why says which. The
+ * TSA's chain and EKU are the caller's to check. Free with signer_tst_clear. */
+int signer_tst_check(signer_tst *t, const unsigned char *der, size_t len,
+		     const unsigned char *data, size_t dlen, const char **why);
+void signer_tst_clear(signer_tst *t);
+
+/* -------------------------------------------------- verifier cache (vcache.c) */
+/* A certificate chain verified against the verifier's anchors: leaf first,
+ * anchor last, with the --crl CRL found (issuer name matching, signature
+ * checked with the next certificate's key) for each certificate, and the window
+ * in which every certificate of it is valid. */
+typedef struct {
+	STACK_OF(X509) *certs;
+	X509_CRL **crls; /* crls[i] for certs[i], or NULL; NULL array without --crl */
+	time_t not_before, not_after;
+} signer_chain;
+void signer_chain_free(signer_chain *ch);
+
+typedef struct signer_vcache signer_vcache;
+int signer_vcache_new(signer_vcache **out);
+void signer_vcache_free(signer_vcache *c);
+/* The certificate whose DER is `der` (a new reference the caller frees), decoded
+ * once per verifier; NULL when `der` is not exactly one certificate. */
+X509 *signer_vcache_d2i(signer_vcache *c, const unsigned char *der, size_t len);
+/* The cache key of verifying `leaf` with `untrusted` as intermediates. */
+int signer_chain_key(unsigned char out[SOHOA_SHA256_LEN], X509 *leaf, STACK_OF(X509) *untrusted);
+/* The chain verified earlier under `key`, if `at` falls strictly inside its
+ * validity window; NULL otherwise. Owned by the cache (lives as long as it). */
+signer_chain *signer_vcache_chain(signer_vcache *c, const unsigned char key[SOHOA_SHA256_LEN],
+				  time_t at);
+/* Keeps `chain` under `key`: 1 when the cache took ownership, 0 when it is full
+ * or already has the key (the caller still owns and frees `chain`). */
+int signer_vcache_add_chain(signer_vcache *c, const unsigned char key[SOHOA_SHA256_LEN],
+			    signer_chain *chain);
+
 /* Recomputes report->passed after a change (files.c). */
 void signer_report_update(sohoa_signer_report *rep);
 
@@ -152,6 +209,10 @@ void signer_report_update(sohoa_signer_report *rep);
 X509 *signer_demo_issue(EVP_PKEY *pkey, const char *cn, const char *org, X509 *issuer,
 			EVP_PKEY *issuer_key, long serial, int days_from, int days_to,
 			const char *ku, int ca);
+/* The same with an extendedKeyUsage value ("critical,timeStamping") or NULL. */
+X509 *signer_demo_issue_eku(EVP_PKEY *pkey, const char *cn, const char *org, X509 *issuer,
+			    EVP_PKEY *issuer_key, long serial, int days_from, int days_to,
+			    const char *ku, const char *eku, int ca);
 /* New key: "rsa:BITS" or an EC curve name ("P-256", "P-384", "P-192"). */
 EVP_PKEY *signer_demo_key(const char *spec);
 /* CRL of `issuer` revoking the given serials (revoked one day ago). */

@@ -30,6 +30,8 @@ static const struct {
 					       "chứng thư số đã hết hạn, chữ ký không có dấu thời "
 					       "gian"},
 	[SOHOA_SIGNER_TRY_LATER] = {"TRY_LATER", "thiếu thông tin thu hồi (CRL)"},
+	[SOHOA_SIGNER_SIG_CONSTRAINTS_FAILURE] = {"SIG_CONSTRAINTS_FAILURE",
+						  "dấu thời gian không hợp lệ"},
 };
 
 const char *sohoa_signer_indication_name(sohoa_signer_indication ind)
@@ -82,6 +84,9 @@ void sohoa_signer_report_write_text(FILE *out, const sohoa_signer_report *rep, c
 			fprintf(out, "; %s %s", vi ? "người ký" : "signer", r->signer);
 		if (r->signing_time)
 			fprintf(out, "; %s %s", vi ? "ký lúc" : "signed", r->signing_time);
+		if (r->timestamp_time)
+			fprintf(out, "; %s %s", vi ? "dấu thời gian" : "timestamped",
+				r->timestamp_time);
 		if (r->algorithm)
 			fprintf(out, "; %s", r->algorithm);
 		if (r->detail)
@@ -138,6 +143,8 @@ static void json_one(FILE *out, const sohoa_signer_report *rep)
 		json_str_or_null(out, r->signing_time);
 		fputs(",\"algorithm\":", out);
 		json_str_or_null(out, r->algorithm);
+		fputs(",\"timestamp_time\":", out);
+		json_str_or_null(out, r->timestamp_time);
 		fputc('}', out);
 	}
 	fputs("]}", out);

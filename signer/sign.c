@@ -1,4 +1,4 @@
-/* signer/sign.c: builds one XAdES B-B ds:Signature over a package's Content and
+/* signer/sign.c: builds one XAdES B-B (or B-T) ds:Signature over a package's Content and
  * appends it to the Signatures element (docs/signatures.md), then rewrites
  * package.xml atomically without reformatting what earlier signatures cover. */
 #include "signer/internal.h"
@@ -123,6 +123,38 @@ cleanup:
 	free(dv);
 	free(is);
 	return ret;
+}
+
+/* XAdES B-T: the timestamp authority's token over the exclusive c14n of
+ * ds:SignatureValue (in place, so with its namespace context), added as
+ * QualifyingProperties/UnsignedProperties/UnsignedSignatureProperties/
+ * SignatureTimeStamp. */
+static int add_timestamp(builder *b, xmlNodePtr qp, xmlNodePtr sv, const char *url,
+			 const char *name)
+{
+	unsigned char *c14n = NULL, *token = NULL;
+	size_t c14n_len = 0, token_len = 0;
+	char tsid[64], *b64 = NULL;
+	xmlNodePtr usp, ts;
+	int rc;
+
+	if ((rc = signer_c14n_ex(&c14n, &c14n_len, sv, 0, NULL)) < 0 ||
+	    (rc = signer_tsa_stamp(&token, &token_len, url, c14n, c14n_len, name)) < 0)
+		goto cleanup;
+	snprintf(tsid, sizeof tsid, "%s-ts", b->id);
+	usp = el(el(qp, b->xades, "UnsignedProperties", NULL), b->xades,
+		 "UnsignedSignatureProperties", NULL);
+	ts = usp ? el(usp, b->xades, "SignatureTimeStamp", NULL) : NULL;
+	if (!ts || !xmlNewProp(ts, BAD_CAST "Id", BAD_CAST tsid) ||
+	    !el_alg(ts, b->ds, "CanonicalizationMethod", URI_EXC_C14N) ||
+	    !(b64 = signer_b64(token, token_len)) ||
+	    !el(ts, b->xades, "EncapsulatedTimeStamp", b64))
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+cleanup:
+	free(c14n);
+	OPENSSL_free(token);
+	free(b64);
+	return rc;
 }
 
 static int fresh_id(builder *b, const signer_ids *ids)
@@ -261,6 +293,8 @@ int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key
 	if (!(b64 = signer_b64(value, value_len)))
 		goto oom;
 	xmlNodeSetContent(sv, BAD_CAST b64);
+	if (opt->tsa_url && (rc = add_timestamp(&b, sp->parent, sv, opt->tsa_url, name)) < 0)
+		goto cleanup;
 	sig = NULL; /* now part of the document */
 	rc = 0;
 	goto cleanup;
@@ -291,8 +325,10 @@ char *sohoa_signer_package_xml(const char *package)
 	return strdup(package);
 }
 
-int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
-			      const sohoa_signer_sign_options *opt)
+/* Reads and signs `package` and writes the new package.xml under a temporary
+ * name (*af), not yet committed. */
+static int sign_to_temp(sohoa_atomic_file **af, const char *package, sohoa_signer_key *key,
+			const sohoa_signer_sign_options *opt)
 {
 	sohoa_limits lim = sohoa_limits_default();
 	char *path = sohoa_signer_package_xml(package);
@@ -300,6 +336,7 @@ int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 	xmlChar *out = NULL;
 	int rc, len = 0;
 
+	*af = NULL;
 	if (!path)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	if ((rc = sohoa_xml_read(&doc, path, &lim)) < 0 ||
@@ -310,10 +347,78 @@ int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 		goto cleanup;
 	}
-	rc = sohoa_file_write_atomic(path, out, (size_t)len);
+	if ((rc = sohoa_atomic_open(af, path)) < 0)
+		goto cleanup;
+	if ((rc = sohoa_atomic_write(*af, out, (size_t)len)) < 0) {
+		sohoa_atomic_abort(*af);
+		*af = NULL;
+	}
 cleanup:
 	xmlFree(out);
 	xmlFreeDoc(doc);
 	free(path);
 	return rc;
+}
+
+int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
+			      const sohoa_signer_sign_options *opt)
+{
+	sohoa_atomic_file *af = NULL;
+	int rc = sign_to_temp(&af, package, key, opt);
+	return rc < 0 ? rc : sohoa_atomic_commit(af);
+}
+
+#define SIGN_GROUP 64 /* packages committed together (open descriptors) */
+
+/* The identity of `package`'s package.xml, to keep one file out of a group
+ * twice (its second signature would be made over the unsigned file). */
+static void file_id(dev_t *dev, ino_t *ino, const char *package)
+{
+	char *path = sohoa_signer_package_xml(package);
+	struct stat st;
+	*dev = 0;
+	*ino = 0;
+	if (path && stat(path, &st) == 0) {
+		*dev = st.st_dev;
+		*ino = st.st_ino;
+	}
+	free(path);
+}
+
+int sohoa_signer_sign_packages(const char *const *packages, size_t n, sohoa_signer_key *key,
+			       const sohoa_signer_sign_options *opt,
+			       void (*done)(size_t i, int rc, void *user), void *user)
+{
+	sohoa_atomic_file *afs[SIGN_GROUP];
+	size_t idx[SIGN_GROUP], i = 0;
+	dev_t devs[SIGN_GROUP];
+	ino_t inos[SIGN_GROUP];
+	int rcs[SIGN_GROUP], last = 0;
+
+	while (i < n) {
+		size_t k = 0;
+		for (; i < n && k < SIGN_GROUP; i++, k++) {
+			int rc, dup = 0;
+			file_id(&devs[k], &inos[k], packages[i]);
+			for (size_t m = 0; m < k && devs[k]; m++)
+				dup |= devs[m] == devs[k] && inos[m] == inos[k];
+			if (dup)
+				break; /* commit what is pending, then sign it again */
+			idx[k] = i;
+			if ((rc = sign_to_temp(&afs[k], packages[i], key, opt)) < 0) {
+				last = rc;
+				done(i, rc, user);
+			}
+		}
+		sohoa_atomic_commit_all(afs, k, rcs);
+		for (size_t j = 0; j < k; j++) {
+			if (rcs[j] == SOHOA_EINVAL) /* not signed, already reported */
+				continue;
+			if (rcs[j] < 0)
+				last = sohoa_error_set(rcs[j], _("%s: package.xml could not be written"),
+						       packages[idx[j]]);
+			done(idx[j], rcs[j], user);
+		}
+	}
+	return last;
 }

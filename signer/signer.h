@@ -1,5 +1,6 @@
 /* signer/signer.h: the one public header of signer/ — XAdES B-B signing and
- * verification of packages on OpenSSL and libxml2, key sources, demo keys.
+ * verification (B-B, and B-T with an RFC 3161 timestamp) of packages on
+ * OpenSSL, libxml2 and libcurl, key sources, demo keys.
  * The profile (what is signed, algorithms, checks) is docs/signatures.md. */
 #ifndef SOHOA_SIGNER_H
 #define SOHOA_SIGNER_H
@@ -73,21 +74,41 @@ typedef struct {
 	sohoa_signer_role role;
 	int legacy_rsa;      /* RSA PKCS#1 v1.5 instead of PSS (older verifiers) */
 	time_t signing_time; /* 0: now */
+	const char *tsa_url; /* XAdES B-T: RFC 3161 timestamp authority (http or
+				https URL) asked for a SignatureTimeStamp; NULL: B-B */
 } sohoa_signer_sign_options;
 
 /* Appends one XAdES B-B signature over the package's Content (Id "content") to
- * the Signatures element of `doc` (created when missing). Nothing else of the
- * document changes, so earlier signatures stay valid. `name` is used in
- * messages. Errors: SOHOA_EFORMAT (not a package: no Package/Content with
- * Id="content", duplicate Ids), SOHOA_ECRYPTO, SOHOA_ENOMEM. */
+ * the Signatures element of `doc` (created when missing); with opt->tsa_url, a
+ * B-T one: the timestamp authority's token over the exclusive c14n of the
+ * ds:SignatureValue is added as xades:SignatureTimeStamp. Nothing else of the
+ * document changes, so earlier signatures stay valid; on any error `doc` is
+ * left as it was. `name` is used in messages. Errors: SOHOA_EFORMAT (not a
+ * package: no Package/Content with Id="content", duplicate Ids), SOHOA_ECRYPTO,
+ * SOHOA_ENOMEM; with a TSA also SOHOA_EIO (unreachable, HTTP error),
+ * SOHOA_EFORMAT/SOHOA_ELIMIT (bad reply), SOHOA_EVERIFY (refused or wrong token). */
 int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key,
 			  const sohoa_signer_sign_options *opt);
 
 /* Reads `package` (a directory holding package.xml, or that file) through the
  * safe XML parser, signs it as sohoa_signer_sign_doc does and replaces the
- * file atomically. */
+ * file atomically; on any error (a timestamp authority that cannot be reached
+ * included) the file is not touched. */
 int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 			      const sohoa_signer_sign_options *opt);
+
+/* Signs the `n` packages one after the other with the same key (one login),
+ * as sohoa_signer_sign_package does each, but commits the new package.xml
+ * files in groups of 64 with sohoa_atomic_commit_all (one filesystem sync
+ * before the renames and one after, instead of two fsyncs per package): for
+ * --batch. `done(i, rc, user)` is called once per package when its outcome is
+ * final — a failure to sign at once (message in sohoa_error_last()), the
+ * others after their group is committed, so a failed package may be reported
+ * before earlier ones of its group. A failed package is left as it was.
+ * Returns 0 when all were signed, else the last failure's code. */
+int sohoa_signer_sign_packages(const char *const *packages, size_t n, sohoa_signer_key *key,
+			       const sohoa_signer_sign_options *opt,
+			       void (*done)(size_t i, int rc, void *user), void *user);
 
 /* Path of the package.xml of `package` (a directory or the file itself);
  * malloc'd. */
@@ -117,6 +138,8 @@ typedef enum {
 	SOHOA_SIGNER_CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
 	SOHOA_SIGNER_OUT_OF_BOUNDS_NO_POE,
 	SOHOA_SIGNER_TRY_LATER,
+	SOHOA_SIGNER_SIG_CONSTRAINTS_FAILURE, /* the SignatureTimeStamp does not
+						 verify (docs/signatures.md) */
 } sohoa_signer_subindication;
 
 /* "TOTAL-PASSED", "HASH_FAILURE"…; "" for SOHOA_SIGNER_SUB_NONE. Never NULL. */
@@ -133,6 +156,8 @@ typedef struct {
 	char *role;         /* ClaimedRole */
 	char *signing_time; /* SigningTime as written */
 	char *algorithm;    /* "rsa-pss-sha256", "ecdsa-sha256"… */
+	char *timestamp_time; /* B-T: genTime of the verified SignatureTimeStamp
+				 (the earliest), used as the signing time */
 } sohoa_signer_result;
 
 /* The result of one package. Owned by the caller, freed with

@@ -18,6 +18,7 @@ struct sohoa_signer_verifier {
 	int anchors;
 	STACK_OF(X509_CRL) *crls; /* NULL: revocation not checked */
 	time_t now;
+	signer_vcache *cache; /* decoded certificates, verified chains */
 };
 
 /* ------------------------------------------------------------ verifier */
@@ -83,6 +84,10 @@ int sohoa_signer_verifier_new(sohoa_signer_verifier **out, const char *trust_pem
 		free(v);
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	}
+	if ((rc = signer_vcache_new(&v->cache)) < 0) {
+		sohoa_signer_verifier_free(v);
+		return rc;
+	}
 	if ((trust_pem && (rc = load_trust(v, trust_pem)) < 0) ||
 	    (crl_pem && (rc = load_crls(v, crl_pem)) < 0)) {
 		sohoa_signer_verifier_free(v);
@@ -97,6 +102,7 @@ void sohoa_signer_verifier_free(sohoa_signer_verifier *v)
 	if (!v)
 		return;
 	X509_STORE_free(v->store);
+	signer_vcache_free(v->cache);
 	sk_X509_CRL_pop_free(v->crls, X509_CRL_free);
 	free(v);
 }
@@ -135,6 +141,10 @@ typedef struct {
 	STACK_OF(X509) *certs;
 	X509 *signer; /* one of certs */
 	time_t signing_time;
+	xmlNodePtr ts[4]; /* xades:SignatureTimeStamp elements */
+	int nts;
+	int has_poe;  /* a valid SignatureTimeStamp proves the signature existed at */
+	time_t poe;   /* the earliest genTime of them */
 } vsig;
 
 /* Records the verdict (the first one given wins) and returns 1. */
@@ -158,6 +168,9 @@ __attribute__((format(printf, 4, 5))) static int verdict(sohoa_signer_result *r,
 #define FAILED SOHOA_SIGNER_TOTAL_FAILED
 #define INDET SOHOA_SIGNER_INDETERMINATE
 #define format_failure(r, ...) verdict(r, FAILED, SOHOA_SIGNER_FORMAT_FAILURE, __VA_ARGS__)
+#define ts_failure(r, ...) verdict(r, INDET, SOHOA_SIGNER_SIG_CONSTRAINTS_FAILURE, __VA_ARGS__)
+#define MAX_TIMESTAMPS 4
+#define SIGNING_TIME_SLACK 300 /* s a SigningTime may be after the timestamp's */
 
 static const char *el_name(xmlNodePtr n)
 {
@@ -355,7 +368,7 @@ static int parse_signed_info(vctx *c, vsig *s, sohoa_signer_result *r)
 	return 0;
 }
 
-static int parse_key_info(vsig *s, sohoa_signer_result *r)
+static int parse_key_info(const vctx *c, vsig *s, sohoa_signer_result *r)
 {
 	for (xmlNodePtr n = signer_first_el(s->ki); n; n = signer_next_el(n)) {
 		if (signer_is(n, NS_DS, "KeyName") || signer_is(n, NS_DS, "KeyValue"))
@@ -365,7 +378,6 @@ static int parse_key_info(vsig *s, sohoa_signer_result *r)
 					      xmlGetLineNo(n), el_name(n));
 		for (xmlNodePtr x = signer_first_el(n); x; x = signer_next_el(x)) {
 			unsigned char *der = NULL;
-			const unsigned char *p;
 			size_t len = 0;
 			char *text;
 			X509 *cert;
@@ -378,12 +390,9 @@ static int parse_key_info(vsig *s, sohoa_signer_result *r)
 						      xmlGetLineNo(x));
 			}
 			free(text);
-			p = der;
-			cert = d2i_X509(NULL, &p, (long)len);
+			cert = signer_vcache_d2i(c->v->cache, der, len);
 			free(der);
-			ERR_clear_error();
-			if (!cert || p != der + len) {
-				X509_free(cert);
+			if (!cert) {
 				return format_failure(r, "line %ld: X509Certificate is not a "
 							 "certificate",
 						      xmlGetLineNo(x));
@@ -449,6 +458,16 @@ static int parse_properties(vsig *s, sohoa_signer_result *r)
 	if (!s->signing_cert)
 		return format_failure(r, "line %ld: no SigningCertificateV2", xmlGetLineNo(s->ssp));
 	r->role = claimed_role(s->ssp);
+	st = signer_child(signer_child(qp, NS_XADES, "UnsignedProperties"), NS_XADES,
+			  "UnsignedSignatureProperties");
+	for (xmlNodePtr n = signer_first_el(st); n; n = signer_next_el(n)) {
+		if (!signer_is(n, NS_XADES, "SignatureTimeStamp"))
+			continue;
+		if (s->nts == MAX_TIMESTAMPS)
+			return format_failure(r, "line %ld: more than %d SignatureTimeStamp",
+					      xmlGetLineNo(n), MAX_TIMESTAMPS);
+		s->ts[s->nts++] = n;
+	}
 	return 0;
 }
 
@@ -475,7 +494,7 @@ static int parse_signature(vctx *c, vsig *s, sohoa_signer_result *r)
 		if (!signer_is(n, NS_DS, "Object"))
 			return format_failure(r, "line %ld: <%s> is not allowed in ds:Signature",
 					      xmlGetLineNo(n), el_name(n));
-	if ((rc = parse_key_info(s, r)) != 0 || (rc = parse_properties(s, r)) != 0 ||
+	if ((rc = parse_key_info(c, s, r)) != 0 || (rc = parse_properties(s, r)) != 0 ||
 	    (rc = parse_signed_info(c, s, r)) != 0)
 		return rc;
 	return 0;
@@ -632,13 +651,17 @@ static X509_CRL *crl_for(const sohoa_signer_verifier *v, X509 *cert, X509 *issue
 	return best;
 }
 
-static int check_revocation(const vctx *c, STACK_OF(X509) *chain, sohoa_signer_result *r)
+/* With a proof of existence (`poe`, 0: none), a revocation after it does not
+ * count: the signature was made while the certificate was good. */
+static int check_revocation(const vctx *c, const signer_chain *ch, time_t poe,
+			    sohoa_signer_result *r)
 {
+	STACK_OF(X509) *chain = ch->certs;
 	time_t now = c->now;
 
 	for (int i = 0; i + 1 < sk_X509_num(chain); i++) {
 		X509 *cert = sk_X509_value(chain, i);
-		X509_CRL *crl = crl_for(c->v, cert, sk_X509_value(chain, i + 1));
+		X509_CRL *crl = ch->crls[i];
 		X509_REVOKED *rev = NULL;
 		char *who;
 		if (!crl) {
@@ -651,7 +674,8 @@ static int check_revocation(const vctx *c, STACK_OF(X509) *chain, sohoa_signer_r
 			free(who);
 			return 1;
 		}
-		if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1) {
+		if (X509_CRL_get0_by_cert(crl, &rev, cert) == 1 &&
+		    !(poe && X509_cmp_time(X509_REVOKED_get0_revocationDate(rev), &poe) > 0)) {
 			char when[32] = "?";
 			struct tm tm;
 			if (ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(rev), &tm) == 1)
@@ -680,36 +704,70 @@ static int is_no_chain(int err)
 	       err == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE || err == X509_V_ERR_CERT_UNTRUSTED;
 }
 
-static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
+static time_t asn1_time_t(const ASN1_TIME *t, time_t fallback)
 {
-	X509 *cert = s->signer;
+	struct tm tm;
+	return ASN1_TIME_to_tm(t, &tm) == 1 ? timegm(&tm) : fallback;
+}
+
+/* The verified chain in a form the cache keeps: the window in which all its
+ * certificates are valid and the CRL (if any) of each link. */
+static signer_chain *chain_from_ctx(const vctx *c, X509_STORE_CTX *xc)
+{
+	signer_chain *ch = calloc(1, sizeof *ch);
+	int n;
+
+	if (!ch || !(ch->certs = X509_STORE_CTX_get1_chain(xc)))
+		goto fail;
+	n = sk_X509_num(ch->certs);
+	ch->not_before = 0;
+	ch->not_after = (time_t)INT64_MAX;
+	for (int i = 0; i < n; i++) {
+		X509 *cert = sk_X509_value(ch->certs, i);
+		time_t nb = asn1_time_t(X509_get0_notBefore(cert), (time_t)INT64_MAX);
+		time_t na = asn1_time_t(X509_get0_notAfter(cert), 0);
+		if (nb > ch->not_before)
+			ch->not_before = nb;
+		if (na < ch->not_after)
+			ch->not_after = na;
+	}
+	if (c->v->crls) {
+		if (!(ch->crls = calloc((size_t)n, sizeof *ch->crls)))
+			goto fail;
+		for (int i = 0; i + 1 < n; i++)
+			ch->crls[i] = crl_for(c->v, sk_X509_value(ch->certs, i),
+					      sk_X509_value(ch->certs, i + 1));
+	}
+	return ch;
+fail:
+	signer_chain_free(ch);
+	return NULL;
+}
+
+/* The chain from `leaf` (with `untrusted` as intermediates) to a trust anchor
+ * at time `at`: from the verifier's cache, or verified now and then cached.
+ * 0 with *out set (*owned set too when the caller must free it), 1 with a
+ * verdict in `r`, or -1. */
+static int verify_chain(const vctx *c, X509 *leaf, STACK_OF(X509) *untrusted, time_t at,
+			sohoa_signer_result *r, const signer_chain **out, signer_chain **owned)
+{
+	unsigned char key[SOHOA_SHA256_LEN];
 	X509_STORE_CTX *xc = NULL;
-	STACK_OF(X509) *chain = NULL;
-	uint32_t ku = X509_get_key_usage(cert);
-	time_t st = s->signing_time, now = c->now;
+	signer_chain *ch = NULL;
 	int rc = 0, err;
 
-	if (X509_cmp_time(X509_get0_notBefore(cert), &st) > 0)
-		return verdict(r, FAILED, SOHOA_SIGNER_NOT_YET_VALID,
-			       "the signing certificate was not yet valid at the signing time %s",
-			       r->signing_time);
-	if (X509_cmp_time(X509_get0_notAfter(cert), &st) < 0)
-		return verdict(r, FAILED, SOHOA_SIGNER_EXPIRED,
-			       "the signing certificate had expired at the signing time %s",
-			       r->signing_time);
-	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
-		return verdict(r, INDET, SOHOA_SIGNER_CHAIN_CONSTRAINTS_FAILURE,
-			       "the signing certificate's key usage allows neither "
-			       "digitalSignature nor nonRepudiation");
-	if (c->v->anchors == 0)
-		return verdict(r, INDET, SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND,
-			       "no trust anchors given (--trust)");
+	*out = NULL;
+	*owned = NULL;
+	if (signer_chain_key(key, leaf, untrusted) < 0)
+		return -1;
+	if ((*out = signer_vcache_chain(c->v->cache, key, at)))
+		return 0;
 	xc = X509_STORE_CTX_new();
-	if (!xc || X509_STORE_CTX_init(xc, c->v->store, cert, s->certs) != 1) {
+	if (!xc || X509_STORE_CTX_init(xc, c->v->store, leaf, untrusted) != 1) {
 		rc = -1;
 		goto cleanup;
 	}
-	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(xc), st);
+	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(xc), at);
 	if (X509_verify_cert(xc) != 1) {
 		err = X509_STORE_CTX_get_error(xc);
 		rc = verdict(r, INDET,
@@ -719,18 +777,173 @@ static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
 			     X509_STORE_CTX_get_error_depth(xc));
 		goto cleanup;
 	}
-	chain = X509_STORE_CTX_get1_chain(xc);
-	if (c->v->crls && (rc = check_revocation(c, chain, r)) != 0)
+	if (!(ch = chain_from_ctx(c, xc))) {
+		rc = -1;
 		goto cleanup;
-	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
+	}
+	*out = ch;
+	if (!signer_vcache_add_chain(c->v->cache, key, ch))
+		*owned = ch;
+cleanup:
+	ERR_clear_error();
+	X509_STORE_CTX_free(xc);
+	return rc;
+}
+
+static int check_certificate(const vctx *c, vsig *s, sohoa_signer_result *r)
+{
+	X509 *cert = s->signer;
+	const signer_chain *chain = NULL;
+	signer_chain *owned = NULL;
+	uint32_t ku = X509_get_key_usage(cert);
+	/* B-T: the timestamp's time, B-B: the claimed SigningTime */
+	time_t st = s->has_poe ? s->poe : s->signing_time, now = c->now;
+	const char *at = s->has_poe ? "the timestamp's time" : "the signing time";
+	char when[32];
+	int rc = 0;
+
+	signer_format_time(when, st);
+	if (X509_cmp_time(X509_get0_notBefore(cert), &st) > 0)
+		return verdict(r, FAILED, SOHOA_SIGNER_NOT_YET_VALID,
+			       "the signing certificate was not yet valid at %s %s", at, when);
+	if (X509_cmp_time(X509_get0_notAfter(cert), &st) < 0)
+		return verdict(r, FAILED, SOHOA_SIGNER_EXPIRED,
+			       "the signing certificate had expired at %s %s", at, when);
+	if (ku != UINT32_MAX && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+		return verdict(r, INDET, SOHOA_SIGNER_CHAIN_CONSTRAINTS_FAILURE,
+			       "the signing certificate's key usage allows neither "
+			       "digitalSignature nor nonRepudiation");
+	if (c->v->anchors == 0)
+		return verdict(r, INDET, SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND,
+			       "no trust anchors given (--trust)");
+	if ((rc = verify_chain(c, cert, s->certs, st, r, &chain, &owned)) != 0)
+		goto cleanup;
+	if (c->v->crls && (rc = check_revocation(c, chain, s->has_poe ? s->poe : 0, r)) != 0)
+		goto cleanup;
+	if (!s->has_poe && X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
 		rc = verdict(r, INDET, SOHOA_SIGNER_OUT_OF_BOUNDS_NO_POE,
 			     "the signing certificate has expired since, and the signature has no "
 			     "timestamp proving it was made before");
 cleanup:
-	ERR_clear_error();
-	sk_X509_pop_free(chain, X509_free);
-	X509_STORE_CTX_free(xc);
+	signer_chain_free(owned);
 	return rc;
+}
+
+/* ----------------------------------------------------------- timestamps */
+
+/* One xades:SignatureTimeStamp: its form (exclusive c14n, a DER token), the
+ * token (imprint over this SignatureValue, TSA signature, ESS attribute), the
+ * TSA certificate's chain to the anchors now and its timeStamping EKU. On
+ * success the token's genTime becomes the signature's proof of existence. */
+static int check_timestamp(const vctx *c, vsig *s, xmlNodePtr ts, sohoa_signer_result *r)
+{
+	xmlNodePtr cm = signer_child(ts, NS_DS, "CanonicalizationMethod");
+	xmlNodePtr et = signer_child(ts, NS_XADES, "EncapsulatedTimeStamp");
+	sohoa_signer_result chain_r = {0};
+	const signer_chain *chain = NULL;
+	signer_chain *owned = NULL;
+	unsigned char *c14n = NULL, *der = NULL;
+	size_t c14n_len = 0, der_len = 0;
+	xmlChar **prefixes = NULL;
+	signer_tst t = {0};
+	const char *why = NULL;
+	char *text = NULL, *who = NULL;
+	int comments = 0, rc;
+
+	if (!cm || !et) {
+		rc = format_failure(r, "line %ld: SignatureTimeStamp needs CanonicalizationMethod "
+				       "and EncapsulatedTimeStamp",
+				    xmlGetLineNo(ts));
+		goto cleanup;
+	}
+	rc = parse_c14n(&comments, &prefixes, cm, r);
+	if (rc == 2)
+		rc = format_failure(r, "line %ld: timestamp canonicalisation %s is not allowed "
+				       "(only exclusive c14n)",
+				    xmlGetLineNo(cm), signer_attr(cm, "Algorithm"));
+	if (rc)
+		goto cleanup;
+	text = signer_text(et);
+	if (!text || signer_unb64(&der, &der_len, text) < 0) {
+		rc = format_failure(r, "line %ld: EncapsulatedTimeStamp is not base64",
+				    xmlGetLineNo(et));
+		goto cleanup;
+	}
+	if (signer_c14n_ex(&c14n, &c14n_len, s->sv, comments, prefixes) < 0) {
+		rc = format_failure(r, "SignatureValue: %s", sohoa_error_last());
+		goto cleanup;
+	}
+	rc = signer_tst_check(&t, der, der_len, c14n, c14n_len, &why);
+	if (rc == 1 || rc == 2) {
+		rc = rc == 1 ? format_failure(r, "line %ld: %s", xmlGetLineNo(et), why)
+			     : ts_failure(r, "line %ld: %s", xmlGetLineNo(et), why);
+		goto cleanup;
+	}
+	who = signer_subject(t.signer);
+	if (c->v->anchors == 0) {
+		rc = ts_failure(r, "timestamp by %s: no trust anchors given (--trust)",
+				who ? who : "?");
+		goto cleanup;
+	}
+	if ((rc = verify_chain(c, t.signer, t.certs, c->now, &chain_r, &chain, &owned)) != 0) {
+		if (rc > 0)
+			ts_failure(r, "timestamp by %s: TSA %s", who ? who : "?",
+				   chain_r.detail ? chain_r.detail : "certificate chain not valid");
+		goto cleanup;
+	}
+	if (X509_check_purpose(t.signer, X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1) {
+		rc = ts_failure(r, "timestamp by %s: the certificate is not a TSA's (extended key "
+				   "usage timeStamping, critical, and only it)",
+				who ? who : "?");
+		goto cleanup;
+	}
+	if (chain->crls && chain->crls[0]) {
+		X509_REVOKED *rev = NULL;
+		if (X509_CRL_get0_by_cert(chain->crls[0], &rev, t.signer) == 1) {
+			rc = ts_failure(r, "timestamp by %s: the TSA certificate is revoked",
+					who ? who : "?");
+			goto cleanup;
+		}
+	}
+	if (!s->has_poe || t.gen_time < s->poe) {
+		s->poe = t.gen_time;
+		s->has_poe = 1;
+	}
+	rc = 0;
+cleanup:
+	ERR_clear_error();
+	signer_chain_free(owned);
+	signer_tst_clear(&t);
+	free(chain_r.detail);
+	free_prefixes(prefixes);
+	free(c14n);
+	free(der);
+	free(text);
+	free(who);
+	return rc;
+}
+
+/* Every SignatureTimeStamp must hold, and the claimed SigningTime may not be
+ * (much) later than the time they prove. */
+static int check_timestamps(const vctx *c, vsig *s, sohoa_signer_result *r)
+{
+	char when[32];
+	int rc;
+
+	for (int i = 0; i < s->nts; i++)
+		if ((rc = check_timestamp(c, s, s->ts[i], r)) != 0)
+			return rc;
+	if (s->has_poe && s->signing_time > s->poe + SIGNING_TIME_SLACK) {
+		signer_format_time(when, s->poe);
+		return ts_failure(r, "the SigningTime %s is later than the timestamp's time %s",
+				  r->signing_time, when);
+	}
+	if (s->has_poe) {
+		signer_format_time(when, s->poe);
+		free(r->timestamp_time);
+		r->timestamp_time = strdup(when);
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ the steps */
@@ -781,6 +994,8 @@ static void verify_one(vctx *c, xmlNodePtr sig, sohoa_signer_result *r)
 		free(r->signer);
 		r->signer = signer_subject(s.signer);
 	}
+	if (rc == 0)
+		rc = check_timestamps(c, &s, r);
 	if (rc == 0)
 		rc = check_certificate(c, &s, r);
 	if (rc < 0)
@@ -946,6 +1161,7 @@ void sohoa_signer_report_free(sohoa_signer_report *rep)
 		free(r->role);
 		free(r->signing_time);
 		free(r->algorithm);
+		free(r->timestamp_time);
 	}
 	for (size_t i = 0; i < rep->nproblems; i++)
 		free(rep->file_problems[i]);

@@ -77,6 +77,38 @@ static void test_destination_untouched_until_commit(void **state)
 	free(dir);
 }
 
+static void test_commit_all_replaces_every_file_and_leaves_no_temp(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *paths[3], *buf;
+	sohoa_atomic_file *afs[4] = {NULL};
+	int rcs[4];
+	for (int i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "f%d", i);
+		paths[i] = tu_path(dir, name);
+		tu_write(paths[i], "old", 3);
+		assert_int_equal(sohoa_atomic_open(&afs[i], paths[i]), 0);
+		assert_int_equal(sohoa_atomic_write(afs[i], name, 2), 0);
+	}
+	/* afs[3] NULL: reported for itself, the others still committed */
+	assert_int_equal(sohoa_atomic_commit_all(afs, 4, rcs), 0);
+	for (int i = 0; i < 3; i++) {
+		char name[8];
+		snprintf(name, sizeof name, "f%d", i);
+		assert_int_equal(rcs[i], 0);
+		assert_null(afs[i]);
+		assert_int_equal(sohoa_file_read(&buf, NULL, paths[i], 100), 0);
+		assert_string_equal(buf, name);
+		free(buf);
+		free(paths[i]);
+	}
+	assert_int_equal(rcs[3], SOHOA_EINVAL);
+	assert_int_equal(tu_count_entries(dir), 3); /* no temp file left */
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_atomic_write_into_missing_dir_names_path(void **state)
 {
 	(void)state;
@@ -140,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_write_replaces_existing_file),
 		cmocka_unit_test(test_abort_keeps_old_file_and_removes_temp),
 		cmocka_unit_test(test_destination_untouched_until_commit),
+		cmocka_unit_test(test_commit_all_replaces_every_file_and_leaves_no_temp),
 		cmocka_unit_test(test_atomic_write_into_missing_dir_names_path),
 		cmocka_unit_test(test_read_refuses_file_over_cap_before_reading),
 		cmocka_unit_test(test_read_refuses_directory_and_missing_file),

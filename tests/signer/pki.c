@@ -47,18 +47,24 @@ int pki_setup(void **state)
 		const char *name, *key, *ku;
 		int from, to, alien;
 		long serial;
+		const char *eku;
 	} leaves[] = {
-		{"rsa", "rsa:2048", "digitalSignature,nonRepudiation", -1, 365, 0, 10},
-		{"rsa3072", "rsa:3072", "nonRepudiation", -1, 365, 0, 11},
-		{"p256", "P-256", "digitalSignature", -1, 365, 0, 12},
-		{"p384", "P-384", "digitalSignature,nonRepudiation", -1, 365, 0, 13},
-		{"revoked", "P-256", "digitalSignature", -1, 365, 0, 666},
-		{"expired", "P-256", "digitalSignature", -400, -30, 0, 14},
-		{"future", "P-256", "digitalSignature", 30, 400, 0, 15},
-		{"badku", "P-256", "keyAgreement", -1, 365, 0, 16},
-		{"weak", "rsa:1024", "digitalSignature", -1, 365, 0, 17},
-		{"p192", "P-192", "digitalSignature", -1, 365, 0, 18},
-		{"alien", "P-256", "digitalSignature", -1, 365, 1, 19},
+		{"rsa", "rsa:2048", "digitalSignature,nonRepudiation", -1, 365, 0, 10, NULL},
+		{"rsa3072", "rsa:3072", "nonRepudiation", -1, 365, 0, 11, NULL},
+		{"p256", "P-256", "digitalSignature", -1, 365, 0, 12, NULL},
+		{"p384", "P-384", "digitalSignature,nonRepudiation", -1, 365, 0, 13, NULL},
+		{"revoked", "P-256", "digitalSignature", -1, 365, 0, 666, NULL},
+		{"expired", "P-256", "digitalSignature", -400, -30, 0, 14, NULL},
+		{"future", "P-256", "digitalSignature", 30, 400, 0, 15, NULL},
+		{"badku", "P-256", "keyAgreement", -1, 365, 0, 16, NULL},
+		{"weak", "rsa:1024", "digitalSignature", -1, 365, 0, 17, NULL},
+		{"p192", "P-192", "digitalSignature", -1, 365, 0, 18, NULL},
+		{"alien", "P-256", "digitalSignature", -1, 365, 1, 19, NULL},
+		{"brief", "P-256", "digitalSignature", -1, 2, 0, 20, NULL},
+		{"tsa", "P-256", "critical,digitalSignature", -1, 3650, 0, 30,
+		 "critical,timeStamping"},
+		{"tsa-alien", "P-256", "critical,digitalSignature", -1, 3650, 1, 31,
+		 "critical,timeStamping"},
 	};
 	EVP_PKEY *rk = signer_demo_key("P-256"), *ck = signer_demo_key("P-256");
 	EVP_PKEY *ak = signer_demo_key("P-256");
@@ -89,9 +95,10 @@ int pki_setup(void **state)
 	for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
 		EVP_PKEY *k = signer_demo_key(leaves[i].key);
 		X509 *iss = leaves[i].alien ? alien : ca;
-		X509 *c = signer_demo_issue(k, leaves[i].name, "sohoa tests", iss,
-					    leaves[i].alien ? ak : ck, leaves[i].serial,
-					    leaves[i].from, leaves[i].to, leaves[i].ku, 0);
+		X509 *c = signer_demo_issue_eku(k, leaves[i].name, "sohoa tests", iss,
+						leaves[i].alien ? ak : ck, leaves[i].serial,
+						leaves[i].from, leaves[i].to, leaves[i].ku,
+						leaves[i].eku, 0);
 		assert_non_null(c);
 		write_key(leaves[i].name, k);
 		write_certs(leaves[i].name, ".pem", c, iss);

@@ -18,7 +18,9 @@ typedef struct {
 
 /* Leaves: "rsa" (2048), "rsa3072", "p256", "p384", "revoked" (P-256),
  * "expired", "future" (P-256), "badku" (P-256, keyAgreement only), "weak"
- * (RSA-1024), "p192" (curve P-192), "alien" (P-256 from an untrusted CA).
+ * (RSA-1024), "p192" (curve P-192), "alien" (P-256 from an untrusted CA),
+ * "brief" (P-256, expires in 2 days), "tsa" (EKU timeStamping, critical) and
+ * "tsa-alien" (the same from the untrusted CA).
  * Files: <name>.key.pem, <name>.pem (leaf then issuing CA), <name>.leaf.pem. */
 extern pki tp;
 

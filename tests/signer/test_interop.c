@@ -4,6 +4,7 @@
  * Templates also give the signatures sohoa refuses to make (SHA-1, RSA-1024,
  * signing time outside the certificate, wrong key usage). */
 #include "pki.h"
+#include "tsa_server.h"
 
 #include <openssl/pem.h>
 #include <stdlib.h>
@@ -154,6 +155,38 @@ static void test_xmlsec1_verifies_sohoa_pkcs1_and_ecdsa_signatures(void **state)
 	}
 }
 
+/* The B-T unsigned properties (SignatureTimeStamp) leave the XMLDSig core as
+ * xmlsec1 sees it intact. */
+static void test_xmlsec1_verifies_sohoa_bt_signature(void **state)
+{
+	char *pkg = pkg_make(((tu_scratch *)*state)->dir, "bt"), *xml;
+	char *key = pki_file("p256", ".key.pem"), *cert = pki_file("p256", ".pem");
+	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	sohoa_signer_sign_options so = {.role = SOHOA_SIGNER_ROLE_LEADER};
+	sohoa_signer_key *k = NULL;
+	tsa_server *tsa;
+	tu_run_result r;
+
+	if (!have_xmlsec1())
+		skip();
+	tsa = tsa_start("tsa");
+	so.tsa_url = tsa_url(tsa);
+	assert_int_equal(sohoa_signer_key_open(&k, key, &ko), 0);
+	assert_int_equal(sohoa_signer_sign_package(pkg, k, &so), 0);
+	xml = pkg_read(pkg);
+	assert_non_null(strstr(xml, "xades:SignatureTimeStamp"));
+	r = xmlsec_verify(pkg);
+	if (r.status != 0)
+		fail_msg("xmlsec1 refused sohoa's B-T signature: %s", r.err);
+	tu_run_free(&r);
+	sohoa_signer_key_free(k);
+	tsa_stop(tsa);
+	free(xml);
+	free(key);
+	free(cert);
+	free(pkg);
+}
+
 static void expect(void **state, const char *leaf, const char *method, const char *digest,
 		   time_t when, sohoa_signer_indication ind, sohoa_signer_subindication sub)
 {
@@ -220,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_scratch_setup, tu_scratch_teardown)
 		T(test_xmlsec1_verifies_sohoa_pkcs1_and_ecdsa_signatures),
+		T(test_xmlsec1_verifies_sohoa_bt_signature),
 		T(test_sohoa_verifies_xmlsec1_signatures),
 		T(test_sha1_and_rsa1024_are_crypto_constraints_failures),
 		T(test_signing_time_outside_certificate_validity),

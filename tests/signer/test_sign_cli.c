@@ -3,6 +3,7 @@
  * signs many packages, `verify` prints text (English or Vietnamese) or JSON and
  * exits 0 only when every package passes. */
 #include "pki.h"
+#include "tsa_server.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,8 @@ static void test_keys_demo_writes_the_pki_with_private_keys_private(void **state
 	static const char *const files[] = {
 		"root-ca.pem",     "issuing-ca.pem", "issuing-ca.crl.pem", "seal.key.pem",
 		"seal.pem",        "seal.p12",       "leader-rsa.pem",     "leader-ec.pem",
-		"revoked.pem",     "softhsm-load.sh", "README.txt"};
+		"revoked.pem",     "softhsm-load.sh", "README.txt",         "tsa.pem",
+		"tsa.key.pem"};
 	(void)state;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *p = d(files[i]);
@@ -188,6 +190,58 @@ static void test_sign_usage_errors_exit_2(void **state)
 	free(key);
 }
 
+/* B-T from the command line with the demo PKI's TSA certificate; an
+ * unreachable TSA fails the package (exit 1, one line naming the URL) and
+ * leaves it as it was. */
+static void test_sign_with_tsa_gives_a_timestamp_and_unreachable_tsa_signs_nothing(void **state)
+{
+	char *dir = ((tu_scratch *)*state)->dir, *a = pkg_make(dir, "a"), *b = pkg_make(dir, "b");
+	char *key = d("seal.key.pem"), *cert = d("seal.pem"), *trust = d("root-ca.pem");
+	char *crl = d("issuing-ca.crl.pem"), *tk = d("tsa.key.pem"), *tc = d("tsa.pem");
+	char *url, *before = pkg_read(b), *after;
+	tsa_server *tsa = tsa_start_files(tk, tc);
+	tu_run_result r;
+
+	url = strdup(tsa_url(tsa));
+	{
+		char *argv[] = {SOHOA_BIN, "sign", "--key", key, "--cert", cert, "--role", "seal",
+				"--tsa", url, a, NULL};
+		r = run(argv, NULL);
+		if (r.status != 0)
+			fail_msg("sign --tsa: %s", r.err);
+		tu_run_free(&r);
+	}
+	{
+		char *argv[] = {SOHOA_BIN, "verify", "--trust", trust, "--crl", crl, "--json", a, NULL};
+		r = run(argv, NULL);
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.out, "\"timestamp_time\":\"20"));
+		tu_run_free(&r);
+	}
+	tsa_stop(tsa);
+	{
+		char *argv[] = {SOHOA_BIN, "sign", "--key", key, "--cert", cert, "--tsa", url, b, NULL};
+		r = run(argv, NULL);
+		assert_int_equal(r.status, 1);
+		assert_int_equal(tu_lines(r.err), 1);
+		assert_non_null(strstr(r.err, url));
+		tu_run_free(&r);
+	}
+	after = pkg_read(b);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	free(url);
+	free(a);
+	free(b);
+	free(key);
+	free(cert);
+	free(trust);
+	free(crl);
+	free(tk);
+	free(tc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +250,7 @@ int main(void)
 		T(test_batch_sign_with_p12_then_verify_passes),
 		T(test_verify_exits_1_for_a_failing_package_and_reports_in_vietnamese),
 		T(test_sign_usage_errors_exit_2),
+		T(test_sign_with_tsa_gives_a_timestamp_and_unreachable_tsa_signs_nothing),
 	};
 	return cmocka_run_group_tests(tests, demo_setup, demo_teardown);
 }

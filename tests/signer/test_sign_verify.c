@@ -205,6 +205,94 @@ static void test_certificate_from_untrusted_ca_has_no_chain(void **state)
 	free(pkg);
 }
 
+/* One verifier for many packages remembers decoded certificates and verified
+ * chains; every package still gets the verdict a fresh verifier gives. */
+static void test_verifier_reused_across_packages_gives_the_same_verdicts(void **state)
+{
+	const char *leaves[] = {"rsa", "revoked", "alien", "p256", "rsa", "revoked", "alien"};
+	const sohoa_signer_subindication want[] = {
+		SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_REVOKED, SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND,
+		SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_SUB_NONE, SOHOA_SIGNER_REVOKED,
+		SOHOA_SIGNER_NO_CERTIFICATE_CHAIN_FOUND};
+	sohoa_signer_verifier *v = NULL;
+	char name[16];
+
+	assert_int_equal(sohoa_signer_verifier_new(&v, tp.trust, tp.crl), 0);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < sizeof leaves / sizeof *leaves; i++) {
+			sohoa_signer_report *r = NULL;
+			char *pkg;
+			snprintf(name, sizeof name, "p%d-%zu", round, i);
+			pkg = fresh(state, name);
+			pkg_sign(pkg, leaves[i], SOHOA_SIGNER_ROLE_LEADER, 0);
+			assert_int_equal(sohoa_signer_verify_package(&r, v, pkg), 0);
+			assert_sig(r, 0,
+				   want[i] == SOHOA_SIGNER_SUB_NONE	      ? PASSED
+				   : want[i] == SOHOA_SIGNER_REVOKED ? FAILED
+								     : INDET,
+				   want[i]);
+			sohoa_signer_report_free(r);
+			free(pkg);
+		}
+	sohoa_signer_verifier_free(v);
+}
+
+typedef struct {
+	int calls[8];
+	int rcs[8];
+} batch_log;
+
+static void batch_done(size_t i, int rc, void *user)
+{
+	batch_log *l = user;
+	l->calls[i]++;
+	l->rcs[i] = rc;
+}
+
+/* Batch signing commits in groups: every package is reported once, a bad one
+ * fails alone and is left as it was, one given twice gets two valid
+ * signatures. */
+static void test_batch_signing_reports_each_package_once_and_signs_duplicates_twice(void **state)
+{
+	char *a = fresh(state, "a"), *b = fresh(state, "b"), *bad = fresh(state, "bad"), *before;
+	char *key = pki_file("p256", ".key.pem"), *cert = pki_file("p256", ".pem");
+	const char *pkgs[] = {a, bad, b, a};
+	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	sohoa_signer_key *k = NULL;
+	batch_log log = {{0}, {0}};
+	sohoa_signer_report *r;
+
+	pkg_write(bad, "<Package xmlns=\"urn:sohoa:package:1\"/>");
+	before = pkg_read(bad);
+	assert_int_equal(sohoa_signer_key_open(&k, key, &ko), 0);
+	assert_int_equal(sohoa_signer_sign_packages(pkgs, 4, k, NULL, batch_done, &log),
+			 SOHOA_EFORMAT);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(log.calls[i], 1);
+		assert_int_equal(log.rcs[i], i == 1 ? SOHOA_EFORMAT : 0);
+	}
+	r = pkg_verify(a, 1);
+	assert_int_equal(r->nsigs, 2);
+	assert_true(r->passed);
+	sohoa_signer_report_free(r);
+	r = pkg_verify(b, 1);
+	assert_int_equal(r->nsigs, 1);
+	assert_true(r->passed);
+	sohoa_signer_report_free(r);
+	{
+		char *after = pkg_read(bad);
+		assert_string_equal(before, after);
+		free(after);
+	}
+	sohoa_signer_key_free(k);
+	free(before);
+	free(key);
+	free(cert);
+	free(a);
+	free(b);
+	free(bad);
+}
+
 static void expect_format_failure(void **state, const char *from, const char *to)
 {
 	char *pkg = fresh(state, "p");
@@ -483,6 +571,8 @@ int main(void)
 		T(test_bit_flipped_or_truncated_signature_value_is_sig_crypto_failure),
 		T(test_revoked_certificate_is_revoked),
 		T(test_certificate_from_untrusted_ca_has_no_chain),
+		T(test_verifier_reused_across_packages_gives_the_same_verdicts),
+		T(test_batch_signing_reports_each_package_once_and_signs_duplicates_twice),
 		T(test_duplicate_id_is_format_failure),
 		T(test_id_on_another_element_is_format_failure),
 		T(test_wrapped_content_is_format_failure),
