@@ -38,6 +38,8 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv);
 int cli_verify_run(const cli_command *cmd, int argc, char **argv);
 int cli_keys_run(const cli_command *cmd, int argc, char **argv);
 int cli_export_run(const cli_command *cmd, int argc, char **argv);
+int cli_run_run(const cli_command *cmd, int argc, char **argv);
+int cli_status_run(const cli_command *cmd, int argc, char **argv);
 
 /* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,16 +9,26 @@
 
 const cli_command cli_commands[] = {
 	{"run", N_("process an inbox of scanned dossiers into signed, indexed packages"),
-	 "sohoa run INBOX [--store DIR] [--jobs N] [--seal-key KEY] [--report FILE]",
+	 "sohoa run INBOX [--store DIR] [--jobs N] [--seal-key KEY [--cert FILE] [--pass SRC]]\n"
+	 "          [--report FILE]",
 	 N_("Moves every dossier folder of INBOX through intake, OCR, index, package and\n"
 	    "seal, into the store. A rerun resumes after a crash and skips finished work;\n"
-	    "a dossier that fails is quarantined with a reason and the batch goes on.\n"
+	    "a dossier whose files changed gets a new package version (the earlier one is\n"
+	    "kept, marked superseded). A dossier that fails is copied to\n"
+	    "STORE/quarantine/<folder>/ with reason.txt and the batch goes on (exit\n"
+	    "status 1). The inbox is never changed.\n"
 	    "\n"
 	    "  --store DIR      store directory (default $SOHOA_STORE or ./sohoa-store)\n"
-	    "  --jobs N         worker threads (default: number of cores)\n"
+	    "  --jobs N         OCR worker threads (default: number of cores)\n"
 	    "  --seal-key KEY   organisation seal key: PEM, PKCS#12 or pkcs11: URI\n"
-	    "  --report FILE    write a JSON report of every dossier to FILE\n"),
-	 NULL},
+	    "  --cert FILE      the seal's certificate (PEM), for a PEM key\n"
+	    "  --pass SRC       the key's password or PIN: env:VAR or file:PATH\n"
+	    "  --report FILE    write a JSON report of every dossier to FILE\n"
+	    "  --lang L         Tesseract languages (default vie)\n"
+	    "\n"
+	    "On a terminal a progress line is shown; -q shows only errors. A second run\n"
+	    "on the same store is refused while the first one works (exit status 2).\n"),
+	 cli_run_run},
 	{"ocr", N_("recognise Vietnamese text in scanned page images"),
 	 "sohoa ocr [--format text|alto|hocr|json|pdf] [--out DIR] [--jobs N] [--dpi N] IMAGE...",
 	 N_("Cleans each page (seal ink, background, orientation, skew, speckle) and\n"
@@ -105,7 +115,7 @@ const cli_command cli_commands[] = {
 	    "\n"
 	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --json        machine-readable status\n"),
-	 NULL},
+	 cli_status_run},
 	{"export", N_("export a package as an edXML envelope (QCVN 102:2016/BTTTT)"),
 	 "sohoa export --edxml PACKAGE [--out FILE] [--to ORGAN_ID [--to-name NAME]]",
 	 N_("Writes the package (a folder with package.xml, or the package.xml) as an\n"
