@@ -117,7 +117,7 @@ static int quarantine(run_ctx *r, dossier *d, sohoa_stage stage, const char *rea
 	r->sum->quarantined++;
 	if (r->opt->progress)
 		fputs("\r\033[K", stderr);
-	fprintf(stderr, "sohoa: %s: %s\n", d->folder, reason);
+	fprintf(stderr, "sohoa: %s\n", reason);
 	rc = pipeline_quarantine(r->opt->store, d->folder, d->path, reason);
 	if (rc == 0 && d->claim.id > 0 &&
 	    (d->claim.kind == SOHOA_CLAIM_NEW || d->claim.kind == SOHOA_CLAIM_RESUME))
@@ -152,7 +152,7 @@ static int intake(run_ctx *r, dossier *d)
 			d->status = "quarantined";
 			d->error = reason;
 			r->sum->quarantined++;
-			fprintf(stderr, "sohoa: %s: %s\n", d->folder, reason);
+			fprintf(stderr, "sohoa: %s\n", reason);
 			return 0;
 		}
 		if (rc == 0)
@@ -179,7 +179,7 @@ static int intake(run_ctx *r, dossier *d)
 		d->status = "quarantined";
 		d->error = d->claim.error ? strdup(d->claim.error) : NULL;
 		r->sum->quarantined++;
-		fprintf(stderr, "sohoa: %s: %s\n", d->folder, d->error ? d->error : "");
+		fprintf(stderr, "sohoa: %s\n", d->error ? d->error : d->folder);
 		return 0;
 	case SOHOA_CLAIM_DUPLICATE: {
 		char reason[512];
