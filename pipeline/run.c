@@ -163,6 +163,15 @@ static int intake(run_ctx *r, dossier *d)
 	d->code = strdup(d->manifest->code);
 	if (!d->code)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	for (dossier *e = r->d; e < d; e++) {
+		if (e->code && strcmp(e->code, d->code) == 0) {
+			char reason[1024];
+			snprintf(reason, sizeof reason,
+				 _("%s/dossier.xml: dossier code %s is also the code of folder %s"),
+				 d->path, d->code, e->path);
+			return quarantine(r, d, SOHOA_STAGE_INTAKE, reason);
+		}
+	}
 	rc = sohoa_journal_claim(r->journal, &d->claim, r->run_id, d->code, d->folder, hash,
 				 d->manifest->npages,
 				 d->manifest->approval == SOHOA_APPROVAL_LEADER);
@@ -549,7 +558,7 @@ static void progress(void *ctx, size_t done, size_t total)
 	if (!r->opt->progress)
 		return;
 	fprintf(stderr, "\r\033[Ksohoa run: %zu/%zu dossiers, %zu/%zu pages, %.2f pages/s",
-		r->dossiers_done + r->sum->skipped, r->total_dossiers, done, total, rate);
+		r->dossiers_done, r->total_dossiers, done, total, rate);
 	if (rate > 0 && done < total)
 		fprintf(stderr, ", ETA %.0f s", (double)(total - done) / rate);
 	if (r->sum->quarantined)
@@ -655,6 +664,8 @@ int sohoa_pipeline_run(sohoa_run_summary *sum, const sohoa_run_options *opt)
 		d->path = strdup(inbox->entries[i].path);
 		rc = d->folder && d->path ? intake(&r, d)
 					  : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		if (rc == 0 && d->status)
+			r.dossiers_done++; /* nothing more to do for it */
 	}
 	if (rc == 0)
 		rc = collect_inputs(&r, &paths);

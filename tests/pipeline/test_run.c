@@ -241,6 +241,16 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	m = tu_path(missing, "dossier.xml");
 	tu_write(m, leader_manifest, strlen(leader_manifest));
 	free(m);
+	/* Two folders with the same dossier code: the second is refused. */
+	for (int i = 1; i <= 2; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "HS-DUP%d", i);
+		char *dup = rf_dossier(inbox, name, 2, 0);
+		m = tu_path(dup, "dossier.xml");
+		tu_write(m, leader_manifest, strlen(leader_manifest));
+		free(m);
+		free(dup);
+	}
 	/* An empty folder. */
 	char *empty = tu_path(inbox, "HS-EMPTY");
 	assert_int_equal(mkdir(empty, 0755), 0);
@@ -248,7 +258,7 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	rf_run_args(&a, inbox, store, report);
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 1);
-	assert_int_equal(tu_lines(r.err), 4); /* one line per quarantined dossier */
+	assert_int_equal(tu_lines(r.err), 5); /* one line per quarantined dossier */
 	char *good = tu_path(store, "packages/HS-GOOD");
 	assert_true(rf_verifies(good));
 	assert_reason(store, "HS-HOSTILE", "HS-HOSTILE/dossier.xml");
@@ -256,6 +266,11 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	assert_reason(store, "HS-TRUNC", "HS-TRUNC/p1.tif");
 	assert_reason(store, "HS-MISSING", "HS-MISSING/p2.tif");
 	assert_reason(store, "HS-EMPTY", "HS-EMPTY");
+	assert_reason(store, "HS-DUP2", "is also the code of folder");
+	assert_reason(store, "HS-DUP2", "HS-DUP1");
+	char *dup1 = tu_path(store, "packages/000.20.31.H56-231205-0014");
+	assert_true(rf_verifies(dup1));
+	free(dup1);
 	/* A copy of what was there, and the inbox untouched. */
 	char *copy = tu_path(store, "quarantine/HS-HOSTILE/dossier.xml");
 	assert_true(rf_exists(copy));
@@ -266,8 +281,8 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	assert_int_equal(tu_count_entries(trunc), 1);
 	assert_int_equal(tu_count_entries(hostile), 2);
 	char *json = read_all(report);
-	assert_int_equal(count_of(json, "\"status\": \"quarantined\""), 4);
-	assert_int_equal(count_of(json, "\"status\": \"packaged\""), 1);
+	assert_int_equal(count_of(json, "\"status\": \"quarantined\""), 5);
+	assert_int_equal(count_of(json, "\"status\": \"packaged\""), 2);
 	free(json);
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
 					 "status='quarantined' AND error IS NOT NULL"),
@@ -282,11 +297,11 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	assert_non_null(strstr(r.out, "HS-TRUNC/p1.tif"));
 	tu_run_free(&r);
 
-	/* Rerun: nothing new, the same four still reported, exit 1 again. */
+	/* Rerun: nothing new, the same five still reported, exit 1 again. */
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 1);
 	json = read_all(report);
-	assert_non_null(strstr(json, "\"packaged\": 0, \"skipped\": 1, \"quarantined\": 4"));
+	assert_non_null(strstr(json, "\"packaged\": 0, \"skipped\": 2, \"quarantined\": 5"));
 	free(json);
 	tu_run_free(&r);
 	rf_run_args_free(&a);
