@@ -27,6 +27,9 @@ int pipeline_install_dir(const char *staged, const char *dest);
  * changed. */
 int pipeline_quarantine(const char *store, const char *name, const char *folder,
 			const char *reason);
+/* Removes STORE/quarantine/<name>/ (when there) after the dossier of that
+ * folder was packaged: moved into STORE/tmp in one step, then deleted. */
+int pipeline_unquarantine(const char *store, const char *name);
 /* SHA-256 (hex) over the regular, non-hidden files of `folder`, by name:
  * the input hash of a dossier whose manifest cannot be read. */
 int pipeline_folder_hash(char out[SOHOA_SHA256_HEX_LEN + 1], const char *folder);

@@ -74,22 +74,22 @@ int sohoa_journal_run_end(sohoa_journal *j, int64_t run_id, int exit_status);
 
 /* What sohoa_journal_claim decided for one dossier. */
 typedef enum {
-	SOHOA_CLAIM_NEW = 0,      /* a new dossier or a new version: do all stages */
-	SOHOA_CLAIM_RESUME = 1,   /* same input, unfinished: do it again from intake */
-	SOHOA_CLAIM_FINISHED = 2, /* same input already done: nothing to do */
-	SOHOA_CLAIM_FAILED = 3,   /* same input already quarantined: nothing to do */
+	SOHOA_CLAIM_NEW = 0,       /* a new dossier or a new version: do all stages */
+	SOHOA_CLAIM_RESUME = 1,    /* same input, unfinished: do it again from intake */
+	SOHOA_CLAIM_FINISHED = 2,  /* same input already done: nothing to do */
+	SOHOA_CLAIM_FAILED = 3,    /* same input already quarantined: nothing to do */
 	SOHOA_CLAIM_DUPLICATE = 4, /* another folder of this run has the same code */
 } sohoa_claim_kind;
 
 typedef struct {
 	sohoa_claim_kind kind;
-	int64_t id;       /* the dossier version's row */
-	int version;      /* 1, 2, … */
-	char *package;    /* for FINISHED: its package path (relative); malloc'd */
-	char *error;      /* for FAILED: the recorded reason; malloc'd */
-	char *folder;     /* for DUPLICATE: the other folder; malloc'd */
-	size_t pages;       /* for FINISHED: pages, */
-	double confidence;  /* mean OCR confidence */
+	int64_t id;          /* the dossier version's row */
+	int version;         /* 1, 2, … */
+	char *package;       /* for FINISHED: its package path (relative); malloc'd */
+	char *error;         /* for FAILED: the recorded reason; malloc'd */
+	char *folder;        /* for DUPLICATE: the other folder; malloc'd */
+	size_t pages;        /* for FINISHED: pages, */
+	double confidence;   /* mean OCR confidence */
 	size_t needs_review; /* and pages flagged for review */
 } sohoa_claim;
 

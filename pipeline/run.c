@@ -488,6 +488,8 @@ static int finish_dossier(run_ctx *r, dossier *d)
 	} else if (rc == 0) {
 		d->status = "packaged";
 		r->sum->processed++;
+		/* A dossier fixed after an earlier quarantine leaves it. */
+		rc = pipeline_unquarantine(r->opt->store, d->folder);
 	}
 	if (d->staging && rc == 0) {
 		pipeline_rmtree(d->staging);

@@ -247,6 +247,28 @@ cleanup:
 	return rc;
 }
 
+int pipeline_unquarantine(const char *store, const char *name)
+{
+	char *from = NULL, *to = NULL;
+	int rc = 0;
+
+	if (asprintf(&from, "%s/quarantine/%s", store, name) < 0 ||
+	    asprintf(&to, "%s/tmp/released.%s.%ld", store, name, (long)getpid()) < 0) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		goto cleanup;
+	}
+	if (rename(from, to) != 0) {
+		if (errno != ENOENT)
+			rc = sohoa_error_from_errno(errno, _("%s: cannot remove"), from);
+		goto cleanup;
+	}
+	rc = pipeline_rmtree(to);
+cleanup:
+	free(from);
+	free(to);
+	return rc;
+}
+
 static int visible(const struct dirent *de)
 {
 	return de->d_name[0] != '.';

@@ -304,6 +304,23 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	assert_non_null(strstr(json, "\"packaged\": 0, \"skipped\": 2, \"quarantined\": 5"));
 	free(json);
 	tu_run_free(&r);
+
+	/* The truncated page rescanned: packaged, out of quarantine. */
+	p = tu_path(trunc, "p1.tif");
+	rf_page(p, 2);
+	free(p);
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 1);
+	char *fixed = tu_path(store, "packages/HS-TRUNC"),
+	     *q = tu_path(store, "quarantine/HS-TRUNC");
+	assert_true(rf_verifies(fixed));
+	assert_false(rf_exists(q));
+	json = read_all(report);
+	assert_non_null(strstr(json, "\"packaged\": 1, \"skipped\": 2, \"quarantined\": 4"));
+	free(json);
+	free(fixed);
+	free(q);
+	tu_run_free(&r);
 	rf_run_args_free(&a);
 	free(good);
 	free(empty);
