@@ -9,8 +9,7 @@
 
 #include "pipeline/pipeline.h"
 
-/* --store, else $SOHOA_STORE, else ./sohoa-store. */
-static const char *store_dir(const char *opt)
+const char *cli_store_dir(const char *opt)
 {
 	const char *env = getenv("SOHOA_STORE");
 	return opt ? opt : env && *env ? env : "sohoa-store";
@@ -69,7 +68,7 @@ int cli_run_run(const cli_command *cmd, int argc, char **argv)
 	if ((opt.seal_cert || opt.seal_pass) && !opt.seal_key)
 		return cli_usage_error(_("run: --cert and --pass go with --seal-key"));
 	opt.inbox = argv[optind];
-	opt.store = store_dir(store);
+	opt.store = cli_store_dir(store);
 	opt.progress = isatty(2) && sohoa_log_get_level() >= SOHOA_LOG_WARN;
 	rc = sohoa_pipeline_run(&sum, &opt);
 	if (rc < 0) {
@@ -117,7 +116,7 @@ int cli_status_run(const cli_command *cmd, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error(_("status: unexpected argument '%s'"), argv[optind]);
-	if (sohoa_pipeline_status(stdout, store_dir(store), json) < 0) {
+	if (sohoa_pipeline_status(stdout, cli_store_dir(store), json) < 0) {
 		cli_report_error();
 		return CLI_EXIT_USAGE;
 	}

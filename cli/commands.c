@@ -49,7 +49,8 @@ const cli_command cli_commands[] = {
 	 cli_ocr_run},
 	{"sign", N_("sign packages with an organisation seal or a leader's key"),
 	 "sohoa sign --key KEY [--cert FILE] [--chain FILE] [--role seal|leader] [--pass SRC]\n"
-	 "           [--legacy-rsa] [--batch [--yes]] PACKAGE...",
+	 "           [--legacy-rsa] [--batch [--yes]] PACKAGE...\n"
+	 "sohoa sign --pending [--store DIR] --key KEY [--cert FILE] [--pass SRC] [--yes]",
 	 N_("Adds a XAdES B-B signature over each package's content (docs/signatures.md).\n"
 	    "Earlier signatures stay valid. PACKAGE is a directory holding package.xml, or\n"
 	    "that file; it is rewritten atomically.\n"
@@ -64,6 +65,12 @@ const cli_command cli_commands[] = {
 	    "  --batch         sign several packages after one key load and one\n"
 	    "                  confirmation (the list is shown first)\n"
 	    "  --yes           do not ask for confirmation\n"
+	    "  --pending       sign, as a leader, every package of the store that awaits a\n"
+	    "                  leader's signature (see 'sohoa status'), after one key load\n"
+	    "                  and one confirmation; each signature is recorded in the\n"
+	    "                  store's journal (who signed what, when)\n"
+	    "  --store DIR     the store for --pending (default $SOHOA_STORE or\n"
+	    "                  ./sohoa-store)\n"
 	    "\n"
 	    "RSA keys must have at least 2048 bits, EC keys use P-256, P-384 or P-521.\n"),
 	 cli_sign_run},

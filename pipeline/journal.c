@@ -34,7 +34,11 @@ static const char schema[] =
 	" idx INTEGER NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL,"
 	" stage TEXT NOT NULL, status TEXT NOT NULL, confidence REAL,"
 	" needs_review INTEGER, error TEXT, finished REAL,"
-	" PRIMARY KEY(dossier, idx));";
+	" PRIMARY KEY(dossier, idx));"
+	"CREATE TABLE IF NOT EXISTS journal_signatures("
+	" id INTEGER PRIMARY KEY,"
+	" dossier INTEGER NOT NULL REFERENCES journal_dossiers(id) ON DELETE CASCADE,"
+	" role TEXT NOT NULL, signer TEXT NOT NULL, signed_at REAL NOT NULL);";
 
 const char *sohoa_stage_name(sohoa_stage stage)
 {
@@ -365,4 +369,64 @@ int sohoa_journal_pages_done(sohoa_journal *j, int64_t id, size_t *out)
 		rc = db_error(j, "read");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int sohoa_journal_pending(sohoa_journal *j, char ***packages, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	char **list = NULL;
+	size_t count = 0;
+	int rc, step;
+
+	*packages = NULL;
+	*n = 0;
+	rc = prepare(j, &st,
+		     "SELECT package FROM journal_dossiers WHERE status='done' AND approval=1 "
+		     "AND leader_signed=0 AND package IS NOT NULL ORDER BY code",
+		     "");
+	if (rc < 0)
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char **grown = realloc(list, (count + 1) * sizeof *list);
+		if (!grown || !(grown[count] = dup_column(st, 0))) {
+			list = grown ? grown : list;
+			rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+			break;
+		}
+		list = grown;
+		count++;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = db_error(j, "read");
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		for (size_t i = 0; i < count; i++)
+			free(list[i]);
+		free(list);
+		return rc;
+	}
+	*packages = list;
+	*n = count;
+	return 0;
+}
+
+int sohoa_journal_record_signature(sohoa_journal *j, const char *package, const char *role,
+				   const char *signer)
+{
+	double now = now_seconds();
+	int rc = begin(j);
+	if (rc < 0)
+		return rc;
+	rc = exec(j,
+		  "INSERT INTO journal_signatures(dossier, role, signer, signed_at) "
+		  "SELECT id, ?, ?, ? FROM journal_dossiers WHERE package=?",
+		  "ttdt", role, signer, now, package);
+	if (rc == 0 && sqlite3_changes(j->db) == 0)
+		rc = sohoa_error_set(SOHOA_ENOTFOUND, _("%s: %s: no such package in the journal"),
+				     j->path, package);
+	if (rc == 0 && strcmp(role, "leader") == 0)
+		rc = exec(j,
+			  "UPDATE journal_dossiers SET leader_signed=1, updated=? WHERE package=?",
+			  "dt", now, package);
+	return end(j, rc);
 }

@@ -126,6 +126,18 @@ int sohoa_journal_dossier_failed(sohoa_journal *j, int64_t id, sohoa_stage stage
 /* Number of pages recorded done for dossier row `id`. */
 int sohoa_journal_pages_done(sohoa_journal *j, int64_t id, size_t *out);
 
+/* Packages (paths relative to the store) done, not superseded, whose
+ * procedure asks for a leader's signature and that have none recorded yet,
+ * by dossier code. The caller frees each string and the array. */
+int sohoa_journal_pending(sohoa_journal *j, char ***packages, size_t *n);
+
+/* Records that `signer` (a certificate subject) signed `package` (relative
+ * path, as journaled) in `role` ("leader" or "seal") now; a leader's
+ * signature takes the package off the pending list. Errors: SOHOA_ENOTFOUND
+ * when the journal has no such package, SOHOA_EDB. */
+int sohoa_journal_record_signature(sohoa_journal *j, const char *package, const char *role,
+				   const char *signer);
+
 /* --------------------------------------------------------------- the run */
 typedef struct {
 	const char *inbox;     /* folder of dossier folders */

@@ -35,8 +35,10 @@ void rf_run_args_free(rf_args *a);
 long rf_query(const char *store, const char *sql);
 
 /* 1 when the package folder verifies with the demo root (signatures and
- * files), else 0 with the reason printed. */
+ * files) and has exactly one signature, else 0 with the reason printed. */
 int rf_verifies(const char *package);
+/* The same with `nsigs` signatures. */
+int rf_verifies_n(const char *package, size_t nsigs);
 
 /* Whether `path` exists. */
 int rf_exists(const char *path);

@@ -158,6 +158,33 @@ static void test_run_packages_every_page_and_report_matches_store(void **state)
 				      "\"000.20.31.H56-231205-0014\""));
 	assert_non_null(strstr(r.out, "\"quarantined\": []"));
 	tu_run_free(&r);
+
+	/* A leader signs what waits for one, in one go; the journal keeps it. */
+	char *lkey = tu_path(rf_keys, "leader-rsa.key.pem"),
+	     *lcert = tu_path(rf_keys, "leader-rsa.pem");
+	char *sign_argv[] = {SOHOA_BIN, "sign",   "--pending", "--store", store, "--key",
+			     lkey,      "--cert", lcert,       "--yes",   NULL};
+	r = tu_run(sign_argv, NULL);
+	if (r.status != 0)
+		fail_msg("sign --pending: %d: %s", r.status, r.err);
+	assert_int_equal(tu_lines(r.out), 1);
+	assert_non_null(strstr(r.out, "000.20.31.H56-231205-0014: signed (leader)"));
+	tu_run_free(&r);
+	char *leader_pkg = tu_path(store, "packages/000.20.31.H56-231205-0014");
+	assert_true(rf_verifies_n(leader_pkg, 2));
+	free(leader_pkg);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_signatures WHERE "
+					 "role='leader' AND signer LIKE '%CN=%' AND signed_at > 0"),
+			 1);
+	r = tu_run(st_argv, NULL);
+	assert_non_null(strstr(r.out, "\"awaiting_leader\": []"));
+	tu_run_free(&r);
+	r = tu_run(sign_argv, NULL); /* nothing left */
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "No package awaits"));
+	tu_run_free(&r);
+	free(lkey);
+	free(lcert);
 	rf_run_args_free(&a);
 	free(mpath);
 	free(dm);
