@@ -331,11 +331,15 @@ int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package
 	int rc = begin(j);
 	if (rc < 0)
 		return rc;
+	/* Earlier packages of the code, and an earlier quarantine of the same
+	 * folder (a manifest that could not be read had the folder's name as
+	 * code), are replaced by this one. */
 	rc = exec(j,
 		  "UPDATE journal_dossiers SET status='superseded', superseded_by=?, updated=? "
-		  "WHERE status='done' AND id<>? AND code=(SELECT code FROM journal_dossiers "
-		  "WHERE id=?)",
-		  "idii", id, now, id, id);
+		  "WHERE id<>? AND ((status='done' AND code=(SELECT code FROM journal_dossiers "
+		  "WHERE id=?)) OR (status='quarantined' AND folder=(SELECT folder FROM "
+		  "journal_dossiers WHERE id=?)))",
+		  "idiii", id, now, id, id, id);
 	if (rc == 0)
 		rc = exec(j,
 			  "UPDATE journal_dossiers SET stage='done', status='done', package=?,"

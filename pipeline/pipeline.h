@@ -114,8 +114,8 @@ int sohoa_journal_stage_done(sohoa_journal *j, int64_t id, sohoa_stage stage);
 
 /* Marks dossier row `id` done with its package path (relative to the store)
  * and OCR summary (pages recognised, mean confidence, pages needing review),
- * and the earlier done versions of the same code superseded, in one
- * transaction. */
+ * and, in the same transaction, the earlier done versions of the same code
+ * and earlier quarantined rows of the same inbox folder superseded. */
 int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package, size_t pages,
 			       double confidence, size_t needs_review, int sealed);
 

@@ -125,6 +125,37 @@ static int quarantine(run_ctx *r, dossier *d, sohoa_stage stage, const char *rea
 	return rc;
 }
 
+/* A folder that cannot be taken in (unreadable manifest, a code already
+ * taken in this run): journaled under its folder name with the hash of its
+ * files, so that the same content is not tried again, and quarantined. */
+static int intake_failed(run_ctx *r, dossier *d, const char *why)
+{
+	char hash[SOHOA_SHA256_HEX_LEN + 1], *reason = strdup(why);
+	int rc = 0;
+
+	d->code = strdup(d->folder);
+	if (!reason || !d->code) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		goto cleanup;
+	}
+	rc = pipeline_folder_hash(hash, d->path);
+	if (rc == 0)
+		rc = sohoa_journal_claim(r->journal, &d->claim, r->run_id, d->code, d->folder, hash,
+					 0, 0);
+	if (rc == 0 && d->claim.kind == SOHOA_CLAIM_FAILED) {
+		d->status = "quarantined";
+		d->error = reason;
+		reason = NULL;
+		r->sum->quarantined++;
+		fprintf(stderr, "sohoa: %s\n", d->error);
+	} else if (rc == 0) {
+		rc = quarantine(r, d, SOHOA_STAGE_INTAKE, reason);
+	}
+cleanup:
+	free(reason);
+	return rc;
+}
+
 /* Intake of one folder: manifest, hashes, claim. Returns < 0 only when the
  * run must stop; a bad dossier is quarantined and 0 returned. */
 static int intake(run_ctx *r, dossier *d)
@@ -136,29 +167,11 @@ static int intake(run_ctx *r, dossier *d)
 	if (rc == 0)
 		rc = hash_input(r, d, hash);
 	if (rc < 0) {
-		char *reason = strdup(sohoa_error_last());
-		if (!reason)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		if (!is_input_error(rc) && rc != SOHOA_EPERM && rc != SOHOA_EIO) {
-			free(reason);
+		if (!is_input_error(rc) && rc != SOHOA_EPERM && rc != SOHOA_EIO)
 			return rc;
-		}
-		d->code = strdup(d->folder);
-		rc = d->code ? pipeline_folder_hash(hash, d->path) : SOHOA_ENOMEM;
-		if (rc == 0)
-			rc = sohoa_journal_claim(r->journal, &d->claim, r->run_id, d->code,
-						 d->folder, hash, 0, 0);
-		if (rc == 0 && d->claim.kind == SOHOA_CLAIM_FAILED) {
-			d->status = "quarantined";
-			d->error = reason;
-			r->sum->quarantined++;
-			fprintf(stderr, "sohoa: %s\n", reason);
-			return 0;
-		}
-		if (rc == 0)
-			rc = quarantine(r, d, SOHOA_STAGE_INTAKE, reason);
-		free(reason);
-		return rc;
+		free(d->code);
+		d->code = NULL;
+		return intake_failed(r, d, sohoa_error_last());
 	}
 	d->code = strdup(d->manifest->code);
 	if (!d->code)
@@ -169,7 +182,9 @@ static int intake(run_ctx *r, dossier *d)
 			snprintf(reason, sizeof reason,
 				 _("%s/dossier.xml: dossier code %s is also the code of folder %s"),
 				 d->path, d->code, e->path);
-			return quarantine(r, d, SOHOA_STAGE_INTAKE, reason);
+			free(d->code);
+			d->code = NULL;
+			return intake_failed(r, d, reason);
 		}
 	}
 	rc = sohoa_journal_claim(r->journal, &d->claim, r->run_id, d->code, d->folder, hash,

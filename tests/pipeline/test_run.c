@@ -313,7 +313,7 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	free(json);
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
 					 "status='quarantined' AND error IS NOT NULL"),
-			 4);
+			 5);
 	tu_run_free(&r);
 
 	/* `sohoa status` lists them with their reasons. */
@@ -344,6 +344,9 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	assert_false(rf_exists(q));
 	json = read_all(report);
 	assert_non_null(strstr(json, "\"packaged\": 1, \"skipped\": 2, \"quarantined\": 4"));
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "status='quarantined'"),
+			 4);
 	free(json);
 	free(fixed);
 	free(q);
