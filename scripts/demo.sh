@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh: install dependencies, build sohoa, make demo keys and run the
 # whole pipeline on samples/inbox — OCR, packages, the organisation seal — then
-# show the store's status, verify one package and say where the outputs are.
+# show the store's status, let a leader sign what awaits a leader, verify one
+# package and say where the outputs are.
 # It grows with each capability (search, the HTTP service…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,11 @@ python3 -c 'import sys,time; print("   %.3f s" % (time.time() - float(sys.argv[1
 echo
 echo "== sohoa status --store $store"
 "$sohoa" status --store "$store" | sed 's/^/   /'
+
+echo
+echo "== a leader signs what awaits a leader: sohoa sign --pending --store $store --key leader-rsa.key.pem"
+"$sohoa" sign --pending --store "$store" --key "$keys/leader-rsa.key.pem" \
+  --cert "$keys/leader-rsa.pem" --yes 2>/dev/null | sed 's/^/   /' || status=$?
 
 one="$store/packages/000.00.15.H40-231009-0032"
 echo
