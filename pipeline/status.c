@@ -145,7 +145,7 @@ int sohoa_pipeline_status(FILE *out, const char *store, int json)
 			     "SELECT folder, code, version, package FROM journal_dossiers "
 			     "WHERE status='done' AND approval=1 AND leader_signed=0 ORDER BY code",
 			     "awaiting_leader", "package",
-			     _("Awaiting a leader's signature (sohoa sign --role leader):"));
+			     _("Awaiting a leader's signature (sohoa sign --pending):"));
 	if (rc == 0 && json)
 		fputs("\n}\n", out);
 cleanup:
