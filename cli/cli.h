@@ -38,6 +38,12 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv);
 int cli_verify_run(const cli_command *cmd, int argc, char **argv);
 int cli_keys_run(const cli_command *cmd, int argc, char **argv);
 int cli_export_run(const cli_command *cmd, int argc, char **argv);
+int cli_run_run(const cli_command *cmd, int argc, char **argv);
+int cli_status_run(const cli_command *cmd, int argc, char **argv);
+
+/* The store directory: `opt` (--store) when given, else $SOHOA_STORE, else
+ * ./sohoa-store. */
+const char *cli_store_dir(const char *opt);
 
 /* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

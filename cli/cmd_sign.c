@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/pipeline.h"
 #include "signer/signer.h"
 
 /* Asks "proceed? [y/N]" on /dev/tty; 1 only for an explicit yes. */
@@ -22,29 +23,101 @@ static int confirm(const char *question)
 	if (!fgets(line, sizeof line, tty))
 		line[0] = '\0';
 	fclose(tty);
-	yes = line[0] == 'y' || line[0] == 'Y' || strncmp(line, "có", 3) == 0 ||
-	      line[0] == 'c' || line[0] == 'C';
+	yes = line[0] == 'y' || line[0] == 'Y' || strncmp(line, "có", 3) == 0 || line[0] == 'c' ||
+	      line[0] == 'C';
 	return yes;
 }
 
 typedef struct {
 	const char *const *names;
-	sohoa_signer_role role;
+	const char *role;
+	sohoa_journal *journal; /* with --pending: where each signature is recorded */
+	size_t prefix;          /* length of "STORE/" in names */
+	const char *signer;
 	int failures;
 } sign_progress;
 
-/* One line per package as its outcome is known: stdout when signed, stderr
- * (naming the package and the reason) when not. */
+/* One line per package as its outcome is known (packages are committed in
+ * groups): stdout when signed, stderr (naming the package and the reason)
+ * when not; with a journal, the signature is recorded there. */
 static void sign_done(size_t i, int rc, void *user)
 {
 	sign_progress *p = user;
+	if (rc == 0 && p->journal)
+		rc = sohoa_journal_record_signature(p->journal, p->names[i] + p->prefix, p->role,
+						    p->signer);
 	if (rc < 0) {
 		cli_report_error();
 		p->failures++;
 	} else {
-		printf(_("%s: signed (%s)\n"), p->names[i],
-		       p->role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader");
+		printf(_("%s: signed (%s)\n"), p->names[i], p->role);
 	}
+}
+
+/* The journal of `store` and the packages awaiting a leader, as paths
+ * (STORE/<package>). */
+static int open_pending(sohoa_journal **j, char ***paths, size_t *n, const char *store)
+{
+	int rc = sohoa_journal_open(j, store, 0);
+	if (rc == 0)
+		rc = sohoa_journal_pending(*j, paths, n);
+	for (size_t i = 0; rc == 0 && i < *n; i++) {
+		char *full = NULL;
+		if (asprintf(&full, "%s/%s", store, (*paths)[i]) < 0)
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		free((*paths)[i]);
+		(*paths)[i] = full;
+	}
+	return rc;
+}
+
+/* Loads the key, shows the list and asks once (batch), signs each package
+ * and, with a journal, records each signature there. Returns an exit status
+ * for a setup failure, else CLI_EXIT_OK with *failures counted. */
+static int sign_packages(char **pkgs, int n, const char *keyname,
+			 const sohoa_signer_key_options *kopt,
+			 const sohoa_signer_sign_options *sopt, int batch, int yes,
+			 sohoa_journal *journal, const char *store, int *failures)
+{
+	sohoa_signer_key *key = NULL;
+	const char *role = sopt->role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader";
+	size_t prefix = journal ? strlen(cli_store_dir(store)) + 1 : 0;
+
+	if (n == 0)
+		return cli_usage_error(_("sign: no package given (see 'sohoa help sign')"));
+	if (n > 1 && !batch)
+		return cli_usage_error(_("sign: %d packages given: use --batch to sign several"),
+				       n);
+	if (sohoa_signer_key_open(&key, keyname, kopt) < 0) {
+		cli_report_error();
+		return CLI_EXIT_USAGE;
+	}
+	if (batch) {
+		fprintf(stderr, _("Signing %d package(s) as %s, signer %s:\n"), n, role,
+			sohoa_signer_key_subject(key));
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", pkgs[i]);
+		if (!yes) {
+			int ok = confirm(_("Sign these packages?"));
+			if (ok <= 0) {
+				sohoa_signer_key_free(key);
+				if (ok < 0)
+					return cli_usage_error(
+						_("sign: no terminal to confirm on: "
+						  "give --yes to sign without asking"));
+				fprintf(stderr, "sohoa: %s\n", _("sign: nothing signed"));
+				return CLI_EXIT_FAILED;
+			}
+		}
+	}
+	{
+		sign_progress p = {(const char *const *)pkgs,     role, journal, prefix,
+				   sohoa_signer_key_subject(key), 0};
+		sohoa_signer_sign_packages(p.names, (size_t)n, key, sopt, sign_done, &p);
+		*failures += p.failures;
+	}
+	sohoa_signer_key_free(key);
+	return CLI_EXIT_OK;
 }
 
 int cli_sign_run(const cli_command *cmd, int argc, char **argv)
@@ -54,35 +127,30 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 		{"chain", required_argument, NULL, 'C'}, {"role", required_argument, NULL, 'r'},
 		{"pass", required_argument, NULL, 'p'},  {"tsa", required_argument, NULL, 't'},
 		{"batch", no_argument, NULL, 'b'},       {"yes", no_argument, NULL, 'y'},
-		{"legacy-rsa", no_argument, NULL, 'L'},  {NULL, 0, NULL, 0},
+		{"legacy-rsa", no_argument, NULL, 'L'},  {"pending", no_argument, NULL, 'P'},
+		{"store", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
 	};
 	sohoa_signer_key_options kopt = {0};
 	sohoa_signer_sign_options sopt = {0};
-	sohoa_signer_key *key = NULL;
-	const char *keyname = NULL;
-	int c, batch = 0, yes = 0, failures = 0, n;
+	const char *keyname = NULL, *store = NULL;
+	sohoa_journal *journal = NULL;
+	char **pending = NULL, **pkgs;
+	size_t npending = 0;
+	int c, batch = 0, yes = 0, failures = 0, n, want_pending = 0, status;
 
 	(void)cmd;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k':
-			keyname = optarg;
-			break;
-		case 'c':
-			kopt.cert = optarg;
-			break;
-		case 'C':
-			kopt.chain = optarg;
-			break;
-		case 'p':
-			kopt.pass = optarg;
-			break;
+		case 'k': keyname = optarg; break;
+		case 'c': kopt.cert = optarg; break;
+		case 'C': kopt.chain = optarg; break;
+		case 'p': kopt.pass = optarg; break;
 		case 'r':
 			if (strcmp(optarg, "seal") && strcmp(optarg, "leader"))
-				return cli_usage_error(_("sign: --role '%s': expected seal or leader"),
-						       optarg);
+				return cli_usage_error(
+					_("sign: --role '%s': expected seal or leader"), optarg);
 			sopt.role = strcmp(optarg, "seal") == 0 ? SOHOA_SIGNER_ROLE_SEAL
 								: SOHOA_SIGNER_ROLE_LEADER;
 			break;
@@ -93,65 +161,63 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 						       optarg);
 			sopt.tsa_url = optarg;
 			break;
-		case 'b':
-			batch = 1;
-			break;
-		case 'y':
-			yes = 1;
-			break;
-		case 'L':
-			sopt.legacy_rsa = 1;
-			break;
+		case 'b': batch = 1; break;
+		case 'y': yes = 1; break;
+		case 'L': sopt.legacy_rsa = 1; break;
+		case 'P': want_pending = 1; break;
+		case 's': store = optarg; break;
 		case ':':
-			return cli_usage_error(_("sign: option '%s' needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error(_("sign: unknown option '%s' (see 'sohoa help sign')"),
+			return cli_usage_error(_("sign: option '%s' needs a value"),
 					       argv[optind - 1]);
+		default:
+			return cli_usage_error(
+				_("sign: unknown option '%s' (see 'sohoa help sign')"),
+				argv[optind - 1]);
 		}
 	}
 	n = argc - optind;
+	pkgs = argv + optind;
 	if (!keyname)
 		return cli_usage_error(_("sign: --key KEY is required (see 'sohoa help sign')"));
-	if (n == 0)
-		return cli_usage_error(_("sign: no package given (see 'sohoa help sign')"));
-	if (n > 1 && !batch)
-		return cli_usage_error(_("sign: %d packages given: use --batch to sign several"), n);
-	if (sohoa_signer_key_open(&key, keyname, &kopt) < 0) {
-		cli_report_error();
-		return CLI_EXIT_USAGE;
-	}
-	if (batch) {
-		fprintf(stderr, _("Signing %d package(s) as %s, signer %s:\n"), n,
-			sopt.role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader",
-			sohoa_signer_key_subject(key));
-		for (int i = optind; i < argc; i++)
-			fprintf(stderr, "  %s\n", argv[i]);
-		if (!yes) {
-			int ok = confirm(_("Sign these packages?"));
-			if (ok <= 0) {
-				sohoa_signer_key_free(key);
-				if (ok < 0)
-					return cli_usage_error(_("sign: no terminal to confirm on: "
-								 "give --yes to sign without asking"));
-				fprintf(stderr, "sohoa: %s\n", _("sign: nothing signed"));
-				return CLI_EXIT_FAILED;
-			}
+	if (want_pending && n > 0)
+		return cli_usage_error(_("sign: --pending takes the packages from the store's "
+					 "journal; give no PACKAGE"));
+	if (want_pending && sopt.role != SOHOA_SIGNER_ROLE_LEADER)
+		return cli_usage_error(
+			_("sign: --pending is for a leader's signature (--role leader)"));
+	if (!want_pending && store)
+		return cli_usage_error(_("sign: --store goes with --pending"));
+	if (want_pending) {
+		int rc = open_pending(&journal, &pending, &npending, cli_store_dir(store));
+		if (rc < 0) {
+			cli_report_error();
+			return CLI_EXIT_USAGE;
 		}
+		if (npending == 0) {
+			printf("%s\n", _("No package awaits a leader's signature."));
+			sohoa_journal_close(journal);
+			return CLI_EXIT_OK;
+		}
+		n = (int)npending;
+		pkgs = pending;
+		batch = 1;
 	}
-	{
-		sign_progress p = {(const char *const *)argv + optind, sopt.role, 0};
-		sohoa_signer_sign_packages(p.names, (size_t)n, key, &sopt, sign_done, &p);
-		failures = p.failures;
-	}
-	sohoa_signer_key_free(key);
-	return failures ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+	status = sign_packages(pkgs, n, keyname, &kopt, &sopt, batch, yes, journal, store,
+			       &failures);
+	for (size_t i = 0; i < npending; i++)
+		free(pending[i]);
+	free(pending);
+	sohoa_journal_close(journal);
+	return status != CLI_EXIT_OK ? status : failures ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 
 int cli_verify_run(const cli_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"trust", required_argument, NULL, 't'}, {"crl", required_argument, NULL, 'c'},
-		{"json", no_argument, NULL, 'j'},        {"lang", required_argument, NULL, 'l'},
+		{"trust", required_argument, NULL, 't'},
+		{"crl", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"lang", required_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *trust = NULL, *crl = NULL, *lang = "en";
@@ -164,15 +230,9 @@ int cli_verify_run(const cli_command *cmd, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't':
-			trust = optarg;
-			break;
-		case 'c':
-			crl = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
+		case 't': trust = optarg; break;
+		case 'c': crl = optarg; break;
+		case 'j': json = 1; break;
 		case 'l':
 			if (strcmp(optarg, "vi") && strcmp(optarg, "en"))
 				return cli_usage_error(_("verify: --lang '%s': expected vi or en"),
@@ -244,10 +304,12 @@ int cli_keys_run(const cli_command *cmd, int argc, char **argv)
 		if (c == 'o')
 			out = optarg;
 		else if (c == ':')
-			return cli_usage_error(_("keys: option '%s' needs a value"), argv[optind - 1]);
-		else
-			return cli_usage_error(_("keys: unknown option '%s' (see 'sohoa help keys')"),
+			return cli_usage_error(_("keys: option '%s' needs a value"),
 					       argv[optind - 1]);
+		else
+			return cli_usage_error(
+				_("keys: unknown option '%s' (see 'sohoa help keys')"),
+				argv[optind - 1]);
 	}
 	if (optind + 1 != argc || strcmp(argv[optind], "demo"))
 		return cli_usage_error(_("keys: expected 'sohoa keys demo --out DIR'"));

@@ -9,16 +9,26 @@
 
 const cli_command cli_commands[] = {
 	{"run", N_("process an inbox of scanned dossiers into signed, indexed packages"),
-	 "sohoa run INBOX [--store DIR] [--jobs N] [--seal-key KEY] [--report FILE]",
+	 "sohoa run INBOX [--store DIR] [--jobs N] [--seal-key KEY [--cert FILE] [--pass SRC]]\n"
+	 "          [--report FILE]",
 	 N_("Moves every dossier folder of INBOX through intake, OCR, index, package and\n"
 	    "seal, into the store. A rerun resumes after a crash and skips finished work;\n"
-	    "a dossier that fails is quarantined with a reason and the batch goes on.\n"
+	    "a dossier whose files changed gets a new package version (the earlier one is\n"
+	    "kept, marked superseded). A dossier that fails is copied to\n"
+	    "STORE/quarantine/<folder>/ with reason.txt and the batch goes on (exit\n"
+	    "status 1). The inbox is never changed.\n"
 	    "\n"
 	    "  --store DIR      store directory (default $SOHOA_STORE or ./sohoa-store)\n"
-	    "  --jobs N         worker threads (default: number of cores)\n"
+	    "  --jobs N         OCR worker threads (default: number of cores)\n"
 	    "  --seal-key KEY   organisation seal key: PEM, PKCS#12 or pkcs11: URI\n"
-	    "  --report FILE    write a JSON report of every dossier to FILE\n"),
-	 NULL},
+	    "  --cert FILE      the seal's certificate (PEM), for a PEM key\n"
+	    "  --pass SRC       the key's password or PIN: env:VAR or file:PATH\n"
+	    "  --report FILE    write a JSON report of every dossier to FILE\n"
+	    "  --lang L         Tesseract languages (default vie)\n"
+	    "\n"
+	    "On a terminal a progress line is shown; -q shows only errors. A second run\n"
+	    "on the same store is refused while the first one works (exit status 2).\n"),
+	 cli_run_run},
 	{"ocr", N_("recognise Vietnamese text in scanned page images"),
 	 "sohoa ocr [--format text|alto|hocr|json|pdf] [--out DIR] [--jobs N] [--dpi N] IMAGE...",
 	 N_("Cleans each page (seal ink, background, orientation, skew, speckle) and\n"
@@ -39,7 +49,8 @@ const cli_command cli_commands[] = {
 	 cli_ocr_run},
 	{"sign", N_("sign packages with an organisation seal or a leader's key"),
 	 "sohoa sign --key KEY [--cert FILE] [--chain FILE] [--role seal|leader] [--pass SRC]\n"
-	 "           [--legacy-rsa] [--tsa URL] [--batch [--yes]] PACKAGE...",
+	 "           [--legacy-rsa] [--tsa URL] [--batch [--yes]] PACKAGE...\n"
+	 "sohoa sign --pending [--store DIR] --key KEY [--cert FILE] [--pass SRC] [--yes]",
 	 N_("Adds a XAdES B-B signature over each package's content (docs/signatures.md),\n"
 	    "or B-T with --tsa.\n"
 	    "Earlier signatures stay valid. PACKAGE is a directory holding package.xml, or\n"
@@ -58,6 +69,12 @@ const cli_command cli_commands[] = {
 	    "  --batch         sign several packages after one key load and one\n"
 	    "                  confirmation (the list is shown first)\n"
 	    "  --yes           do not ask for confirmation\n"
+	    "  --pending       sign, as a leader, every package of the store that awaits a\n"
+	    "                  leader's signature (see 'sohoa status'), after one key load\n"
+	    "                  and one confirmation; each signature is recorded in the\n"
+	    "                  store's journal (who signed what, when)\n"
+	    "  --store DIR     the store for --pending (default $SOHOA_STORE or\n"
+	    "                  ./sohoa-store)\n"
 	    "\n"
 	    "RSA keys must have at least 2048 bits, EC keys use P-256, P-384 or P-521.\n"),
 	 cli_sign_run},
@@ -109,7 +126,7 @@ const cli_command cli_commands[] = {
 	    "\n"
 	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --json        machine-readable status\n"),
-	 NULL},
+	 cli_status_run},
 	{"export", N_("export a package as an edXML envelope (QCVN 102:2016/BTTTT)"),
 	 "sohoa export --edxml PACKAGE [--out FILE] [--to ORGAN_ID [--to-name NAME]]",
 	 N_("Writes the package (a folder with package.xml, or the package.xml) as an\n"
