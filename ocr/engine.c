@@ -377,7 +377,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	sohoa_ocr_image_info info;
 	ocr_geometry g = {0};
 	PIX *orig = NULL, *gray = NULL, *norm = NULL, *bin = NULL, *upright = NULL, *clean = NULL;
-	PIX *bin_upright = NULL;
+	PIX *bin_upright = NULL, *masked = NULL;
 	PIX *hrules = NULL, *vrules = NULL;
 	BOXA *regions = NULL;
 	int *is_table = NULL;
@@ -420,8 +420,9 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	t_osd = now_ms();
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
 	bin_upright = g.rotation ? pixRotateOrth(bin, g.rotation / 90) : pixClone(bin);
-	clean = upright && bin_upright ? ocr_finish(upright, bin_upright, &g, &hrules, &vrules)
-				       : NULL;
+	clean = upright && bin_upright
+			? ocr_finish(upright, bin_upright, &g, &hrules, &vrules, &masked)
+			: NULL;
 	if (!clean) {
 		rc = sohoa_error_set(SOHOA_EFORMAT, _("%s: page %zu: cannot clean the image"), path,
 				     page + 1);
@@ -442,7 +443,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	if (rc < 0)
 		goto cleanup;
 	t_reg = now_ms();
-	rc = recognise_regions(p, e->api, clean, regions, is_table, tables, &g);
+	rc = recognise_regions(p, e->api, masked ? masked : clean, regions, is_table, tables, &g);
 	if (rc < 0) {
 		sohoa_error_prefix("%s: page %zu: ", path, page + 1);
 		goto cleanup;
@@ -468,6 +469,7 @@ cleanup:
 	pixDestroy(&bin);
 	pixDestroy(&upright);
 	pixDestroy(&bin_upright);
+	pixDestroy(&masked);
 	pixDestroy(&clean);
 	boxaDestroy(&regions);
 	pixDestroy(&hrules);

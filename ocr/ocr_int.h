@@ -43,9 +43,12 @@ PIX *ocr_analysis_binary(PIX *norm);
 /* From the normalised, upright page and its upright half-resolution binary
  * (ocr_analysis_binary): deskew, binarise, despeckle, take out ruled lines
  * (returned in *hrules and *vrules, owned by the caller), drop border noise.
- * Sets skew, prep_w, prep_h. NULL on failure. */
-PIX *ocr_finish(PIX *norm_upright, PIX *half_bin, ocr_geometry *g, PIX **hrules,
-		PIX **vrules);
+ * When `masked` is given, *masked receives the gray page cut out by the clean
+ * one (ink keeps its shading, the rest is white), the image to recognise;
+ * NULL there means use the clean page. Sets skew, prep_w, prep_h. NULL on
+ * failure. */
+PIX *ocr_finish(PIX *norm_upright, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules,
+		PIX **masked);
 
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
@@ -78,8 +81,7 @@ void ocr_tables_free(ocr_table *tables, size_t count);
 /* Text blocks of a cleaned binary page in reading order (see regions.c).
  * Tables are blocks of their own: (*is_table)[i] is the index of the table
  * + 1, or 0 for text. The caller owns *out and *is_table. */
-int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables,
-		size_t ntables);
+int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables, size_t ntables);
 
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */

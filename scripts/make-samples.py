@@ -923,6 +923,14 @@ def mixed_page(rng, pages, base):
     return Page(base.name + "+mix", blocks, base.style, base.seal, base.sign, base.size)
 
 
+def keep_faded_ink(f):
+    """A scanner thresholding faded ink keeps it (dark enough to read, if
+    broken): the threshold sits above the faded ink's grey level. Without this
+    a faded bilevel page came out blank, which no clerk would file."""
+    if f.get("mode") == "bilevel" and "fade" in f:
+        f["thr"] = str(max(int(f["thr"]), round(float(f["fade"]) * 100) + 15))
+
+
 def random_faults(rng, page, fonts):
     f = {}
     f["font"] = rng.choice(fonts)
@@ -961,6 +969,8 @@ def random_faults(rng, page, fonts):
         f["speckle"] = fmt_num(rng.uniform(0.05, 0.6))
     if rng.random() < 0.2:
         f["fade"] = fmt_num(rng.uniform(0.3, 0.6))
+        if f["mode"] == "bilevel":
+            keep_faded_ink(f)
     if f["mode"] != "bilevel" and rng.random() < 0.35:
         f["paper"] = rng.choice(["yellow", "dark", "uneven", "grey"])
     if rng.random() < 0.3:
@@ -1001,6 +1011,7 @@ def build_dev_set(out_dir, seed, count, jobs):
                         f2[k] = faults[k]
                 if faults["mode"] == "bilevel":
                     f2.pop("paper", None)
+                keep_faded_ink(f2)
                 f2.pop("grain", None)
                 frames.append((p2, f2))
         plans.append((n, ext, frames, seed_of(seed, n), base))

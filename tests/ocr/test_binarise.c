@@ -1,7 +1,8 @@
 /* tests/ocr/test_binarise.c: the adaptive threshold — faint and dark ink on
  * uneven paper both come out black and the paper white, and the fast running-sum
  * Sauvola gives the same page as Leptonica's (contrast norm + Sauvola, 51 px
- * window, k 0.40) within a few pixels in a thousand. */
+ * window, k 0.40) within a few pixels in a thousand — and the shaded image
+ * handed to recognition, which thresholds back to exactly the clean page. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -90,11 +91,67 @@ static void test_fast_sauvola_matches_leptonica_on_a_scan(void **state)
 	}
 }
 
+static void test_recognition_image_thresholds_back_to_the_clean_page(void **state)
+{
+	(void)state;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/samples/inbox/000.00.15.H40-231009-0032/0002.jpg",
+		 SOHOA_SOURCE_DIR);
+	PIX *src = pixRead(path);
+	assert_non_null(src);
+	PIX *gray = ocr_to_gray(src);
+	ocr_geometry g = {0};
+	g.orig_w = (uint32_t)pixGetWidth(gray);
+	g.orig_h = (uint32_t)pixGetHeight(gray);
+	ocr_choose_dpi(&g, gray, 300, 0);
+	PIX *norm = ocr_normalise(gray, &g), *half = norm ? ocr_analysis_binary(norm) : NULL;
+	PIX *hr = NULL, *vr = NULL, *shaded = NULL;
+	PIX *clean = half ? ocr_finish(norm, half, &g, &hr, &vr, &shaded) : NULL;
+	assert_non_null(clean);
+	assert_non_null(shaded);
+	assert_int_equal(pixGetDepth(shaded), 8);
+	assert_int_equal(pixGetWidth(shaded), pixGetWidth(clean));
+
+	/* A threshold just above the ink cap gives the clean page back, pixel
+	 * for pixel. */
+	PIX *back = pixThresholdToBinary(shaded, 101), *diff = pixXor(NULL, back, clean);
+	l_int32 differ = -1, ink = 0;
+	pixCountPixels(diff, &differ, NULL);
+	pixCountPixels(clean, &ink, NULL);
+	assert_true(ink > 10000);
+	assert_int_equal(differ, 0);
+	/* Away from the ink (more than a pixel), all is white: specks, rules
+	 * and borders the clean page dropped stay dropped. */
+	PIX *near = pixDilateBrick(NULL, clean, 3, 3);
+	PIX *paper = pixCreate(pixGetWidth(shaded), pixGetHeight(shaded), 8);
+	pixSetAll(paper);
+	l_int32 same = 0;
+	PIX *cut = pixCopy(NULL, shaded);
+	pixSetMasked(cut, near, 255); /* whiten the ink and its rim */
+	pixEqual(cut, paper, &same);
+	assert_true(same);
+
+	pixDestroy(&cut);
+	pixDestroy(&paper);
+	pixDestroy(&near);
+	pixDestroy(&diff);
+	pixDestroy(&back);
+	pixDestroy(&clean);
+	pixDestroy(&shaded);
+	pixDestroy(&hr);
+	pixDestroy(&vr);
+	pixDestroy(&half);
+	pixDestroy(&norm);
+	pixDestroy(&gray);
+	pixDestroy(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_faint_and_dark_ink_both_turn_black_on_uneven_paper),
 		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
+		cmocka_unit_test(test_recognition_image_thresholds_back_to_the_clean_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
