@@ -218,12 +218,43 @@ static int add_line(sohoa_ocr_page *p, size_t *cap, size_t first)
 	return 0;
 }
 
+/* Whether a word is only marks that specks are read as (degree sign,
+ * asterisk, quotes and accents on their own, underscore, a lone dot or comma).
+ * None of these stands alone in Vietnamese administrative text, and Tesseract
+ * is sure of them (confidence 70-96), so confidence cannot tell. A run of
+ * three or more dots stays: forms have dotted leaders. */
+static int is_speck_reading(const char *text)
+{
+	static const uint32_t marks[] = {0xB0,   '*',    '`',  '\'',   '"',  0x2018, 0x2019,
+					 0x201C, 0x201D, '_',  '~',    '^',  0xAE,   0xA9,
+					 0xB8,   0xA8,   0xB4, 0x2022, 0xB7, '.',    ','};
+	size_t n = 0, dots = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; n++) {
+		uint32_t c = *p++;
+		if (c >= 0xC0) { /* decode the rest of a UTF-8 sequence */
+			int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
+			c &= 0x3F >> more;
+			for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+				c = (c << 6) | (*p++ & 0x3F);
+		}
+		size_t k = 0;
+		while (k < sizeof marks / sizeof *marks && marks[k] != c)
+			k++;
+		if (k == sizeof marks / sizeof *marks)
+			return 0;
+		dots += c == '.' || c == ',';
+	}
+	return n > 0 && !(dots == n && n >= 3);
+}
+
 /* Whether a word is a reading of noise (signature strokes, seal remnants,
- * specks): no letter or digit at all and low confidence, or very low
- * confidence whatever it contains. */
+ * specks): only speck marks, no letter or digit at all and low confidence,
+ * or very low confidence whatever it contains. */
 static int is_noise(const char *text, float conf)
 {
 	int alnum = 0;
+	if (is_speck_reading(text))
+		return 1;
 	for (const unsigned char *p = (const unsigned char *)text; *p && !alnum; p++) {
 		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			alnum = 1;

@@ -1,8 +1,9 @@
 /* tests/ocr/test_binarise.c: the adaptive threshold — faint and dark ink on
  * uneven paper both come out black and the paper white, and the fast running-sum
  * Sauvola gives the same page as Leptonica's (contrast norm + Sauvola, 51 px
- * window, k 0.40) within a few pixels in a thousand — and the shaded image
- * handed to recognition, which thresholds back to exactly the clean page. */
+ * window, k 0.40) within a few pixels in a thousand; the shaded image handed
+ * to recognition thresholds back to exactly the clean page; and a resolution
+ * guessed from broken letters gives way to the page size. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -146,12 +147,34 @@ static void test_recognition_image_thresholds_back_to_the_clean_page(void **stat
 	pixDestroy(&src);
 }
 
+/* A 300 dpi A4 page without resolution metadata whose letters are broken into
+ * small pieces (faded ink under a harsh threshold): measured by its letters it
+ * would be 100 dpi, a page a yard long. The page size wins. */
+static void test_broken_letters_do_not_make_an_a4_page_a_yard_long(void **state)
+{
+	(void)state;
+	PIX *page = pixCreate(2480, 3508, 8);
+	assert_non_null(page);
+	pixSetAll(page);
+	for (int y = 300; y < 3200; y += 40)
+		for (int x = 200; x < 2300; x += 14)
+			pixRasterop(page, x, y, 6, 10, PIX_CLR, NULL, 0, 0);
+	ocr_geometry g = {0};
+	g.orig_w = 2480;
+	g.orig_h = 3508;
+	ocr_choose_dpi(&g, page, 0, 0);
+	assert_true(g.dpi_estimated);
+	assert_in_range(g.dpi, 290, 310);
+	pixDestroy(&page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_faint_and_dark_ink_both_turn_black_on_uneven_paper),
 		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
 		cmocka_unit_test(test_recognition_image_thresholds_back_to_the_clean_page),
+		cmocka_unit_test(test_broken_letters_do_not_make_an_a4_page_a_yard_long),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
