@@ -1,0 +1,418 @@
+/* index/search.c: full-text search with Vietnamese folding (the query language,
+ * its translation into FTS5, snippets) and the hit lists every query returns. */
+#include "index/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SNIPPET_BEFORE 60  /* bytes of context before the first match */
+#define SNIPPET_BYTES 240  /* bytes of a snippet, marks excluded */
+#define MARK_OPEN '\x01'
+#define MARK_CLOSE '\x02'
+
+typedef struct {
+	char *buf;
+	size_t len;
+	FILE *f;
+} membuf;
+
+static int has_word_char(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] >= 0x80) || (s[i] >= '0' && s[i] <= '9') ||
+		    ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z'))
+			return 1;
+	return 0;
+}
+
+/* Appends one item — a word or phrase, exact or folded, prefix or not — as
+ * "either spelling" to the FTS5 expression. */
+static int append_item(FILE *f, int first, const char *s, size_t n, int prefix)
+{
+	char *folded = NULL;
+	int rc = sohoa_index_fold(&folded, s, n);
+	const char *star = prefix ? "*" : "";
+	if (rc < 0)
+		return rc;
+	fprintf(f, "%s({exact_fields exact_text} : \"%.*s\"%s OR {folded_fields folded_text} : \"%s\"%s)",
+		first ? "" : " AND ", (int)n, s, star, folded, star);
+	free(folded);
+	return 0;
+}
+
+/* Translates a user query (words, "phrases", prefix*) into an FTS5 MATCH
+ * expression in which every item matches either spelling. *out is NULL when
+ * the query holds no word at all. */
+static int build_match(char **out, const char *query)
+{
+	membuf m = {0};
+	char *nfc = NULL;
+	const char *p;
+	int items = 0, rc = 0;
+
+	*out = NULL;
+	if (strlen(query) > SOHOA_INDEX_MAX_QUERY)
+		return sohoa_error_set(SOHOA_ELIMIT, _("search query of %zu bytes: the cap is %u"),
+				       strlen(query), SOHOA_INDEX_MAX_QUERY);
+	rc = sohoa_utf8_nfc(&nfc, query, strlen(query));
+	if (rc < 0)
+		return sohoa_error_prefix(_("search query: "));
+	m.f = open_memstream(&m.buf, &m.len);
+	if (!m.f) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		goto cleanup;
+	}
+	for (p = nfc; *p && rc == 0;) {
+		const char *s;
+		size_t n;
+		int prefix = 0;
+		if (strchr(" \t\r\n", *p)) {
+			p++;
+			continue;
+		}
+		if (*p == '"') {
+			s = ++p;
+			n = strcspn(s, "\"");
+			p = s + n + (s[n] == '"');
+		} else {
+			s = p;
+			n = strcspn(s, " \t\r\n\"");
+			p = s + n;
+			while (n > 0 && s[n - 1] == '*') {
+				n--;
+				prefix = 1;
+			}
+		}
+		for (; *p == '*'; p++)
+			prefix = 1;
+		if (!has_word_char(s, n))
+			continue;
+		if (++items > SOHOA_INDEX_MAX_TERMS)
+			rc = sohoa_error_set(SOHOA_ELIMIT,
+					     _("search query: more than %d words and phrases"),
+					     SOHOA_INDEX_MAX_TERMS);
+		else
+			rc = append_item(m.f, items == 1, s, n, prefix);
+	}
+cleanup:
+	if (m.f)
+		fclose(m.f);
+	if (rc == 0 && items > 0)
+		*out = m.buf;
+	else
+		free(m.buf);
+	free(nfc);
+	return rc;
+}
+
+/* `exact` with the marks of `marked` (its folding, highlighted by FTS5) set at
+ * the same characters; NULL when nothing is marked or the texts disagree. */
+static char *transfer_marks(const char *exact, const char *marked)
+{
+	size_t n = strlen(exact), i = 0, o = 0;
+	char *out = marked ? malloc(n + strlen(marked) + 1) : NULL;
+	int any = 0;
+
+	if (!out)
+		return NULL;
+	for (const char *j = marked; *j;) {
+		if (*j == MARK_OPEN || *j == MARK_CLOSE) {
+			any |= *j == MARK_OPEN;
+			out[o++] = *j++;
+			continue;
+		}
+		if (i >= n)
+			break;
+		do /* one character of each */
+			out[o++] = exact[i++];
+		while (i < n && ((unsigned char)exact[i] & 0xC0) == 0x80);
+		do
+			j++;
+		while (((unsigned char)*j & 0xC0) == 0x80);
+	}
+	out[o] = '\0';
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static size_t char_start(const char *s, size_t i)
+{
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/* A window of `marked` around its first match, marks replaced by the caller's,
+ * newlines by spaces, "…" where the text was cut. */
+static char *cut_snippet(const char *marked, const char *open, const char *close)
+{
+	size_t len = strlen(marked), first = strchr(marked, MARK_OPEN) - marked, start = 0, end;
+	membuf m = {0};
+	int inside = 0;
+
+	if (first > SNIPPET_BEFORE) {
+		start = first - SNIPPET_BEFORE;
+		size_t sp = start;
+		while (sp < first && marked[sp] != ' ' && marked[sp] != '\n')
+			sp++;
+		start = sp < first ? sp + 1 : char_start(marked, start);
+	}
+	end = start + SNIPPET_BYTES < len ? start + SNIPPET_BYTES : len;
+	if (end < len) {
+		size_t sp = end;
+		while (sp > first && marked[sp] != ' ' && marked[sp] != '\n')
+			sp--;
+		end = sp > first ? sp : char_start(marked, end);
+	}
+	m.f = open_memstream(&m.buf, &m.len);
+	if (!m.f)
+		return NULL;
+	if (start > 0)
+		fputs("…", m.f);
+	for (size_t i = start; i < end; i++) {
+		char c = marked[i];
+		if (c == MARK_OPEN) {
+			fputs(open, m.f);
+			inside = 1;
+		} else if (c == MARK_CLOSE) {
+			fputs(close, m.f);
+			inside = 0;
+		} else {
+			fputc(c == '\n' || c == '\t' ? ' ' : c, m.f);
+		}
+	}
+	if (inside)
+		fputs(close, m.f);
+	if (end < len)
+		fputs("…", m.f);
+	fclose(m.f);
+	return m.buf;
+}
+
+static char *dup_col(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return strdup(s ? s : "");
+}
+
+/* Reads the HIT_COLUMNS of the current row into `h`. */
+static int fill_hit(sohoa_index_hit *h, sqlite3_stmt *st)
+{
+	char **strs[] = {&h->citizen_id, &h->applicant, &h->agency,   &h->doc_type,
+			 &h->notation,   &h->issue_date, &h->procedure, &h->title,
+			 &h->package_path, &h->signature};
+	h->dossier_code = dup_col(st, 0);
+	h->doc_no = sqlite3_column_int(st, 1);
+	h->version = sqlite3_column_int(st, 2);
+	h->superseded = sqlite3_column_int(st, 3);
+	for (int i = 0; i < 10; i++)
+		*strs[i] = dup_col(st, 4 + i);
+	int ok = h->dossier_code != NULL;
+	for (int i = 0; i < 10; i++)
+		ok = ok && *strs[i];
+	return ok ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+}
+
+static void free_hit(sohoa_index_hit *h)
+{
+	char *strs[] = {h->dossier_code, h->citizen_id, h->applicant, h->agency,
+			h->doc_type,     h->notation,   h->issue_date, h->procedure,
+			h->title,        h->package_path, h->signature, h->snippet};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		free(strs[i]);
+}
+
+void sohoa_index_hits_free(sohoa_index_hits *hits)
+{
+	if (!hits)
+		return;
+	for (size_t i = 0; i < hits->count; i++)
+		free_hit(&hits->hits[i]);
+	free(hits->hits);
+	free(hits);
+}
+
+static int snippet_of(sohoa_index_hit *h, sqlite3_stmt *st, const sohoa_index_query *q)
+{
+	const char *open = q->mark_open ? q->mark_open : "«";
+	const char *close = q->mark_close ? q->mark_close : "»";
+	/* The text's match if there is one, else the fields'. */
+	for (int col = 17; col >= 15; col -= 2) {
+		const char *exact = (const char *)sqlite3_column_text(st, col);
+		char *marked = transfer_marks(exact ? exact : "",
+					      (const char *)sqlite3_column_text(st, col + 1));
+		if (!marked)
+			continue;
+		h->snippet = cut_snippet(marked, open, close);
+		free(marked);
+		return h->snippet ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	}
+	h->snippet = strdup("");
+	return h->snippet ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+}
+
+/* Steps `st` to the end, collecting at most `limit` hits into *out. */
+static int collect(sohoa_index *idx, sqlite3_stmt *st, size_t limit, const sohoa_index_query *q,
+		   sohoa_index_hits **out)
+{
+	sohoa_index_hits *hits = calloc(1, sizeof *hits);
+	int rc = 0, step;
+
+	if (!hits || !(hits->hits = calloc(limit ? limit : 1, sizeof *hits->hits))) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		goto cleanup;
+	}
+	while (hits->count < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		sohoa_index_hit *h = &hits->hits[hits->count++];
+		rc = fill_hit(h, st);
+		if (rc == 0 && q) {
+			h->score = sqlite3_column_double(st, 14);
+			rc = snippet_of(h, st, q);
+		}
+		if (rc < 0)
+			goto cleanup;
+	}
+	if (hits->count < limit && step != SQLITE_DONE)
+		rc = index_db_error(idx, _("query failed"));
+cleanup:
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc < 0) {
+		sohoa_index_hits_free(hits);
+		return rc;
+	}
+	*out = hits;
+	return 0;
+}
+
+static int check_filters(const sohoa_index_query *q)
+{
+	if (q->from && !sohoa_index_valid_date(q->from))
+		return sohoa_error_set(SOHOA_EINVAL, _("--from '%s': must be a date YYYY-MM-DD"),
+				       q->from);
+	if (q->to && !sohoa_index_valid_date(q->to))
+		return sohoa_error_set(SOHOA_EINVAL, _("--to '%s': must be a date YYYY-MM-DD"), q->to);
+	if (q->citizen_id && !sohoa_index_valid_citizen_id(q->citizen_id))
+		return sohoa_error_set(SOHOA_EINVAL, _("citizen id '%s': must be 12 digits"),
+				       q->citizen_id);
+	if (q->limit > SOHOA_INDEX_MAX_LIMIT)
+		return sohoa_error_set(SOHOA_ELIMIT, _("limit %zu: at most %d results"), q->limit,
+				       SOHOA_INDEX_MAX_LIMIT);
+	return 0;
+}
+
+int sohoa_index_search(sohoa_index *idx, const sohoa_index_query *q, sohoa_index_hits **out)
+{
+	size_t limit = q->limit ? q->limit : SOHOA_INDEX_DEFAULT_LIMIT;
+	const char *filters[] = {q->agency, q->doc_type, q->citizen_id, q->from, q->to};
+	sqlite3_stmt *st;
+	char *match = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = check_filters(q);
+	if (rc == 0)
+		rc = build_match(&match, q->text ? q->text : "");
+	if (rc == 0)
+		rc = index_stmt(&st, idx, match ? ST_SEARCH : ST_BROWSE);
+	if (rc < 0)
+		goto cleanup;
+	if (match)
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	for (int i = 0; i < 5; i++)
+		if (filters[i] && *filters[i])
+			sqlite3_bind_text(st, 2 + i, filters[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)limit);
+	rc = collect(idx, st, limit, match ? q : NULL, out);
+cleanup:
+	free(match);
+	return rc;
+}
+
+static int lookup(sohoa_index *idx, int which, const char *key, size_t limit,
+		  sohoa_index_hits **out)
+{
+	sqlite3_stmt *st;
+	int rc = index_stmt(&st, idx, which);
+
+	if (rc < 0)
+		return rc;
+	if (limit == 0 || limit > SOHOA_INDEX_MAX_LIMIT)
+		limit = SOHOA_INDEX_MAX_LIMIT;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	return collect(idx, st, limit, NULL, out);
+}
+
+int sohoa_index_lookup_citizen(sohoa_index *idx, const char *citizen_id, size_t limit,
+			       sohoa_index_hits **out)
+{
+	*out = NULL;
+	if (!sohoa_index_valid_citizen_id(citizen_id))
+		return sohoa_error_set(SOHOA_EINVAL, _("citizen id '%s': must be 12 digits"),
+				       citizen_id ? citizen_id : "");
+	return lookup(idx, ST_BY_CITIZEN, citizen_id, limit, out);
+}
+
+int sohoa_index_lookup_dossier(sohoa_index *idx, const char *dossier_code, size_t limit,
+			       sohoa_index_hits **out)
+{
+	*out = NULL;
+	if (!sohoa_index_valid_dossier_code(dossier_code))
+		return sohoa_error_set(SOHOA_EINVAL, _("dossier code '%s' is not valid"),
+				       dossier_code ? dossier_code : "");
+	return lookup(idx, ST_BY_DOSSIER, dossier_code, limit, out);
+}
+
+static void json_field(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, ",\"%s\":", name);
+	sohoa_json_string(out, value);
+}
+
+void sohoa_index_write_json(FILE *out, const sohoa_index_hits *hits)
+{
+	fprintf(out, "{\"count\":%zu,\"results\":[", hits->count);
+	for (size_t i = 0; i < hits->count; i++) {
+		const sohoa_index_hit *h = &hits->hits[i];
+		fputs(i ? ",{\"dossier_code\":" : "{\"dossier_code\":", out);
+		sohoa_json_string(out, h->dossier_code);
+		fprintf(out, ",\"document\":%d,\"version\":%d", h->doc_no, h->version);
+		json_field(out, "citizen_id", h->citizen_id);
+		json_field(out, "applicant", h->applicant);
+		json_field(out, "agency", h->agency);
+		json_field(out, "type", h->doc_type);
+		json_field(out, "notation", h->notation);
+		json_field(out, "issue_date", h->issue_date);
+		json_field(out, "procedure", h->procedure);
+		json_field(out, "title", h->title);
+		json_field(out, "signature", h->signature);
+		fprintf(out, ",\"superseded\":%s", h->superseded ? "true" : "false");
+		json_field(out, "package_path", h->package_path);
+		if (h->snippet) {
+			json_field(out, "snippet", h->snippet);
+			fprintf(out, ",\"score\":%.6g", h->score);
+		}
+		fputc('}', out);
+	}
+	fputs("]}\n", out);
+}
+
+void sohoa_index_write_text(FILE *out, const sohoa_index_hits *hits)
+{
+	for (size_t i = 0; i < hits->count; i++) {
+		const sohoa_index_hit *h = &hits->hits[i];
+		fprintf(out, "%s #%d  %s  %s  %s %s  [%s%s]  %s\n", h->dossier_code, h->doc_no,
+			*h->issue_date ? h->issue_date : "-", *h->agency ? h->agency : "-",
+			h->doc_type, h->notation, *h->signature ? h->signature : _("unsigned"),
+			h->superseded ? _(", superseded") : "", h->package_path);
+		if (*h->title || *h->applicant)
+			fprintf(out, "    %s%s%s\n", h->title, *h->title && *h->applicant ? " — " : "",
+				h->applicant);
+		if (h->snippet && *h->snippet)
+			fprintf(out, "    %s\n", h->snippet);
+	}
+}
