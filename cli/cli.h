@@ -34,6 +34,16 @@ void cli_print_help(FILE *out, const cli_command *cmd);
 /* Command handlers (cli_command.run). */
 int cli_help_run(const cli_command *cmd, int argc, char **argv);
 int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
+int cli_search_run(const cli_command *cmd, int argc, char **argv);
+int cli_lookup_run(const cli_command *cmd, int argc, char **argv);
+
+/* The store directory: `opt` (--store) if given, else $SOHOA_STORE, else
+ * ./sohoa-store. */
+const char *cli_store_dir(const char *opt);
+/* Opens STORE/catalog.sqlite; creates the store when `create`, else refuses a
+ * store without a catalog (SOHOA_ENOTFOUND naming the path). */
+typedef struct sohoa_index sohoa_index;
+int cli_open_catalog(sohoa_index **out, const char *store, int create);
 
 /* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -60,14 +60,20 @@ const cli_command cli_commands[] = {
 	    "  --json         machine-readable result\n"),
 	 NULL},
 	{"search", N_("search the store by words of the text or by fields"),
-	 "sohoa search [--store DIR] [--json] [--limit N] QUERY",
+	 "sohoa search [--store DIR] [--json] [--limit N] [--agency A] [--type T] [--from DATE] "
+	 "[--to DATE] QUERY",
 	 N_("Full-text search with Vietnamese folding: a query without diacritics also\n"
-	    "finds text with them; exact matches rank first.\n"
+	    "finds text with them, and the other way round; exact spellings rank first.\n"
+	    "QUERY holds words (all required), \"quoted phrases\" and prefix* words.\n"
 	    "\n"
 	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --json        machine-readable results\n"
-	    "  --limit N     at most N results (default 20)\n"),
-	 NULL},
+	    "  --limit N     at most N results (default 20, at most 1000)\n"
+	    "  --agency A    only documents of agency A\n"
+	    "  --type T      only documents of type T\n"
+	    "  --from DATE   only documents issued on or after DATE (YYYY-MM-DD)\n"
+	    "  --to DATE     only documents issued on or before DATE\n"),
+	 cli_search_run},
 	{"lookup", N_("find results by citizen id or dossier code"),
 	 "sohoa lookup [--store DIR] (--citizen-id ID | --dossier CODE) [--json]",
 	 N_("Lists the results held for a citizen or a dossier, with their signature\n"
@@ -76,8 +82,10 @@ const cli_command cli_commands[] = {
 	    "  --store DIR        store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --citizen-id ID    12-digit citizen identity number\n"
 	    "  --dossier CODE     dossier code, e.g. 000.00.12.H29-231122-0001\n"
-	    "  --json             machine-readable results\n"),
-	 NULL},
+	    "  --json             machine-readable results\n"
+	    "\n"
+	    "Exit status 1 when nothing is found.\n"),
+	 cli_lookup_run},
 	{"serve", N_("serve results to other agencies over HTTP"),
 	 "sohoa serve [--store DIR] [--listen ADDR:PORT]",
 	 N_("Answers other agencies' queries (JSON over HTTP): results by citizen id,\n"
