@@ -125,4 +125,53 @@ int sohoa_index_valid_citizen_id(const char *s);
 int sohoa_index_valid_dossier_code(const char *s);
 int sohoa_index_valid_date(const char *s);
 
+/* ------------------------------------------------------------ agencies */
+/* Agencies allowed to query the lookup service. A token is 64 hex characters
+ * (256 random bits) shown once; the catalog keeps only its SHA-256. */
+#define SOHOA_INDEX_TOKEN_LEN 64
+
+typedef struct {
+	char *name;
+	char *created; /* UTC, ISO 8601 */
+	char *revoked; /* "" while active */
+} sohoa_index_agency;
+
+/* True when `name` is 1-64 letters, digits, '.', '_' or '-'. */
+int sohoa_index_valid_agency_name(const char *name);
+/* Registers `name` with a new random token written to `token` (NUL-terminated).
+ * Errors: SOHOA_EINVAL (bad name), SOHOA_EEXISTS (name taken, even revoked),
+ * SOHOA_ECRYPTO, SOHOA_EDB. */
+int sohoa_index_agency_add(sohoa_index *idx, const char *name,
+			   char token[SOHOA_INDEX_TOKEN_LEN + 1]);
+/* Revokes `name`'s token at once. Errors: SOHOA_ENOTFOUND (no such active
+ * agency), SOHOA_EDB. */
+int sohoa_index_agency_revoke(sohoa_index *idx, const char *name);
+/* Every agency by name; free with sohoa_index_agency_list_free. */
+int sohoa_index_agency_list(sohoa_index *idx, sohoa_index_agency **out, size_t *count);
+void sohoa_index_agency_list_free(sohoa_index_agency *list, size_t count);
+/* Finds the agency holding `token`: 0 and the name (in `name`, at most 65
+ * bytes with the NUL) when active; SOHOA_EPERM (name filled) when revoked;
+ * SOHOA_EAUTH when no agency holds it; SOHOA_EDB. */
+int sohoa_index_agency_auth(sohoa_index *idx, const char *token, char name[65]);
+
+/* --------------------------------------------------------------- audit */
+/* One request to the lookup service. The audit table is append-only (triggers
+ * refuse UPDATE and DELETE) and each row carries the SHA-256 of its fields and
+ * of the previous row's hash, so editing or removing a row breaks the chain. */
+typedef struct {
+	const char *agency;     /* the authenticated agency, or "-" */
+	const char *endpoint;   /* e.g. "GET /v1/citizens/{id}/results" */
+	const char *query;      /* path parameters and query string, decoded */
+	const char *request_id; /* unique per request */
+	int status;             /* HTTP status sent */
+	long result_count;
+} sohoa_index_audit_entry;
+
+/* Appends one row with the current UTC time, in its own transaction. */
+int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e);
+/* Recomputes the chain from the first row. 0 when every row holds; else
+ * SOHOA_EVERIFY naming the first row that does not match (edited, removed or
+ * reordered rows). *rows (may be NULL) receives the number of rows checked. */
+int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows);
+
 #endif
