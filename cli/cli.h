@@ -36,6 +36,9 @@ int cli_help_run(const cli_command *cmd, int argc, char **argv);
 int cli_ocr_run(const cli_command *cmd, int argc, char **argv);
 int cli_search_run(const cli_command *cmd, int argc, char **argv);
 int cli_lookup_run(const cli_command *cmd, int argc, char **argv);
+int cli_serve_run(const cli_command *cmd, int argc, char **argv);
+int cli_agency_run(const cli_command *cmd, int argc, char **argv);
+int cli_audit_run(const cli_command *cmd, int argc, char **argv);
 
 /* The store directory: `opt` (--store) if given, else $SOHOA_STORE, else
  * ./sohoa-store. */

@@ -93,8 +93,18 @@ const cli_command cli_commands[] = {
 	    "agency token and is written to the audit chain.\n"
 	    "\n"
 	    "  --store DIR          store directory (default $SOHOA_STORE or ./sohoa-store)\n"
-	    "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8470)\n"),
-	 NULL},
+	    "  --listen ADDR:PORT   numeric address to listen on (default 127.0.0.1:8470)\n"
+	    "  --threads N          worker threads (default 2)\n"
+	    "  --rate N             requests per second per agency (default 200, burst 2N)\n"
+	    "\n"
+	    "Endpoints (JSON; errors as {\"error\":{...}} with 400, 401, 403, 404, 413, 429):\n"
+	    "  GET /v1/citizens/{id}/results          documents of a citizen\n"
+	    "  GET /v1/dossiers/{code}                a dossier's documents\n"
+	    "  GET /v1/packages/{code}/package.xml    the package manifest\n"
+	    "  GET /v1/packages/{code}/files/{path}   a file of the package\n"
+	    "  GET /v1/search?q=&agency=&type=&from=&to=&limit=\n"
+	    "Stops on SIGINT or SIGTERM after the requests in flight.\n"),
+	 cli_serve_run},
 	{"status", N_("show what the store holds and what is pending"),
 	 "sohoa status [--store DIR] [--json]",
 	 N_("Counts dossiers by stage and status, lists quarantined dossiers with their\n"
@@ -111,15 +121,17 @@ const cli_command cli_commands[] = {
 	    "  --edxml   produce an edXML envelope\n"),
 	 NULL},
 	{"agency", N_("manage the agencies allowed to query the HTTP service"),
-	 "sohoa agency add NAME\nsohoa agency list\nsohoa agency revoke NAME",
+	 "sohoa agency add NAME [--store DIR]\nsohoa agency list [--store DIR]\n"
+	 "sohoa agency revoke NAME [--store DIR]",
 	 N_("'add' prints a new token once (only its hash is kept); 'revoke' disables\n"
-	    "an agency's token at once; 'list' shows agencies and their state.\n"),
-	 NULL},
+	    "an agency's token at once; 'list' shows agencies and their state.\n"
+	    "Agencies send the token as 'Authorization: Bearer TOKEN'.\n"),
+	 cli_agency_run},
 	{"audit", N_("check that the HTTP service's audit log was not altered"),
-	 "sohoa audit verify",
+	 "sohoa audit verify [--store DIR]",
 	 N_("Recomputes the hash chain over every audit row and reports the first row\n"
-	    "that does not match.\n"),
-	 NULL},
+	    "that does not match (exit status 1).\n"),
+	 cli_audit_run},
 	{"keys", N_("create demo keys and certificates for trying sohoa"),
 	 "sohoa keys demo --out DIR",
 	 N_("Creates a demo root CA, an issuing CA, an organisation seal certificate,\n"
