@@ -268,14 +268,19 @@ static int remove_older(sohoa_index *idx, const sohoa_index_doc *doc, int versio
 int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc)
 {
 	sqlite3_int64 rowid = 0;
-	int rc = check_doc(doc);
+	int rc = check_doc(doc), own;
 
 	if (rc < 0)
 		return rc;
 	if (doc->text && strlen(doc->text) > SOHOA_INDEX_MAX_TEXT)
 		return sohoa_error_set(SOHOA_ELIMIT, _("%s: document %d: text larger than %u bytes"),
 				       doc->dossier_code, doc->doc_no, SOHOA_INDEX_MAX_TEXT);
-	rc = index_begin(idx);
+	/* Its own short transaction, or a savepoint inside the caller's batch. */
+	own = sqlite3_get_autocommit(idx->db);
+	rc = own ? index_begin(idx)
+		 : sqlite3_exec(idx->db, "SAVEPOINT add_doc", NULL, NULL, NULL) == SQLITE_OK
+		 ? 0
+		 : index_db_error(idx, _("cannot start a savepoint"));
 	if (rc < 0)
 		return rc;
 	rc = remove_older(idx, doc, doc->version ? doc->version : 1);
@@ -283,9 +288,28 @@ int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc)
 		rc = insert_doc(idx, doc, &rowid);
 	if (rc == 0)
 		rc = insert_fts(idx, doc, rowid);
-	if (rc < 0) {
+	if (rc < 0 && own)
 		index_rollback(idx);
-		return rc;
-	}
+	else if (rc < 0)
+		sqlite3_exec(idx->db, "ROLLBACK TO add_doc; RELEASE add_doc", NULL, NULL, NULL);
+	else if (own)
+		rc = index_commit(idx);
+	else if (sqlite3_exec(idx->db, "RELEASE add_doc", NULL, NULL, NULL) != SQLITE_OK)
+		rc = index_db_error(idx, _("cannot release a savepoint"));
+	return rc;
+}
+
+int sohoa_index_batch_begin(sohoa_index *idx)
+{
+	return index_begin(idx);
+}
+
+int sohoa_index_batch_commit(sohoa_index *idx)
+{
 	return index_commit(idx);
+}
+
+void sohoa_index_batch_rollback(sohoa_index *idx)
+{
+	index_rollback(idx);
 }

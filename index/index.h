@@ -70,6 +70,14 @@ typedef struct {
  * SOHOA_EFORMAT (invalid UTF-8), SOHOA_EDB, SOHOA_EBUSY. */
 int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc);
 
+/* A batch: sohoa_index_add calls between begin and commit share one write
+ * transaction (each still all-or-nothing on its own, through a savepoint), for
+ * loading many documents at once. Keep batches short: readers are not blocked
+ * (WAL) but other writers wait. Errors: SOHOA_EBUSY, SOHOA_EDB. */
+int sohoa_index_batch_begin(sohoa_index *idx);
+int sohoa_index_batch_commit(sohoa_index *idx);
+void sohoa_index_batch_rollback(sohoa_index *idx);
+
 /* A search: words, "quoted phrases" and prefix* terms, all required; a word
  * without diacritics also matches the word with them, and the other way round,
  * while rows with the exact spelling rank first (BM25). Filters NULL = any;

@@ -5,7 +5,8 @@
 # Exits 1 if any target found something. Installs nothing itself.
 # Targets: one per folder of fuzz/corpus/ — fuzz_xml, fuzz_image_probe (image
 # headers) and fuzz_image_decode (probe + decoding of the first and last page,
-# PDF rendering included).
+# PDF rendering included) and fuzz_http_request (request targets of sohoa serve:
+# path segments, percent-decoding, search parameters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

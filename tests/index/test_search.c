@@ -282,6 +282,26 @@ static void test_add_refuses_bad_fields_naming_them(void **state)
 	expect(f, "bad", "");
 }
 
+static void test_batch_adds_commit_together_and_a_bad_one_alone_fails(void **state)
+{
+	fixture *f = *state;
+	sohoa_index_doc good = doc("000.00.12.H29-231122-0007", 1, NULL, "H29", "Tờ khai",
+				   "2023-11-25", "tờ khai đăng ký thường trú");
+	sohoa_index_doc bad = good;
+	bad.doc_no = 2;
+	bad.text = "hỏng \xc3";
+	assert_int_equal(sohoa_index_batch_begin(f->idx), 0);
+	assert_int_equal(sohoa_index_add(f->idx, &good), 0);
+	assert_int_equal(sohoa_index_add(f->idx, &bad), SOHOA_EFORMAT);
+	assert_int_equal(sohoa_index_batch_commit(f->idx), 0);
+	expect(f, "thuong tru", "0007");
+	assert_int_equal(sohoa_index_batch_begin(f->idx), 0);
+	good.dossier_code = "000.00.12.H29-231122-0008";
+	assert_int_equal(sohoa_index_add(f->idx, &good), 0);
+	sohoa_index_batch_rollback(f->idx);
+	expect(f, "thuong tru", "0007");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_version_replaces_the_superseded_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_adds_commit_together_and_a_bad_one_alone_fails, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
