@@ -32,7 +32,7 @@ int sohoa_index_agency_add(sohoa_index *idx, const char *name,
 {
 	uint8_t raw[SOHOA_INDEX_TOKEN_LEN / 2];
 	char hash[SOHOA_SHA256_HEX_LEN + 1];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc, step;
 
 	token[0] = '\0';
@@ -65,7 +65,7 @@ cleanup:
 
 int sohoa_index_agency_revoke(sohoa_index *idx, const char *name)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = index_stmt(&st, idx, ST_AGENCY_REVOKE);
 	if (rc < 0)
 		return rc;
@@ -82,7 +82,7 @@ int sohoa_index_agency_revoke(sohoa_index *idx, const char *name)
 int sohoa_index_agency_auth(sohoa_index *idx, const char *token, char name[65])
 {
 	char hash[SOHOA_SHA256_HEX_LEN + 1];
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc, step;
 
 	name[0] = '\0';

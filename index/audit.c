@@ -64,7 +64,7 @@ static const char *or_dash(const char *s)
 int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
 {
 	char now[32], prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS, hash[SOHOA_SHA256_HEX_LEN + 1];
-	sqlite3_stmt *last, *ins;
+	sqlite3_stmt *last = NULL, *ins = NULL;
 	audit_row r = {.agency = or_dash(e->agency), .endpoint = or_dash(e->endpoint),
 		       .query = e->query ? e->query : "", .request_id = or_dash(e->request_id),
 		       .status = e->status, .count = e->result_count, .time = now, .prev = prev};

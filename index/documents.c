@@ -24,13 +24,19 @@ static const char *const stmt_sql[ST_COUNT] = {
 	" AND (?2 IS NULL OR d.agency=?2) AND (?3 IS NULL OR d.doc_type=?3)"               \
 	" AND (?4 IS NULL OR d.citizen_id=?4) AND (?5 IS NULL OR d.issue_date>=?5)"       \
 	" AND (?6 IS NULL OR d.issue_date<=?6)"
-	/* Column weights: the exact spelling outweighs the folded one, fields the text. */
-	[ST_SEARCH] = "SELECT " HIT_COLUMNS ", bm25(documents_fts, 20.0, 2.0, 10.0, 1.0),"
-		      " f.exact_fields, highlight(documents_fts, 1, char(1), char(2)),"
-		      " f.exact_text, highlight(documents_fts, 3, char(1), char(2))"
-		      " FROM documents_fts f JOIN documents d ON d.id=f.rowid"
-		      " WHERE documents_fts MATCH ?1" FILTERS
-		      " ORDER BY bm25(documents_fts, 20.0, 2.0, 10.0, 1.0) LIMIT ?7",
+	/* Best rowids first (BM25 with column weights: the exact spelling outweighs
+	 * the folded one, fields the text); fields and highlights are then read for
+	 * those rows only. */
+#define BM25 "bm25(documents_fts, 20.0, 2.0, 10.0, 1.0)"
+	[ST_SEARCH] = "SELECT rowid, " BM25 " AS score FROM documents_fts"
+		      " WHERE documents_fts MATCH ?1 ORDER BY score LIMIT ?7",
+	[ST_SEARCH_FILTERED] = "SELECT f.rowid, " BM25 " AS score FROM documents_fts f"
+			       " JOIN documents d ON d.id=f.rowid"
+			       " WHERE documents_fts MATCH ?1" FILTERS " ORDER BY score LIMIT ?7",
+	[ST_DOC_BY_ID] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.id=?1",
+	[ST_HIGHLIGHT] = "SELECT exact_fields, highlight(documents_fts, 1, char(1), char(2)),"
+			 " exact_text, highlight(documents_fts, 3, char(1), char(2))"
+			 " FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid=?2",
 	[ST_BROWSE] = "SELECT " HIT_COLUMNS " FROM documents d WHERE ?1 IS NULL" FILTERS
 		      " ORDER BY d.issue_date DESC, d.dossier_code, d.doc_no LIMIT ?7",
 	[ST_BY_CITIZEN] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.citizen_id=?1"
@@ -188,7 +194,7 @@ static int insert_doc(sohoa_index *idx, const sohoa_index_doc *doc, sqlite3_int6
 	static const char *const names[] = {"citizen_id", "applicant", "agency",    "doc_type",
 					    "notation",   "issue_date", "procedure", "title",
 					    "package_path", "signature"};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = index_stmt(&st, idx, ST_DOC_INSERT);
 
 	if (rc < 0)
@@ -209,7 +215,7 @@ static int insert_doc(sohoa_index *idx, const sohoa_index_doc *doc, sqlite3_int6
 
 static int insert_fts(sohoa_index *idx, const sohoa_index_doc *doc, sqlite3_int64 rowid)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char *fields = fields_text(doc);
 	int rc = fields ? index_stmt(&st, idx, ST_FTS_INSERT)
 			: sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
@@ -233,7 +239,7 @@ cleanup:
  * `version`. */
 static int remove_older(sohoa_index *idx, const sohoa_index_doc *doc, int version)
 {
-	sqlite3_stmt *find, *del, *fdel;
+	sqlite3_stmt *find = NULL, *del = NULL, *fdel = NULL;
 	sqlite3_int64 id = 0;
 	int rc = index_stmt(&find, idx, ST_DOC_FIND), step, old = 0;
 

@@ -240,7 +240,7 @@ static int snippet_of(sohoa_index_hit *h, sqlite3_stmt *st, const sohoa_index_qu
 	const char *open = q->mark_open ? q->mark_open : "«";
 	const char *close = q->mark_close ? q->mark_close : "»";
 	/* The text's match if there is one, else the fields'. */
-	for (int col = 17; col >= 15; col -= 2) {
+	for (int col = 2; col >= 0; col -= 2) {
 		const char *exact = (const char *)sqlite3_column_text(st, col);
 		char *marked = transfer_marks(exact ? exact : "",
 					      (const char *)sqlite3_column_text(st, col + 1));
@@ -254,32 +254,87 @@ static int snippet_of(sohoa_index_hit *h, sqlite3_stmt *st, const sohoa_index_qu
 	return h->snippet ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 }
 
-/* Steps `st` to the end, collecting at most `limit` hits into *out. */
-static int collect(sohoa_index *idx, sqlite3_stmt *st, size_t limit, const sohoa_index_query *q,
-		   sohoa_index_hits **out)
+static sohoa_index_hits *new_hits(size_t limit)
 {
 	sohoa_index_hits *hits = calloc(1, sizeof *hits);
-	int rc = 0, step;
+	if (hits && !(hits->hits = calloc(limit ? limit : 1, sizeof *hits->hits))) {
+		free(hits);
+		hits = NULL;
+	}
+	if (!hits)
+		sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	return hits;
+}
 
-	if (!hits || !(hits->hits = calloc(limit ? limit : 1, sizeof *hits->hits))) {
-		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		goto cleanup;
-	}
-	while (hits->count < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		sohoa_index_hit *h = &hits->hits[hits->count++];
-		rc = fill_hit(h, st);
-		if (rc == 0 && q) {
-			h->score = sqlite3_column_double(st, 14);
-			rc = snippet_of(h, st, q);
-		}
-		if (rc < 0)
-			goto cleanup;
-	}
-	if (hits->count < limit && step != SQLITE_DONE)
+/* Steps `st` (HIT_COLUMNS rows) to the end, collecting at most `limit` hits. */
+static int collect(sohoa_index *idx, sqlite3_stmt *st, size_t limit, sohoa_index_hits **out)
+{
+	sohoa_index_hits *hits = new_hits(limit);
+	int rc = hits ? 0 : SOHOA_ENOMEM, step = SQLITE_DONE;
+
+	while (rc == 0 && hits->count < limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fill_hit(&hits->hits[hits->count++], st);
+	if (rc == 0 && hits->count < limit && step != SQLITE_DONE)
 		rc = index_db_error(idx, _("query failed"));
-cleanup:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (rc < 0) {
+		sohoa_index_hits_free(hits);
+		return rc;
+	}
+	*out = hits;
+	return 0;
+}
+
+/* Fills one search hit: its fields by id, its snippet from the highlight of
+ * the same match. */
+static int fill_search_hit(sohoa_index *idx, sohoa_index_hit *h, sqlite3_int64 id,
+			   const char *match, const sohoa_index_query *q)
+{
+	sqlite3_stmt *doc = NULL, *hl = NULL;
+	int rc = index_stmt(&doc, idx, ST_DOC_BY_ID);
+
+	if (rc == 0)
+		rc = index_stmt(&hl, idx, ST_HIGHLIGHT);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(doc, 1, id);
+	sqlite3_bind_text(hl, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(hl, 2, id);
+	if (sqlite3_step(doc) != SQLITE_ROW || sqlite3_step(hl) != SQLITE_ROW)
+		rc = index_db_error(idx, _("query failed"));
+	if (rc == 0)
+		rc = fill_hit(h, doc);
+	if (rc == 0)
+		rc = snippet_of(h, hl, q);
+	sqlite3_reset(doc);
+	sqlite3_reset(hl);
+	sqlite3_clear_bindings(hl);
+	return rc;
+}
+
+/* Runs the ranked id query `st`, then reads each hit. */
+static int collect_search(sohoa_index *idx, sqlite3_stmt *st, size_t limit, const char *match,
+			  const sohoa_index_query *q, sohoa_index_hits **out)
+{
+	sohoa_index_hits *hits = new_hits(limit);
+	sqlite3_int64 *ids = calloc(limit ? limit : 1, sizeof *ids);
+	size_t n = 0;
+	int rc = hits && ids ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory")), step = 0;
+
+	while (rc == 0 && n < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		hits->hits[n++].score = sqlite3_column_double(st, 1);
+	}
+	if (rc == 0 && n < limit && step != SQLITE_DONE)
+		rc = index_db_error(idx, _("query failed"));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		hits->count++;
+		rc = fill_search_hit(idx, &hits->hits[i], ids[i], match, q);
+	}
+	free(ids);
 	if (rc < 0) {
 		sohoa_index_hits_free(hits);
 		return rc;
@@ -308,16 +363,18 @@ int sohoa_index_search(sohoa_index *idx, const sohoa_index_query *q, sohoa_index
 {
 	size_t limit = q->limit ? q->limit : SOHOA_INDEX_DEFAULT_LIMIT;
 	const char *filters[] = {q->agency, q->doc_type, q->citizen_id, q->from, q->to};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	char *match = NULL;
-	int rc;
+	int rc, filtered = 0;
 
 	*out = NULL;
+	for (int i = 0; i < 5; i++)
+		filtered |= filters[i] && *filters[i];
 	rc = check_filters(q);
 	if (rc == 0)
 		rc = build_match(&match, q->text ? q->text : "");
 	if (rc == 0)
-		rc = index_stmt(&st, idx, match ? ST_SEARCH : ST_BROWSE);
+		rc = index_stmt(&st, idx, !match ? ST_BROWSE : filtered ? ST_SEARCH_FILTERED : ST_SEARCH);
 	if (rc < 0)
 		goto cleanup;
 	if (match)
@@ -326,7 +383,7 @@ int sohoa_index_search(sohoa_index *idx, const sohoa_index_query *q, sohoa_index
 		if (filters[i] && *filters[i])
 			sqlite3_bind_text(st, 2 + i, filters[i], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)limit);
-	rc = collect(idx, st, limit, match ? q : NULL, out);
+	rc = match ? collect_search(idx, st, limit, match, q, out) : collect(idx, st, limit, out);
 cleanup:
 	free(match);
 	return rc;
@@ -335,7 +392,7 @@ cleanup:
 static int lookup(sohoa_index *idx, int which, const char *key, size_t limit,
 		  sohoa_index_hits **out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = index_stmt(&st, idx, which);
 
 	if (rc < 0)
@@ -344,7 +401,7 @@ static int lookup(sohoa_index *idx, int which, const char *key, size_t limit,
 		limit = SOHOA_INDEX_MAX_LIMIT;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	return collect(idx, st, limit, NULL, out);
+	return collect(idx, st, limit, out);
 }
 
 int sohoa_index_lookup_citizen(sohoa_index *idx, const char *citizen_id, size_t limit,
