@@ -372,6 +372,7 @@ static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request 
 	idx = pool_take(s);
 	rc = sohoa_index_agency_auth(idx, auth + 7, r->agency);
 	if (rc == SOHOA_EAUTH) {
+		sohoa_log_info("lookup: request %s: unknown token", rid);
 		reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized", "unknown token", rid);
 		goto cleanup;
 	}
