@@ -32,10 +32,18 @@ static int append_item(FILE *f, int first, const char *s, size_t n, int prefix)
 	char *folded = NULL;
 	int rc = sohoa_index_fold(&folded, s, n);
 	const char *star = prefix ? "*" : "";
+	int ascii = 1;
+
 	if (rc < 0)
 		return rc;
-	fprintf(f, "%s({exact_fields exact_text} : \"%.*s\"%s OR {folded_fields folded_text} : \"%s\"%s)",
-		first ? "" : " AND ", (int)n, s, star, folded, star);
+	for (size_t i = 0; i < n; i++)
+		ascii &= (unsigned char)s[i] < 0x80;
+	if (ascii) /* the same word in both spellings: one phrase, any column, read once */
+		fprintf(f, "%s\"%s\"%s", first ? "" : " AND ", folded, star);
+	else
+		fprintf(f, "%s({exact_fields exact_text} : \"%.*s\"%s OR "
+			   "{folded_fields folded_text} : \"%s\"%s)",
+			first ? "" : " AND ", (int)n, s, star, folded, star);
 	free(folded);
 	return 0;
 }
