@@ -34,6 +34,9 @@ struct sohoa_lookup_server {
 	char *store;
 	int store_fd;
 	pthread_mutex_t lock; /* guards the pool and the buckets */
+	/* One audit writer at a time: our own threads then never meet SQLite's
+	 * busy handler (which sleeps) on the write lock. */
+	pthread_mutex_t audit_lock;
 	pthread_cond_t freed;
 	sohoa_index *pool[POOL_MAX];
 	int busy[POOL_MAX];
@@ -394,7 +397,10 @@ static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request 
 	sohoa_index_audit_entry e = {.agency = r->agency, .endpoint = r->endpoint,
 				     .query = query, .request_id = rid,
 				     .status = (int)r->status, .result_count = r->count};
-	if (sohoa_index_audit_append(idx, &e) < 0) {
+	pthread_mutex_lock(&s->audit_lock);
+	rc = sohoa_index_audit_append(idx, &e);
+	pthread_mutex_unlock(&s->audit_lock);
+	if (rc < 0) {
 		sohoa_log_error("lookup: request %s: audit: %s", rid, sohoa_error_last());
 		if (r->fd >= 0)
 			close(r->fd);
@@ -568,6 +574,7 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 	if (!s)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->audit_lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
 	s->store_fd = -1;
 	s->opt = *opt;
@@ -639,6 +646,7 @@ void sohoa_lookup_stop(sohoa_lookup_server *s)
 	if (s->store_fd >= 0)
 		close(s->store_fd);
 	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->audit_lock);
 	pthread_cond_destroy(&s->freed);
 	free(s->buckets);
 	free(s->store);
