@@ -164,7 +164,7 @@ static void bench_search(sohoa_index *idx, const char *what, const char *query, 
 int main(int argc, char **argv)
 {
 	char path[4096], token[SOHOA_INDEX_TOKEN_LEN + 1];
-	size_t ndocs = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000, runs = 2000;
+	size_t ndocs = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000, runs = 1000;
 	sohoa_index *idx = NULL;
 	double *ms = calloc(20000, sizeof *ms);
 	size_t hits = 0;
