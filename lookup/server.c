@@ -609,7 +609,7 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 		0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, MHD_OPTION_CONNECTION_TIMEOUT,
 		s->opt.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(2 * s->opt.max_request_bytes + 16384), MHD_OPTION_CONNECTION_LIMIT, 4096,
+		(size_t)(s->opt.max_request_bytes + 16384), MHD_OPTION_CONNECTION_LIMIT, 4096,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
 		keep_escaped, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
