@@ -274,13 +274,31 @@ static sohoa_index_hits *new_hits(size_t limit)
 	return hits;
 }
 
+/* Makes room for one more hit (lookups allow 1000 but usually find a few, so
+ * the array grows instead of being allocated, and cleared, at its cap). */
+static int grow_hits(sohoa_index_hits *hits, size_t *cap)
+{
+	sohoa_index_hit *grown;
+	if (hits->count < *cap)
+		return 0;
+	grown = realloc(hits->hits, 2 * *cap * sizeof *grown);
+	if (!grown)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	memset(grown + *cap, 0, *cap * sizeof *grown);
+	hits->hits = grown;
+	*cap *= 2;
+	return 0;
+}
+
 /* Steps `st` (HIT_COLUMNS rows) to the end, collecting at most `limit` hits. */
 static int collect(sohoa_index *idx, sqlite3_stmt *st, size_t limit, sohoa_index_hits **out)
 {
-	sohoa_index_hits *hits = new_hits(limit);
+	size_t cap = limit < 16 ? limit : 16;
+	sohoa_index_hits *hits = new_hits(cap);
 	int rc = hits ? 0 : SOHOA_ENOMEM, step = SQLITE_DONE;
 
-	while (rc == 0 && hits->count < limit && (step = sqlite3_step(st)) == SQLITE_ROW)
+	while (rc == 0 && hits->count < limit && (step = sqlite3_step(st)) == SQLITE_ROW &&
+	       (rc = grow_hits(hits, &cap)) == 0)
 		rc = fill_hit(&hits->hits[hits->count++], st);
 	if (rc == 0 && hits->count < limit && step != SQLITE_DONE)
 		rc = index_db_error(idx, _("query failed"));

@@ -265,6 +265,27 @@ static void test_lookup_by_citizen_and_dossier(void **state)
 	sohoa_index_hits_free(h);
 }
 
+static void test_lookup_returns_every_document_of_a_busy_citizen(void **state)
+{
+	fixture *f = *state;
+	sohoa_index_hits *h = NULL;
+	assert_int_equal(sohoa_index_batch_begin(f->idx), 0);
+	for (int i = 1; i <= 40; i++) {
+		sohoa_index_doc d = doc("000.00.12.H29-231122-0100", i, "001077000001", "H29", "Công văn",
+					"2023-01-01", "văn bản");
+		assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	}
+	assert_int_equal(sohoa_index_batch_commit(f->idx), 0);
+	assert_int_equal(sohoa_index_lookup_citizen(f->idx, "001077000001", 0, &h), 0);
+	assert_int_equal(h->count, 40);
+	sohoa_index_hits_free(h);
+	assert_int_equal(sohoa_index_lookup_dossier(f->idx, "000.00.12.H29-231122-0100", 33, &h), 0);
+	assert_int_equal(h->count, 33);
+	for (size_t i = 0; i < h->count; i++)
+		assert_int_equal(h->hits[i].doc_no, (int)i + 1);
+	sohoa_index_hits_free(h);
+}
+
 static void test_add_refuses_bad_fields_naming_them(void **state)
 {
 	fixture *f = *state;
@@ -316,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_version_replaces_the_superseded_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_returns_every_document_of_a_busy_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_adds_commit_together_and_a_bad_one_alone_fails, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
