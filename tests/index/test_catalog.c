@@ -142,6 +142,27 @@ static void test_open_in_missing_directory_names_path(void **state)
 	free(dir);
 }
 
+static void test_open_migrates_a_schema_1_catalog_keeping_its_data(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "catalog.db");
+	sohoa_index *idx = NULL;
+	exec_sql(path, "CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		       "INSERT INTO store_info VALUES('created_by', 'sohoa');"
+		       "INSERT INTO store_info VALUES('note', 'cũ');"
+		       "PRAGMA user_version=1;");
+	assert_int_equal(sohoa_index_open(&idx, path), 0);
+	assert_int_equal(sohoa_index_schema_version(idx), 2);
+	sohoa_index_close(idx);
+	assert_query(path, "SELECT value FROM store_info WHERE key='note'", "cũ");
+	assert_query(path, "SELECT count(*) FROM documents", "0");
+	assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			   "('documents_fts', 'agencies', 'audit', 'audit_no_update')", "4");
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_versions_name_sqlite(void **state)
 {
 	(void)state;
@@ -156,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_open_refuses_file_that_is_not_a_database),
 		cmocka_unit_test(test_open_refuses_newer_schema),
 		cmocka_unit_test(test_open_in_missing_directory_names_path),
+		cmocka_unit_test(test_open_migrates_a_schema_1_catalog_keeping_its_data),
 		cmocka_unit_test(test_versions_name_sqlite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
