@@ -14,41 +14,47 @@
 
 #include "index/index.h"
 
-static const char *const surnames[] = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh",
-				       "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-				       "Dương", "Lý"};
-static const char *const middles[] = {"Văn", "Thị", "Hữu", "Minh", "Thu", "Đức", "Ngọc",
-				      "Quang", "Thanh", "Xuân"};
-static const char *const givens[] = {"An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải",
-				     "Hạnh", "Hoa", "Hùng", "Khánh", "Lan", "Linh", "Long",
-				     "Mai", "Nam", "Ngân", "Phúc", "Quân", "Sơn", "Tâm",
-				     "Thảo", "Trang", "Tuấn", "Vy", "Yến", "Đạt", "Đông"};
-static const char *const types[] = {"Giấy khai sinh", "Trích lục kết hôn",
-				    "Giấy chứng nhận quyền sử dụng đất", "Quyết định",
-				    "Giấy phép xây dựng", "Giấy xác nhận tình trạng hôn nhân",
-				    "Giấy chứng nhận đăng ký hộ kinh doanh", "Công văn"};
+static const char *const surnames[] = {"Nguyễn", "Trần", "Lê",    "Phạm", "Hoàng", "Huỳnh",
+				       "Phan",   "Vũ",   "Võ",    "Đặng", "Bùi",   "Đỗ",
+				       "Hồ",     "Ngô",  "Dương", "Lý"};
+static const char *const middles[] = {"Văn", "Thị",  "Hữu",   "Minh",  "Thu",
+				      "Đức", "Ngọc", "Quang", "Thanh", "Xuân"};
+static const char *const givens[] = {"An",   "Bình",  "Châu", "Dũng",  "Giang", "Hà",   "Hải",
+				     "Hạnh", "Hoa",   "Hùng", "Khánh", "Lan",   "Linh", "Long",
+				     "Mai",  "Nam",   "Ngân", "Phúc",  "Quân",  "Sơn",  "Tâm",
+				     "Thảo", "Trang", "Tuấn", "Vy",    "Yến",   "Đạt",  "Đông"};
+static const char *const types[] = {"Giấy khai sinh",
+				    "Trích lục kết hôn",
+				    "Giấy chứng nhận quyền sử dụng đất",
+				    "Quyết định",
+				    "Giấy phép xây dựng",
+				    "Giấy xác nhận tình trạng hôn nhân",
+				    "Giấy chứng nhận đăng ký hộ kinh doanh",
+				    "Công văn"};
 static const char *const words[] = {
-	"ủy", "ban", "nhân", "dân", "phường", "xã", "huyện", "tỉnh", "thành", "phố",
-	"đăng", "ký", "khai", "sinh", "kết", "hôn", "hộ", "khẩu", "thường", "trú",
-	"tạm", "giấy", "chứng", "nhận", "quyền", "sử", "dụng", "đất", "nhà", "ở",
-	"tài", "sản", "gắn", "liền", "với", "căn", "cứ", "luật", "nghị", "định",
-	"thông", "tư", "quyết", "về", "việc", "cấp", "lại", "bản", "sao", "trích",
-	"lục", "công", "dân", "ông", "bà", "anh", "chị", "sinh", "ngày", "tháng",
-	"năm", "tại", "nơi", "cư", "quê", "quán", "dân", "tộc", "kinh", "quốc",
-	"tịch", "việt", "nam", "số", "định", "danh", "cá", "nhân", "hồ", "sơ",
-	"thủ", "tục", "hành", "chính", "một", "cửa", "liên", "thông", "điện", "tử",
-	"xây", "dựng", "giấy", "phép", "diện", "tích", "thửa", "tờ", "bản", "đồ",
-	"mục", "đích", "lâu", "dài", "thời", "hạn", "sở", "hữu", "chung", "riêng",
-	"vợ", "chồng", "cha", "mẹ", "con", "người", "giám", "hộ", "xác", "nhận",
-	"tình", "trạng", "độc", "thân", "chưa", "kết", "hôn", "lần", "nào", "đăng",
-	"kiểm", "tra", "thẩm", "quyền", "chủ", "tịch", "phó", "trưởng", "phòng", "tư",
-	"pháp", "hộ", "tịch", "tài", "nguyên", "môi", "trường", "kinh", "doanh", "ngành",
-	"nghề", "vốn", "điều", "lệ", "địa", "chỉ", "trụ", "sở", "điện", "thoại",
+	"ủy",     "ban",   "nhân",   "dân",   "phường", "xã",    "huyện", "tỉnh",  "thành",
+	"phố",    "đăng",  "ký",     "khai",  "sinh",   "kết",   "hôn",   "hộ",    "khẩu",
+	"thường", "trú",   "tạm",    "giấy",  "chứng",  "nhận",  "quyền", "sử",    "dụng",
+	"đất",    "nhà",   "ở",      "tài",   "sản",    "gắn",   "liền",  "với",   "căn",
+	"cứ",     "luật",  "nghị",   "định",  "thông",  "tư",    "quyết", "về",    "việc",
+	"cấp",    "lại",   "bản",    "sao",   "trích",  "lục",   "công",  "dân",   "ông",
+	"bà",     "anh",   "chị",    "sinh",  "ngày",   "tháng", "năm",   "tại",   "nơi",
+	"cư",     "quê",   "quán",   "dân",   "tộc",    "kinh",  "quốc",  "tịch",  "việt",
+	"nam",    "số",    "định",   "danh",  "cá",     "nhân",  "hồ",    "sơ",    "thủ",
+	"tục",    "hành",  "chính",  "một",   "cửa",    "liên",  "thông", "điện",  "tử",
+	"xây",    "dựng",  "giấy",   "phép",  "diện",   "tích",  "thửa",  "tờ",    "bản",
+	"đồ",     "mục",   "đích",   "lâu",   "dài",    "thời",  "hạn",   "sở",    "hữu",
+	"chung",  "riêng", "vợ",     "chồng", "cha",    "mẹ",    "con",   "người", "giám",
+	"hộ",     "xác",   "nhận",   "tình",  "trạng",  "độc",   "thân",  "chưa",  "kết",
+	"hôn",    "lần",   "nào",    "đăng",  "kiểm",   "tra",   "thẩm",  "quyền", "chủ",
+	"tịch",   "phó",   "trưởng", "phòng", "tư",     "pháp",  "hộ",    "tịch",  "tài",
+	"nguyên", "môi",   "trường", "kinh",  "doanh",  "ngành", "nghề",  "vốn",   "điều",
+	"lệ",     "địa",   "chỉ",    "trụ",   "sở",     "điện",  "thoại",
 };
 /* Rare words: one document in about 500 gets one of them. */
 static const char *const rare[] = {"khoáng", "tượng", "ngư", "lâm", "đài", "khánh"};
 #define NWORDS (sizeof words / sizeof words[0])
-#define N(a) (sizeof a / sizeof a[0])
+#define N(a)   (sizeof a / sizeof a[0])
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint32_t rnd(void)
@@ -83,7 +89,8 @@ static int cmp_double(const void *a, const void *b)
 static void report(const char *what, double *ms, size_t n, size_t hits)
 {
 	qsort(ms, n, sizeof *ms, cmp_double);
-	printf("%-34s n=%-6zu p50 %7.3f ms  p95 %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%.1f hits/query)\n",
+	printf("%-34s n=%-6zu p50 %7.3f ms  p95 %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%.1f "
+	       "hits/query)\n",
 	       what, n, ms[n / 2], ms[n * 95 / 100], ms[n * 99 / 100], ms[n - 1],
 	       (double)hits / (double)n);
 }
@@ -104,12 +111,12 @@ static int fill(sohoa_index *idx, const char *store, size_t ndocs)
 	fclose(ids);
 	for (size_t i = 0; i < ndocs; i++) {
 		size_t c = rnd() % ncitizens, len = 0, nw = 80 + rnd() % 300;
-		if (i % 1000 == 0 && ((i && sohoa_index_batch_commit(idx) < 0) ||
-				      sohoa_index_batch_begin(idx) < 0))
+		if (i % 1000 == 0 &&
+		    ((i && sohoa_index_batch_commit(idx) < 0) || sohoa_index_batch_begin(idx) < 0))
 			return -1;
-		snprintf(code, sizeof code, "000.00.%02u.H%02u-%02u%02u%02u-%04zu", (unsigned)(c % 30),
-			 (unsigned)(c % 63), 20 + (unsigned)(i % 5), 1 + (unsigned)(i % 12),
-			 1 + (unsigned)(i % 28), i % 10000);
+		snprintf(code, sizeof code, "000.00.%02u.H%02u-%02u%02u%02u-%04zu",
+			 (unsigned)(c % 30), (unsigned)(c % 63), 20 + (unsigned)(i % 5),
+			 1 + (unsigned)(i % 12), 1 + (unsigned)(i % 28), i % 10000);
 		snprintf(citizen, sizeof citizen, "%012zu", 1000000000 + c);
 		snprintf(name, sizeof name, "%s %s %s", surnames[c % N(surnames)],
 			 middles[(c / 16) % N(middles)], givens[(c / 160) % N(givens)]);
@@ -120,13 +127,19 @@ static int fill(sohoa_index *idx, const char *store, size_t ndocs)
 			len += (size_t)snprintf(text + len, 8192 - len, "%s ", words[zipf(NWORDS)]);
 		if (rnd() % 500 == 0)
 			snprintf(text + len, 8192 - len, "%s", rare[rnd() % N(rare)]);
-		sohoa_index_doc d = {.dossier_code = code, .doc_no = 1 + (int)(i % 3),
-				     .citizen_id = citizen, .applicant = name,
+		sohoa_index_doc d = {.dossier_code = code,
+				     .doc_no = 1 + (int)(i % 3),
+				     .citizen_id = citizen,
+				     .applicant = name,
 				     .agency = surnames[i % 5] == surnames[0] ? "H29" : "H30",
-				     .doc_type = types[rnd() % N(types)], .notation = "123/QĐ-UBND",
-				     .issue_date = date, .procedure = "1.001193",
-				     .title = types[i % N(types)], .package_path = "packages/x",
-				     .signature = i % 4 ? "sealed" : "signed", .text = text};
+				     .doc_type = types[rnd() % N(types)],
+				     .notation = "123/QĐ-UBND",
+				     .issue_date = date,
+				     .procedure = "1.001193",
+				     .title = types[i % N(types)],
+				     .package_path = "packages/x",
+				     .signature = i % 4 ? "sealed" : "signed",
+				     .text = text};
 		/* Codes repeat across the run by design; a clash replaces the older. */
 		int rc = sohoa_index_add(idx, &d);
 		if (rc < 0 && rc != SOHOA_EEXISTS) {

@@ -45,7 +45,8 @@ static int parse_limit(size_t *out, const char *s)
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (*s < '0' || *s > '9' || *end || v < 1 || v > SOHOA_INDEX_MAX_LIMIT)
-		return cli_usage_error(_("--limit '%s': expected 1 to %d"), s, SOHOA_INDEX_MAX_LIMIT);
+		return cli_usage_error(_("--limit '%s': expected 1 to %d"), s,
+				       SOHOA_INDEX_MAX_LIMIT);
 	*out = (size_t)v;
 	return 0;
 }
@@ -91,10 +92,12 @@ int cli_search_run(const cli_command *cmd, int argc, char **argv)
 		case 'F': q.from = optarg; break;
 		case 'T': q.to = optarg; break;
 		case ':':
-			return cli_usage_error(_("search: option '%s' needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error(_("search: unknown option '%s' (see 'sohoa help search')"),
+			return cli_usage_error(_("search: option '%s' needs a value"),
 					       argv[optind - 1]);
+		default:
+			return cli_usage_error(
+				_("search: unknown option '%s' (see 'sohoa help search')"),
+				argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -144,10 +147,12 @@ int cli_lookup_run(const cli_command *cmd, int argc, char **argv)
 		case 'c': citizen = optarg; break;
 		case 'd': dossier = optarg; break;
 		case ':':
-			return cli_usage_error(_("lookup: option '%s' needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error(_("lookup: unknown option '%s' (see 'sohoa help lookup')"),
+			return cli_usage_error(_("lookup: option '%s' needs a value"),
 					       argv[optind - 1]);
+		default:
+			return cli_usage_error(
+				_("lookup: unknown option '%s' (see 'sohoa help lookup')"),
+				argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -164,7 +169,8 @@ int cli_lookup_run(const cli_command *cmd, int argc, char **argv)
 	} else {
 		print_hits(hits, json);
 		if (hits->count == 0 && !json)
-			fprintf(stderr, _("sohoa: no result for %s\n"), citizen ? citizen : dossier);
+			fprintf(stderr, _("sohoa: no result for %s\n"),
+				citizen ? citizen : dossier);
 		rc = hits->count ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 	}
 	sohoa_index_hits_free(hits);

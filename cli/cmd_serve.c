@@ -19,13 +19,16 @@ static int take_store(const char **store, int argc, char **argv, const char *cmd
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--store") == 0) {
 			if (i + 1 >= argc)
-				return cli_usage_error(_("%s: option '--store' needs a value"), cmd), -1;
+				return cli_usage_error(_("%s: option '--store' needs a value"),
+						       cmd),
+				       -1;
 			*store = argv[++i];
 		} else if (strncmp(argv[i], "--store=", 8) == 0) {
 			*store = argv[i] + 8;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error(_("%s: unknown option '%s' (see 'sohoa help %s')"), cmd,
-					       argv[i], cmd), -1;
+			return cli_usage_error(_("%s: unknown option '%s' (see 'sohoa help %s')"),
+					       cmd, argv[i], cmd),
+			       -1;
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -44,7 +47,9 @@ int cli_agency_run(const cli_command *cmd, int argc, char **argv)
 	if (argc < 0)
 		return CLI_EXIT_USAGE;
 	if (argc < 2 || (strcmp(argv[1], "list") == 0 ? argc != 2
-	    : (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "revoke") != 0) || argc != 3))
+						      : (strcmp(argv[1], "add") != 0 &&
+							 strcmp(argv[1], "revoke") != 0) ||
+								argc != 3))
 		return cli_usage_error(_("agency: expected 'add NAME', 'list' or 'revoke NAME'"));
 	rc = cli_open_catalog(&idx, cli_store_dir(store), strcmp(argv[1], "add") == 0);
 	if (rc == 0 && strcmp(argv[1], "add") == 0) {
@@ -52,7 +57,8 @@ int cli_agency_run(const cli_command *cmd, int argc, char **argv)
 		rc = sohoa_index_agency_add(idx, argv[2], token);
 		if (rc == 0) {
 			printf("%s\n", token);
-			fprintf(stderr, _("sohoa: token for '%s' printed once; only its hash is kept\n"),
+			fprintf(stderr,
+				_("sohoa: token for '%s' printed once; only its hash is kept\n"),
 				argv[2]);
 		}
 	} else if (rc == 0 && strcmp(argv[1], "revoke") == 0) {
@@ -129,18 +135,22 @@ int cli_serve_run(const cli_command *cmd, int argc, char **argv)
 		case 't':
 			opt.threads = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || opt.threads < 1 || opt.threads > 32)
-				return cli_usage_error(_("--threads '%s': expected 1 to 32"), optarg);
+				return cli_usage_error(_("--threads '%s': expected 1 to 32"),
+						       optarg);
 			break;
 		case 'r':
 			opt.rate = strtod(optarg, &end);
 			if (*end || !(opt.rate >= 1 && opt.rate <= 1e6))
-				return cli_usage_error(_("--rate '%s': expected 1 to 1000000"), optarg);
+				return cli_usage_error(_("--rate '%s': expected 1 to 1000000"),
+						       optarg);
 			break;
 		case ':':
-			return cli_usage_error(_("serve: option '%s' needs a value"), argv[optind - 1]);
-		default:
-			return cli_usage_error(_("serve: unknown option '%s' (see 'sohoa help serve')"),
+			return cli_usage_error(_("serve: option '%s' needs a value"),
 					       argv[optind - 1]);
+		default:
+			return cli_usage_error(
+				_("serve: unknown option '%s' (see 'sohoa help serve')"),
+				argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

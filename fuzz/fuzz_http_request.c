@@ -58,11 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			break;
 		case SOHOA_ROUTE_SEARCH:
-			if ((*r.from && !sohoa_index_valid_date(r.from)) || r.limit > SOHOA_INDEX_MAX_LIMIT)
+			if ((*r.from && !sohoa_index_valid_date(r.from)) ||
+			    r.limit > SOHOA_INDEX_MAX_LIMIT)
 				abort();
 			break;
-		default:
-			abort(); /* accepted without an endpoint */
+		default: abort(); /* accepted without an endpoint */
 		}
 	} else if ((rc != SOHOA_EINVAL && rc != SOHOA_ENOTFOUND && rc != SOHOA_ELIMIT) ||
 		   !*sohoa_error_last()) {

@@ -37,9 +37,10 @@ int sohoa_index_agency_add(sohoa_index *idx, const char *name,
 
 	token[0] = '\0';
 	if (!sohoa_index_valid_agency_name(name))
-		return sohoa_error_set(SOHOA_EINVAL,
-				       _("agency name '%s': use 1 to 64 letters, digits, '.', '_' or '-'"),
-				       name ? name : "");
+		return sohoa_error_set(
+			SOHOA_EINVAL,
+			_("agency name '%s': use 1 to 64 letters, digits, '.', '_' or '-'"),
+			name ? name : "");
 	if (RAND_bytes(raw, sizeof raw) != 1)
 		return sohoa_error_set(SOHOA_ECRYPTO, _("no random bytes for a token"));
 	sohoa_hex(token, raw, sizeof raw);
@@ -118,9 +119,10 @@ int sohoa_index_agency_list(sohoa_index *idx, sohoa_index_agency **out, size_t *
 
 	*out = NULL;
 	*count = 0;
-	if (sqlite3_prepare_v2(idx->db,
-			       "SELECT name, created, coalesce(revoked, '') FROM agencies ORDER BY name",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+		    idx->db,
+		    "SELECT name, created, coalesce(revoked, '') FROM agencies ORDER BY name", -1,
+		    &st, NULL) != SQLITE_OK)
 		return index_db_error(idx, _("cannot list agencies"));
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		sohoa_index_agency *grown = realloc(list, (n + 1) * sizeof *list);

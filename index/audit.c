@@ -21,8 +21,8 @@ typedef struct {
 static int row_hash(char hex[SOHOA_SHA256_HEX_LEN + 1], const audit_row *r)
 {
 	char num[3][32];
-	const char *fields[] = {r->prev, num[0], r->agency, r->time, r->endpoint,
-				r->query, num[1], num[2], r->request_id};
+	const char *fields[] = {r->prev,  num[0], r->agency, r->time,      r->endpoint,
+				r->query, num[1], num[2],    r->request_id};
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t md[SOHOA_SHA256_LEN];
 	unsigned int n = 0;
@@ -65,9 +65,14 @@ int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
 {
 	char now[32], prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS, hash[SOHOA_SHA256_HEX_LEN + 1];
 	sqlite3_stmt *last = NULL, *ins = NULL;
-	audit_row r = {.agency = or_dash(e->agency), .endpoint = or_dash(e->endpoint),
-		       .query = e->query ? e->query : "", .request_id = or_dash(e->request_id),
-		       .status = e->status, .count = e->result_count, .time = now, .prev = prev};
+	audit_row r = {.agency = or_dash(e->agency),
+		       .endpoint = or_dash(e->endpoint),
+		       .query = e->query ? e->query : "",
+		       .request_id = or_dash(e->request_id),
+		       .status = e->status,
+		       .count = e->result_count,
+		       .time = now,
+		       .prev = prev};
 	int rc = index_stmt(&last, idx, ST_AUDIT_LAST), step;
 
 	if (rc < 0 || (rc = index_stmt(&ins, idx, ST_AUDIT_INSERT)) < 0 ||
@@ -123,10 +128,17 @@ int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows)
 			       -1, &st, NULL) != SQLITE_OK)
 		return index_db_error(idx, _("audit: cannot read"));
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-#define T(i) ((const char *)sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
-		audit_row r = {.id = sqlite3_column_int64(st, 0), .agency = T(1), .time = T(2),
-			       .endpoint = T(3), .query = T(4), .status = sqlite3_column_int(st, 5),
-			       .count = sqlite3_column_int64(st, 6), .request_id = T(7), .prev = prev};
+#define T(i)                                                                                       \
+	((const char *)sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
+		audit_row r = {.id = sqlite3_column_int64(st, 0),
+			       .agency = T(1),
+			       .time = T(2),
+			       .endpoint = T(3),
+			       .query = T(4),
+			       .status = sqlite3_column_int(st, 5),
+			       .count = sqlite3_column_int64(st, 6),
+			       .request_id = T(7),
+			       .prev = prev};
 		if (r.id != expect)
 			rc = sohoa_error_set(SOHOA_EVERIFY, _("audit: row %lld is missing"),
 					     (long long)expect);

@@ -16,17 +16,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 	[ST_FTS_INSERT] = "INSERT INTO documents_fts(rowid, exact_fields, folded_fields,"
 			  " exact_text, folded_text) VALUES(?1,?2,?3,?4,?5)",
-#define HIT_COLUMNS                                                                       \
-	"d.dossier_code, d.doc_no, d.version, d.superseded, d.citizen_id, d.applicant,"   \
-	" d.agency, d.doc_type, d.notation, d.issue_date, d.procedure, d.title,"          \
+#define HIT_COLUMNS                                                                                \
+	"d.dossier_code, d.doc_no, d.version, d.superseded, d.citizen_id, d.applicant,"            \
+	" d.agency, d.doc_type, d.notation, d.issue_date, d.procedure, d.title,"                   \
 	" d.package_path, d.signature"
-#define FILTERS                                                                            \
-	" AND (?2 IS NULL OR d.agency=?2) AND (?3 IS NULL OR d.doc_type=?3)"               \
-	" AND (?4 IS NULL OR d.citizen_id=?4) AND (?5 IS NULL OR d.issue_date>=?5)"       \
+#define FILTERS                                                                                    \
+	" AND (?2 IS NULL OR d.agency=?2) AND (?3 IS NULL OR d.doc_type=?3)"                       \
+	" AND (?4 IS NULL OR d.citizen_id=?4) AND (?5 IS NULL OR d.issue_date>=?5)"                \
 	" AND (?6 IS NULL OR d.issue_date<=?6)"
-	/* Best rowids first (BM25 with column weights: the exact spelling outweighs
-	 * the folded one, fields the text); fields and highlights are then read for
-	 * those rows only. */
+/* Best rowids first (BM25 with column weights: the exact spelling outweighs
+ * the folded one, fields the text); fields and highlights are then read for
+ * those rows only. */
 #define BM25 "bm25(documents_fts, 20.0, 2.0, 10.0, 1.0)"
 	[ST_SEARCH] = "SELECT rowid, " BM25 " AS score FROM documents_fts"
 		      " WHERE documents_fts MATCH ?1 ORDER BY score LIMIT ?7",
@@ -110,8 +110,9 @@ static int clean_text(char **out, const char *s, size_t cap, const char *field, 
 	size_t len = s ? strlen(s) : 0;
 
 	if (len > cap)
-		return sohoa_error_set(SOHOA_ELIMIT, _("%s: %s: %zu bytes, more than the cap of %zu"),
-				       code, field, len, cap);
+		return sohoa_error_set(SOHOA_ELIMIT,
+				       _("%s: %s: %zu bytes, more than the cap of %zu"), code,
+				       field, len, cap);
 	if (sohoa_utf8_nfc(out, s ? s : "", len) < 0)
 		return sohoa_error_prefix("%s: %s: ", code, field);
 	for (unsigned char *p = (unsigned char *)*out; *p; p++)
@@ -187,12 +188,11 @@ static int bind_pair(sqlite3_stmt *st, int col, const char *text, size_t cap, co
 static int insert_doc(sohoa_index *idx, const sohoa_index_doc *doc, sqlite3_int64 *rowid)
 {
 	const char *code = doc->dossier_code;
-	const char *vals[] = {doc->citizen_id, doc->applicant,  doc->agency,
-			      doc->doc_type,   doc->notation,   doc->issue_date,
-			      doc->procedure,  doc->title,      doc->package_path,
-			      doc->signature};
-	static const char *const names[] = {"citizen_id", "applicant", "agency",    "doc_type",
-					    "notation",   "issue_date", "procedure", "title",
+	const char *vals[] = {doc->citizen_id,   doc->applicant,  doc->agency,    doc->doc_type,
+			      doc->notation,     doc->issue_date, doc->procedure, doc->title,
+			      doc->package_path, doc->signature};
+	static const char *const names[] = {"citizen_id",   "applicant",  "agency",    "doc_type",
+					    "notation",     "issue_date", "procedure", "title",
 					    "package_path", "signature"};
 	sqlite3_stmt *st = NULL;
 	int rc = index_stmt(&st, idx, ST_DOC_INSERT);
@@ -279,14 +279,15 @@ int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc)
 	if (rc < 0)
 		return rc;
 	if (doc->text && strlen(doc->text) > SOHOA_INDEX_MAX_TEXT)
-		return sohoa_error_set(SOHOA_ELIMIT, _("%s: document %d: text larger than %u bytes"),
+		return sohoa_error_set(SOHOA_ELIMIT,
+				       _("%s: document %d: text larger than %u bytes"),
 				       doc->dossier_code, doc->doc_no, SOHOA_INDEX_MAX_TEXT);
 	/* Its own short transaction, or a savepoint inside the caller's batch. */
 	own = sqlite3_get_autocommit(idx->db);
 	rc = own ? index_begin(idx)
-		 : sqlite3_exec(idx->db, "SAVEPOINT add_doc", NULL, NULL, NULL) == SQLITE_OK
-		 ? 0
-		 : index_db_error(idx, _("cannot start a savepoint"));
+	     : sqlite3_exec(idx->db, "SAVEPOINT add_doc", NULL, NULL, NULL) == SQLITE_OK
+		     ? 0
+		     : index_db_error(idx, _("cannot start a savepoint"));
 	if (rc < 0)
 		return rc;
 	rc = remove_older(idx, doc, doc->version ? doc->version : 1);

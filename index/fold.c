@@ -41,7 +41,8 @@ int sohoa_index_fold(char **out, const char *in, size_t len)
 	if (U_FAILURE(err))
 		return sohoa_error_set(SOHOA_EDEPENDENCY, _("ICU: no NFD normaliser"));
 	if (len > SOHOA_INDEX_MAX_TEXT * 2)
-		return sohoa_error_set(SOHOA_ELIMIT, _("text of %zu bytes is too long to fold"), len);
+		return sohoa_error_set(SOHOA_ELIMIT, _("text of %zu bytes is too long to fold"),
+				       len);
 	rc = sohoa_utf8_nfc(&nfc, in, len);
 	if (rc < 0)
 		return rc;

@@ -45,8 +45,8 @@ void sohoa_index_write_text(FILE *out, const sohoa_index_hits *hits)
 			h->doc_type, h->notation, *h->signature ? h->signature : _("unsigned"),
 			h->superseded ? _(", superseded") : "", h->package_path);
 		if (*h->title || *h->applicant)
-			fprintf(out, "    %s%s%s\n", h->title, *h->title && *h->applicant ? " — " : "",
-				h->applicant);
+			fprintf(out, "    %s%s%s\n", h->title,
+				*h->title && *h->applicant ? " — " : "", h->applicant);
 		if (h->snippet && *h->snippet)
 			fprintf(out, "    %s\n", h->snippet);
 	}

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #define SNIPPET_BEFORE 60  /* bytes of context before the first match */
-#define SNIPPET_BYTES 240  /* bytes of a snippet, marks excluded */
-#define MARK_OPEN '\x01'
-#define MARK_CLOSE '\x02'
+#define SNIPPET_BYTES  240 /* bytes of a snippet, marks excluded */
+#define MARK_OPEN      '\x01'
+#define MARK_CLOSE     '\x02'
 
 typedef struct {
 	char *buf;
@@ -41,8 +41,9 @@ static int append_item(FILE *f, int first, const char *s, size_t n, int prefix)
 	if (ascii) /* the same word in both spellings: one phrase, any column, read once */
 		fprintf(f, "%s\"%s\"%s", first ? "" : " AND ", folded, star);
 	else
-		fprintf(f, "%s({exact_fields exact_text} : \"%.*s\"%s OR "
-			   "{folded_fields folded_text} : \"%s\"%s)",
+		fprintf(f,
+			"%s({exact_fields exact_text} : \"%.*s\"%s OR "
+			"{folded_fields folded_text} : \"%s\"%s)",
 			first ? "" : " AND ", (int)n, s, star, folded, star);
 	free(folded);
 	return 0;
@@ -209,8 +210,8 @@ static char *dup_col(sqlite3_stmt *st, int col)
 /* Reads the HIT_COLUMNS of the current row into `h`. */
 static int fill_hit(sohoa_index_hit *h, sqlite3_stmt *st)
 {
-	char **strs[] = {&h->citizen_id, &h->applicant, &h->agency,   &h->doc_type,
-			 &h->notation,   &h->issue_date, &h->procedure, &h->title,
+	char **strs[] = {&h->citizen_id,   &h->applicant,  &h->agency,    &h->doc_type,
+			 &h->notation,     &h->issue_date, &h->procedure, &h->title,
 			 &h->package_path, &h->signature};
 	h->dossier_code = dup_col(st, 0);
 	h->doc_no = sqlite3_column_int(st, 1);
@@ -226,9 +227,9 @@ static int fill_hit(sohoa_index_hit *h, sqlite3_stmt *st)
 
 static void free_hit(sohoa_index_hit *h)
 {
-	char *strs[] = {h->dossier_code, h->citizen_id, h->applicant, h->agency,
-			h->doc_type,     h->notation,   h->issue_date, h->procedure,
-			h->title,        h->package_path, h->signature, h->snippet};
+	char *strs[] = {h->dossier_code, h->citizen_id,   h->applicant,  h->agency,
+			h->doc_type,     h->notation,     h->issue_date, h->procedure,
+			h->title,        h->package_path, h->signature,  h->snippet};
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
 		free(strs[i]);
 }
@@ -375,7 +376,8 @@ static int check_filters(const sohoa_index_query *q)
 		return sohoa_error_set(SOHOA_EINVAL, _("--from '%s': must be a date YYYY-MM-DD"),
 				       q->from);
 	if (q->to && !sohoa_index_valid_date(q->to))
-		return sohoa_error_set(SOHOA_EINVAL, _("--to '%s': must be a date YYYY-MM-DD"), q->to);
+		return sohoa_error_set(SOHOA_EINVAL, _("--to '%s': must be a date YYYY-MM-DD"),
+				       q->to);
 	if (q->citizen_id && !sohoa_index_valid_citizen_id(q->citizen_id))
 		return sohoa_error_set(SOHOA_EINVAL, _("citizen id '%s': must be 12 digits"),
 				       q->citizen_id);
@@ -400,7 +402,10 @@ int sohoa_index_search(sohoa_index *idx, const sohoa_index_query *q, sohoa_index
 	if (rc == 0)
 		rc = build_match(&match, q->text ? q->text : "");
 	if (rc == 0)
-		rc = index_stmt(&st, idx, !match ? ST_BROWSE : filtered ? ST_SEARCH_FILTERED : ST_SEARCH);
+		rc = index_stmt(&st, idx,
+				!match     ? ST_BROWSE
+				: filtered ? ST_SEARCH_FILTERED
+					   : ST_SEARCH);
 	if (rc < 0)
 		goto cleanup;
 	if (match)

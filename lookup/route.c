@@ -19,16 +19,19 @@ static int hexval(char c)
 static int valid_utf8(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
-		unsigned c = s[i], k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1
-						    : (c & 0xF0) == 0xE0 ? 2
-						    : (c & 0xF8) == 0xF0 ? 3 : 9;
+		unsigned c = s[i], k = c < 0x80             ? 0
+				       : (c & 0xE0) == 0xC0 ? 1
+				       : (c & 0xF0) == 0xE0 ? 2
+				       : (c & 0xF8) == 0xF0 ? 3
+							    : 9;
 		if (k == 9 || (k == 1 && c < 0xC2) || i + k >= n)
 			return 0;
 		for (unsigned j = 1; j <= k; j++)
 			if ((s[i + j] & 0xC0) != 0x80)
 				return 0;
-		if ((k == 2 && c == 0xE0 && s[i + 1] < 0xA0) || (k == 3 && c == 0xF0 && s[i + 1] < 0x90) ||
-		    (k == 3 && c > 0xF4) || (k == 2 && c == 0xED && s[i + 1] >= 0xA0))
+		if ((k == 2 && c == 0xE0 && s[i + 1] < 0xA0) ||
+		    (k == 3 && c == 0xF0 && s[i + 1] < 0x90) || (k == 3 && c > 0xF4) ||
+		    (k == 2 && c == 0xED && s[i + 1] >= 0xA0))
 			return 0;
 		i += k + 1;
 	}
@@ -45,7 +48,8 @@ int sohoa_lookup_decode(char *out, size_t cap, const char *in, size_t len, int p
 			int hi = len - i >= 3 ? hexval(in[i + 1]) : -1;
 			int lo = len - i >= 3 ? hexval(in[i + 2]) : -1;
 			if (hi < 0 || lo < 0)
-				return sohoa_error_set(SOHOA_EINVAL, _("bad percent escape in '%.*s'"),
+				return sohoa_error_set(SOHOA_EINVAL,
+						       _("bad percent escape in '%.*s'"),
 						       (int)(len > 80 ? 80 : len), in);
 			c = (char)(hi * 16 + lo);
 			i += 2;
@@ -56,7 +60,8 @@ int sohoa_lookup_decode(char *out, size_t cap, const char *in, size_t len, int p
 			return sohoa_error_set(SOHOA_EINVAL, _("control character in '%.*s'"),
 					       (int)(len > 80 ? 80 : len), in);
 		if (o + 1 >= cap)
-			return sohoa_error_set(SOHOA_ELIMIT, _("value longer than %zu bytes"), cap - 1);
+			return sohoa_error_set(SOHOA_ELIMIT, _("value longer than %zu bytes"),
+					       cap - 1);
 		out[o++] = c;
 	}
 	out[o] = '\0';
@@ -114,7 +119,8 @@ static int set_param(sohoa_lookup_route *r, const char *k, size_t kn, const char
 		size_t off, cap;
 	} params[] = {
 		{"q", offsetof(sohoa_lookup_route, q), sizeof((sohoa_lookup_route *)0)->q},
-		{"agency", offsetof(sohoa_lookup_route, agency), sizeof((sohoa_lookup_route *)0)->agency},
+		{"agency", offsetof(sohoa_lookup_route, agency),
+		 sizeof((sohoa_lookup_route *)0)->agency},
 		{"type", offsetof(sohoa_lookup_route, type), sizeof((sohoa_lookup_route *)0)->type},
 		{"from", offsetof(sohoa_lookup_route, from), sizeof((sohoa_lookup_route *)0)->from},
 		{"to", offsetof(sohoa_lookup_route, to), sizeof((sohoa_lookup_route *)0)->to},
@@ -127,7 +133,8 @@ static int set_param(sohoa_lookup_route *r, const char *k, size_t kn, const char
 	if (kn == 5 && memcmp(k, "limit", 5) == 0) {
 		char *e;
 		long n = strtol(val, &e, 10);
-		if (!*val || *e || val[0] < '0' || val[0] > '9' || n < 1 || n > SOHOA_INDEX_MAX_LIMIT)
+		if (!*val || *e || val[0] < '0' || val[0] > '9' || n < 1 ||
+		    n > SOHOA_INDEX_MAX_LIMIT)
 			return sohoa_error_set(SOHOA_EINVAL, _("limit '%s': expected 1 to %d"), val,
 					       SOHOA_INDEX_MAX_LIMIT);
 		r->limit = (unsigned)n;
@@ -137,13 +144,14 @@ static int set_param(sohoa_lookup_route *r, const char *k, size_t kn, const char
 		if (strlen(params[i].name) != kn || memcmp(params[i].name, k, kn) != 0)
 			continue;
 		if (strlen(val) >= params[i].cap)
-			return sohoa_error_set(SOHOA_ELIMIT, _("parameter '%s' longer than %zu bytes"),
+			return sohoa_error_set(SOHOA_ELIMIT,
+					       _("parameter '%s' longer than %zu bytes"),
 					       params[i].name, params[i].cap - 1);
 		memcpy((char *)r + params[i].off, val, strlen(val) + 1);
 		return 0;
 	}
-	return sohoa_error_set(SOHOA_EINVAL, _("unknown parameter '%.*s'"), (int)(kn > 40 ? 40 : kn),
-			       k);
+	return sohoa_error_set(SOHOA_EINVAL, _("unknown parameter '%.*s'"),
+			       (int)(kn > 40 ? 40 : kn), k);
 }
 
 static int parse_query(sohoa_lookup_route *r, const char *q)
@@ -159,7 +167,8 @@ static int parse_query(sohoa_lookup_route *r, const char *q)
 		}
 		q += n + (q[n] == '&');
 	}
-	if ((*r->from && !sohoa_index_valid_date(r->from)) || (*r->to && !sohoa_index_valid_date(r->to)))
+	if ((*r->from && !sohoa_index_valid_date(r->from)) ||
+	    (*r->to && !sohoa_index_valid_date(r->to)))
 		return sohoa_error_set(SOHOA_EINVAL, _("from/to: dates are YYYY-MM-DD"));
 	return 0;
 }
@@ -182,7 +191,8 @@ int sohoa_lookup_route_parse(sohoa_lookup_route *r, const char *target)
 	p = target + 4;
 	rc = next_segment(seg[0], sizeof seg[0], &p, end);
 	if (rc < 0)
-		return rc == SOHOA_EINVAL ? sohoa_error_set(SOHOA_ENOTFOUND, _("no such endpoint")) : rc;
+		return rc == SOHOA_EINVAL ? sohoa_error_set(SOHOA_ENOTFOUND, _("no such endpoint"))
+					  : rc;
 	if (strcmp(seg[0], "search") == 0 && p == end && end[-1] != '/') {
 		r->endpoint = SOHOA_ROUTE_SEARCH;
 		return qm ? parse_query(r, qm + 1) : 0;
@@ -198,7 +208,7 @@ int sohoa_lookup_route_parse(sohoa_lookup_route *r, const char *target)
 	    strcmp(seg[0], "packages") != 0)
 		return sohoa_error_set(SOHOA_ENOTFOUND, _("no such endpoint"));
 	if (strcmp(seg[0], "citizens") == 0 ? !sohoa_index_valid_citizen_id(seg[1])
-					     : !sohoa_index_valid_dossier_code(seg[1]))
+					    : !sohoa_index_valid_dossier_code(seg[1]))
 		return sohoa_error_set(SOHOA_EINVAL, _("'%s' is not a valid %s"), seg[1],
 				       strcmp(seg[0], "citizens") == 0 ? _("citizen id")
 								       : _("dossier code"));

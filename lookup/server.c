@@ -58,7 +58,7 @@ typedef struct {
 	unsigned status;
 	char *json;
 	size_t json_len;
-	int fd;          /* file to send, or -1 */
+	int fd; /* file to send, or -1 */
 	off_t fd_size;
 	const char *content_type;
 	long count;
@@ -122,7 +122,8 @@ static int rate_take(sohoa_lookup_server *s, const char *agency)
 		b->last = now;
 	}
 	b->tokens += ((double)(now.tv_sec - b->last.tv_sec) +
-		      (double)(now.tv_nsec - b->last.tv_nsec) / 1e9) * s->opt.rate;
+		      (double)(now.tv_nsec - b->last.tv_nsec) / 1e9) *
+		     s->opt.rate;
 	if (b->tokens > s->opt.burst)
 		b->tokens = s->opt.burst;
 	b->last = now;
@@ -208,7 +209,7 @@ static void reply_hits(reply *r, const sohoa_index_hits *hits)
 /* ---------------------------------------------------------------- files */
 static int open_beneath(int dirfd, const char *path, int flags)
 {
-	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW * 0),
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
@@ -216,10 +217,14 @@ static int open_beneath(int dirfd, const char *path, int flags)
 static const char *media_type(const char *path)
 {
 	static const char *const types[][2] = {
-		{".xml", "application/xml"},   {".pdf", "application/pdf"},
-		{".tif", "image/tiff"},        {".tiff", "image/tiff"},
-		{".txt", "text/plain; charset=utf-8"}, {".json", "application/json"},
-		{".png", "image/png"},         {".jpg", "image/jpeg"},
+		{".xml", "application/xml"},
+		{".pdf", "application/pdf"},
+		{".tif", "image/tiff"},
+		{".tiff", "image/tiff"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".json", "application/json"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
 	};
 	size_t n = strlen(path);
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
@@ -252,7 +257,8 @@ static void serve_file(sohoa_lookup_server *s, sohoa_index *idx, reply *r, const
 	if (pkg >= 0)
 		fd = open_beneath(pkg, file, O_RDONLY | O_NOCTTY);
 	if (fd < 0 && errno == EXDEV) {
-		reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "path leads outside the package", rid);
+		reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "path leads outside the package",
+			    rid);
 		goto cleanup;
 	}
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -380,7 +386,8 @@ static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request 
 		goto cleanup;
 	}
 	if (rc == SOHOA_EPERM) {
-		reply_error(r, MHD_HTTP_FORBIDDEN, "revoked", "this agency's token was revoked", rid);
+		reply_error(r, MHD_HTTP_FORBIDDEN, "revoked", "this agency's token was revoked",
+			    rid);
 	} else if (rc < 0) {
 		reply_sohoa_error(r, rc, rid);
 	} else if (rate_take(s, r->agency) < 0) {
@@ -394,9 +401,12 @@ static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request 
 	/* Every authenticated request, served or refused, leaves an audit row; a
 	 * request that cannot be audited is not served. */
 	audit_query(query, sizeof query, &route, req->target);
-	sohoa_index_audit_entry e = {.agency = r->agency, .endpoint = r->endpoint,
-				     .query = query, .request_id = rid,
-				     .status = (int)r->status, .result_count = r->count};
+	sohoa_index_audit_entry e = {.agency = r->agency,
+				     .endpoint = r->endpoint,
+				     .query = query,
+				     .request_id = rid,
+				     .status = (int)r->status,
+				     .result_count = r->count};
 	pthread_mutex_lock(&s->audit_lock);
 	rc = sohoa_index_audit_append(idx, &e);
 	pthread_mutex_unlock(&s->audit_lock);
@@ -421,7 +431,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, reply *r, const c
 		resp = MHD_create_response_from_fd((uint64_t)r->fd_size, r->fd);
 	} else {
 		if (!r->json)
-			reply_json(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "{\"error\":{\"status\":500}}\n");
+			reply_json(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				   "{\"error\":{\"status\":500}}\n");
 		resp = r->json ? MHD_create_response_from_buffer(r->json_len, r->json,
 								 MHD_RESPMEM_MUST_FREE)
 			       : NULL;
@@ -559,8 +570,8 @@ static int listen_address(struct sockaddr_storage *sa, const sohoa_lookup_option
 		v6->sin6_port = htons(o->port);
 		return 0;
 	}
-	return sohoa_error_set(SOHOA_EINVAL, _("listen address '%s': give a numeric IPv4 or IPv6 address"),
-			       host);
+	return sohoa_error_set(SOHOA_EINVAL,
+			       _("listen address '%s': give a numeric IPv4 or IPv6 address"), host);
 }
 
 int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *opt)

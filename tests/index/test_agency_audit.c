@@ -98,9 +98,9 @@ static void test_audit_chain_verifies_and_detects_tampering(void **state)
 	/* The table refuses edits through SQL… */
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET result_count=9 WHERE id=3", NULL,
-					  NULL, NULL),
-			     SQLITE_OK);
+	assert_int_not_equal(
+		sqlite3_exec(db, "UPDATE audit SET result_count=9 WHERE id=3", NULL, NULL, NULL),
+		SQLITE_OK);
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE id=3", NULL, NULL, NULL),
 			     SQLITE_OK);
 	sqlite3_close(db);
@@ -124,7 +124,8 @@ static void test_audit_chain_detects_a_removed_row(void **state)
 	sohoa_index_close(idx);
 	free(path);
 	idx = open_in(s->dir, &path);
-	exec_sql(path, "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update; DELETE FROM audit WHERE id=2;"
+	exec_sql(path, "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update; DELETE FROM "
+		       "audit WHERE id=2;"
 		       "UPDATE audit SET id=id-1 WHERE id>2");
 	assert_int_equal(sohoa_index_audit_verify(idx, NULL), SOHOA_EVERIFY);
 	assert_non_null(strstr(sohoa_error_last(), "row 2"));

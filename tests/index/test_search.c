@@ -45,14 +45,15 @@ static int setup(void **state)
 		    "2023-11-22",
 		    "Họ và tên: Nguyễn Văn An. Sinh ngày 01 tháng 02 năm 2020 tại Hà Nội. "
 		    "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Phúc Xá."),
-		doc("000.00.12.H29-231122-0002", 1, "001088099999", "H29", "Giấy chứng nhận kết hôn",
-		    "2023-05-10",
+		doc("000.00.12.H29-231122-0002", 1, "001088099999", "H29",
+		    "Giấy chứng nhận kết hôn", "2023-05-10",
 		    "Chứng nhận anh Lê Minh Đức và chị Phạm Thu Hà đã đăng ký kết hôn."),
 		/* The same words recognised without their marks (a poor scan). */
 		doc("000.00.12.H30-230101-0003", 1, "001088012345", "H30", "Giấy khai sinh",
 		    "2023-01-01", "Ho va ten: Nguyen Van An. Noi dang ky khai sinh: xa Dong Anh."),
 		doc("000.00.12.H30-230101-0004", 1, "001099000000", "H30", "Quyết định",
-		    "2022-12-31", "Quyết định về việc kết nạp thành viên mới; đăng ký hộ kinh doanh."),
+		    "2022-12-31",
+		    "Quyết định về việc kết nạp thành viên mới; đăng ký hộ kinh doanh."),
 	};
 	for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++)
 		if (sohoa_index_add(f->idx, &docs[i]) != 0)
@@ -105,9 +106,12 @@ static void test_fold_drops_marks_and_d_stroke_one_char_for_one(void **state)
 {
 	(void)state;
 	static const char *const cases[][2] = {
-		{"Nguyễn Văn An", "nguyen van an"}, {"ĐĂNG KÝ", "dang ky"},
-		{"đường Điện Biên Phủ", "duong dien bien phu"}, {"Ủy ban Nhân dân", "uy ban nhan dan"},
-		{"plain ascii 123", "plain ascii 123"}, {"", ""},
+		{"Nguyễn Văn An", "nguyen van an"},
+		{"ĐĂNG KÝ", "dang ky"},
+		{"đường Điện Biên Phủ", "duong dien bien phu"},
+		{"Ủy ban Nhân dân", "uy ban nhan dan"},
+		{"plain ascii 123", "plain ascii 123"},
+		{"", ""},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *out = NULL;
@@ -125,7 +129,7 @@ static void test_query_without_marks_finds_text_with_them(void **state)
 	fixture *f = *state;
 	expect(f, "nguyen van an", "0003 0001"); /* the plain spelling first */
 	expect(f, "phuc xa", "0001");
-	expect(f, "duc", "0002");        /* đ in the text */
+	expect(f, "duc", "0002"); /* đ in the text */
 	expect(f, "ket hon", "0002");
 }
 
@@ -150,11 +154,11 @@ static void test_phrase_and_prefix_queries(void **state)
 	fixture *f = *state;
 	expect(f, "\"dang ky ket hon\"", "0002");
 	expect(f, "\"ket hon dang ky\"", "");
-	expect(f, "ket", "0002 0004");   /* kết (hôn) and kết (nạp) */
+	expect(f, "ket", "0002 0004"); /* kết (hôn) and kết (nạp) */
 	expect(f, "khai sin*", "0003 0001");
 	expect(f, "Nguyễ*", "0001 0003");
 	expect(f, "\"ho kinh\"*", "0004");
-	expect(f, "hon OR doanh", ""); /* OR is a word here, not an operator */
+	expect(f, "hon OR doanh", "");                  /* OR is a word here, not an operator */
 	expect(f, "\" * ( ) :", "0001 0002 0003 0004"); /* no word: lists everything */
 }
 
@@ -173,7 +177,8 @@ static void test_filters_narrow_the_results(void **state)
 	assert_string_equal(got, "0003 0002"); /* plain spelling first */
 	free(got);
 	sohoa_index_hits_free(h);
-	q = (sohoa_index_query){.text = "an", .citizen_id = "001088012345", .doc_type = "Giấy khai sinh"};
+	q = (sohoa_index_query){
+		.text = "an", .citizen_id = "001088012345", .doc_type = "Giấy khai sinh"};
 	assert_int_equal(sohoa_index_search(f->idx, &q, &h), 0);
 	assert_int_equal(h->count, 2);
 	sohoa_index_hits_free(h);
@@ -209,8 +214,8 @@ static void test_long_text_snippet_is_cut_around_the_match(void **state)
 	fixture *f = *state;
 	char *text = NULL;
 	assert_true(asprintf(&text, "%0500d trích lục hộ tịch %0500d", 0, 0) > 0);
-	sohoa_index_doc d = doc("000.00.12.H29-231122-0009", 1, NULL, "H29", "Trích lục",
-				"2023-11-23", text);
+	sohoa_index_doc d =
+		doc("000.00.12.H29-231122-0009", 1, NULL, "H29", "Trích lục", "2023-11-23", text);
 	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
 	sohoa_index_hits *h = search(f, "trich luc ho tich");
 	assert_int_equal(h->count, 1);
@@ -271,15 +276,16 @@ static void test_lookup_returns_every_document_of_a_busy_citizen(void **state)
 	sohoa_index_hits *h = NULL;
 	assert_int_equal(sohoa_index_batch_begin(f->idx), 0);
 	for (int i = 1; i <= 40; i++) {
-		sohoa_index_doc d = doc("000.00.12.H29-231122-0100", i, "001077000001", "H29", "Công văn",
-					"2023-01-01", "văn bản");
+		sohoa_index_doc d = doc("000.00.12.H29-231122-0100", i, "001077000001", "H29",
+					"Công văn", "2023-01-01", "văn bản");
 		assert_int_equal(sohoa_index_add(f->idx, &d), 0);
 	}
 	assert_int_equal(sohoa_index_batch_commit(f->idx), 0);
 	assert_int_equal(sohoa_index_lookup_citizen(f->idx, "001077000001", 0, &h), 0);
 	assert_int_equal(h->count, 40);
 	sohoa_index_hits_free(h);
-	assert_int_equal(sohoa_index_lookup_dossier(f->idx, "000.00.12.H29-231122-0100", 33, &h), 0);
+	assert_int_equal(sohoa_index_lookup_dossier(f->idx, "000.00.12.H29-231122-0100", 33, &h),
+			 0);
 	assert_int_equal(h->count, 33);
 	for (size_t i = 0; i < h->count; i++)
 		assert_int_equal(h->hits[i].doc_no, (int)i + 1);
@@ -327,18 +333,27 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_drops_marks_and_d_stroke_one_char_for_one),
-		cmocka_unit_test_setup_teardown(test_query_without_marks_finds_text_with_them, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_query_with_marks_finds_text_without_them, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_without_marks_finds_text_with_them,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_query_with_marks_finds_text_without_them,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exact_spelling_ranks_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_phrase_and_prefix_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filters_narrow_the_results, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_snippet_marks_the_match_in_the_original_spelling, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_text_snippet_is_cut_around_the_match, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_new_version_replaces_the_superseded_one, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_returns_every_document_of_a_busy_citizen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_adds_commit_together_and_a_bad_one_alone_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_snippet_marks_the_match_in_the_original_spelling, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_text_snippet_is_cut_around_the_match,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_version_replaces_the_superseded_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_lookup_returns_every_document_of_a_busy_citizen, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_batch_adds_commit_together_and_a_bad_one_alone_fails, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,7 +39,8 @@ static tu_run_result run(const char *store, const char *a1, const char *a2, cons
 {
 	char *env_store = NULL;
 	assert_true(asprintf(&env_store, "SOHOA_STORE=%s", store) > 0);
-	char *argv[] = {SOHOA_BIN, (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5, NULL};
+	char *argv[] = {SOHOA_BIN,  (char *)a1, (char *)a2, (char *)a3,
+			(char *)a4, (char *)a5, NULL};
 	char *env[] = {env_store, NULL};
 	tu_run_result r = tu_run(argv, env);
 	free(env_store);
@@ -59,8 +60,10 @@ static void test_search_prints_hits_with_snippets(void **state)
 	tu_run_free(&r);
 	r = run(s->dir, "search", "--json", "--agency", "H30", "dang ky");
 	assert_int_equal(r.status, 0);
-	assert_true(strncmp(r.out, "{\"count\":1,\"results\":[{\"dossier_code\":"
-				   "\"000.00.12.H30-230101-0002\"", 60) == 0);
+	assert_true(strncmp(r.out,
+			    "{\"count\":1,\"results\":[{\"dossier_code\":"
+			    "\"000.00.12.H30-230101-0002\"",
+			    60) == 0);
 	assert_non_null(strstr(r.out, "\"package_path\":\"packages/000.00.12.H29-231122-0001\""));
 	tu_run_free(&r);
 	r = run(s->dir, "search", "--from", "2023-06-01", "--json", "dang ky");
@@ -73,8 +76,8 @@ static void test_lookup_by_citizen_and_dossier_with_store_option(void **state)
 {
 	tu_scratch *s = *state;
 	fill_store(s->dir);
-	tu_run_result r = run("/nonexistent", "lookup", "--citizen-id", "001088012345", "--store",
-			      s->dir);
+	tu_run_result r =
+		run("/nonexistent", "lookup", "--citizen-id", "001088012345", "--store", s->dir);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(tu_lines(r.out), 4); /* two hits, two lines each */
 	tu_run_free(&r);
@@ -120,8 +123,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_search_prints_hits_with_snippets,
 						tu_scratch_setup, tu_scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier_with_store_option,
-						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_lookup_by_citizen_and_dossier_with_store_option, tu_scratch_setup,
+			tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_usage_exits_2_with_one_line,
 						tu_scratch_setup, tu_scratch_teardown),
 	};

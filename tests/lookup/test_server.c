@@ -17,7 +17,7 @@
 #include "index/index.h"
 #include "lookup/lookup.h"
 
-#define CODE "000.00.12.H29-231122-0001"
+#define CODE    "000.00.12.H29-231122-0001"
 #define CITIZEN "001088012345"
 
 typedef struct {
@@ -32,10 +32,15 @@ static void make_store(fixture *f)
 {
 	char *path = tu_path(f->dir, "catalog.sqlite"), *p;
 	sohoa_index *idx = NULL;
-	sohoa_index_doc d = {.dossier_code = CODE, .doc_no = 1, .citizen_id = CITIZEN,
-			     .applicant = "Nguyễn Văn An", .agency = "H29",
-			     .doc_type = "Giấy khai sinh", .issue_date = "2023-11-22",
-			     .package_path = "packages/" CODE, .signature = "sealed",
+	sohoa_index_doc d = {.dossier_code = CODE,
+			     .doc_no = 1,
+			     .citizen_id = CITIZEN,
+			     .applicant = "Nguyễn Văn An",
+			     .agency = "H29",
+			     .doc_type = "Giấy khai sinh",
+			     .issue_date = "2023-11-22",
+			     .package_path = "packages/" CODE,
+			     .signature = "sealed",
 			     .text = "Nơi đăng ký khai sinh: phường Phúc Xá."};
 	assert_int_equal(sohoa_index_open(&idx, path), 0);
 	assert_int_equal(sohoa_index_add(idx, &d), 0);
@@ -66,8 +71,11 @@ static void make_store(fixture *f)
 
 static int start(fixture *f, double rate, unsigned timeout_s)
 {
-	sohoa_lookup_options o = {.store = f->dir, .host = "127.0.0.1", .port = 0,
-				  .rate = rate, .timeout_s = timeout_s};
+	sohoa_lookup_options o = {.store = f->dir,
+				  .host = "127.0.0.1",
+				  .port = 0,
+				  .rate = rate,
+				  .timeout_s = timeout_s};
 	if (sohoa_lookup_start(&f->srv, &o) != 0)
 		fail_msg("start: %s", sohoa_error_last());
 	f->port = sohoa_lookup_port(f->srv);
@@ -250,16 +258,20 @@ static void test_oversized_requests_are_refused(void **state)
 	fixture *f = *state;
 	char *req = NULL;
 	/* A body far over the cap, announced. */
-	assert_true(asprintf(&req, "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
-				   "Bearer %s\r\nContent-Length: 10000000\r\n\r\n", f->token) > 0);
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nContent-Length: 10000000\r\n\r\n",
+			     f->token) > 0);
 	assert_int_equal(raw_status(f, req, strlen(req)), 413);
 	free(req);
 	/* Headers over the cap. */
 	char *pad = malloc(70001);
 	memset(pad, 'a', 70000);
 	pad[70000] = '\0';
-	assert_true(asprintf(&req, "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
-				   "Bearer %s\r\nX-Pad: %s\r\n\r\n", f->token, pad) > 0);
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
+			     f->token, pad) > 0);
 	assert_int_equal(raw_status(f, req, strlen(req)), 413);
 	free(req);
 	/* Headers over even libmicrohttpd's buffer: refused by it, not read on. */
@@ -289,7 +301,8 @@ static void test_slow_client_is_dropped_while_others_are_served(void **state)
 	int slow = connect_raw(f);
 	const char *partial = "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\n";
 	char buf[64];
-	assert_int_equal(send(slow, partial, strlen(partial), MSG_NOSIGNAL), (ssize_t)strlen(partial));
+	assert_int_equal(send(slow, partial, strlen(partial), MSG_NOSIGNAL),
+			 (ssize_t)strlen(partial));
 	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
 	sleep(3); /* timeout is 1 s */
 	ssize_t n = recv(slow, buf, sizeof buf, 0);
@@ -377,14 +390,22 @@ static void test_agency_commands_add_list_revoke(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_every_endpoint_needs_a_valid_unrevoked_token, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_endpoints_answer_with_the_catalog_and_package, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_package_paths_cannot_leave_the_package, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_oversized_requests_are_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slow_client_is_dropped_while_others_are_served, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rate_limit_answers_429_per_agency, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_requests_leave_a_verifiable_audit_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_agency_commands_add_list_revoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_endpoint_needs_a_valid_unrevoked_token,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_endpoints_answer_with_the_catalog_and_package,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_package_paths_cannot_leave_the_package, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_oversized_requests_are_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_slow_client_is_dropped_while_others_are_served,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_answers_429_per_agency, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_requests_leave_a_verifiable_audit_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_agency_commands_add_list_revoke, setup,
+						teardown),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
