@@ -68,6 +68,7 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE INDEX documents_agency ON documents(agency, issue_date);"
 	"CREATE VIRTUAL TABLE documents_fts USING fts5(exact_fields, folded_fields,"
 	" exact_text, folded_text, tokenize='unicode61 remove_diacritics 0');"
+	"CREATE VIRTUAL TABLE documents_vocab USING fts5vocab(documents_fts, 'row');"
 	"CREATE TABLE agencies(name TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE,"
 	" created TEXT NOT NULL, revoked TEXT);"
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, agency TEXT NOT NULL, time TEXT NOT NULL,"
@@ -139,6 +140,7 @@ int sohoa_index_open(sohoa_index **out, const char *path)
 		goto cleanup;
 	}
 	sqlite3_busy_timeout(idx->db, BUSY_TIMEOUT_MS);
+	idx->common_min_docs = 10000;
 	rc = read_version(&version, idx, path);
 	if (rc < 0)
 		goto cleanup;

@@ -37,6 +37,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_HIGHLIGHT] = "SELECT exact_fields, highlight(documents_fts, 1, char(1), char(2)),"
 			 " exact_text, highlight(documents_fts, 3, char(1), char(2))"
 			 " FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid=?2",
+	/* For queries of words most documents hold, BM25 would rank nearly the
+	 * whole catalog for little meaning: newest first, stopping at the limit. */
+	[ST_RECENT] = "SELECT f.rowid, 0.0 FROM documents_fts f JOIN documents d ON d.id=f.rowid"
+		      " WHERE documents_fts MATCH ?1" FILTERS " ORDER BY f.rowid DESC LIMIT ?7",
+	[ST_COUNT_DOCS] = "SELECT count(*) FROM documents",
+	[ST_VOCAB_DOCS] = "SELECT doc FROM documents_vocab WHERE term=?1",
 	[ST_BROWSE] = "SELECT " HIT_COLUMNS " FROM documents d WHERE ?1 IS NULL" FILTERS
 		      " ORDER BY d.issue_date DESC, d.dossier_code, d.doc_no LIMIT ?7",
 	[ST_BY_CITIZEN] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.citizen_id=?1"

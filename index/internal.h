@@ -18,6 +18,9 @@ enum {
 	ST_SEARCH_FILTERED,
 	ST_DOC_BY_ID,
 	ST_HIGHLIGHT,
+	ST_RECENT,
+	ST_COUNT_DOCS,
+	ST_VOCAB_DOCS,
 	ST_BROWSE,
 	ST_BY_CITIZEN,
 	ST_BY_DOSSIER,
@@ -34,6 +37,9 @@ struct sohoa_index {
 	int schema;
 	char *path;
 	sqlite3_stmt *st[ST_COUNT];
+	/* A query whose every word is in more than half of at least this many
+	 * documents is answered newest first instead of by BM25 (see search.c). */
+	long long common_min_docs;
 };
 
 /* The cached statement `which`, prepared if needed. */

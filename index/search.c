@@ -2,6 +2,7 @@
  * its translation into FTS5, snippets) and the hit lists every query returns. */
 #include "index/internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,13 +26,29 @@ static int has_word_char(const char *s, size_t n)
 	return 0;
 }
 
-/* Appends one item — a word or phrase, exact or folded, prefix or not — as
- * "either spelling" to the FTS5 expression. */
-static int append_item(FILE *f, int first, const char *s, size_t n, int prefix)
+/* A user query translated for FTS5: `full` matches either spelling of every
+ * item, `exact` only the spelling as typed; `words` holds the folded words of
+ * the items (space-separated); `prefix` is set when an item is a prefix. */
+typedef struct {
+	char *full, *exact, *words;
+	int prefix;
+} fts_query;
+
+static void fts_query_free(fts_query *fq)
+{
+	free(fq->full);
+	free(fq->exact);
+	free(fq->words);
+}
+
+/* Appends one item — a word or phrase, prefix or not — to the expressions. */
+static int append_item(FILE *full, FILE *exact, FILE *words, int first, const char *s, size_t n,
+		       int prefix)
 {
 	char *folded = NULL;
 	int rc = sohoa_index_fold(&folded, s, n);
 	const char *star = prefix ? "*" : "";
+	const char *and = first ? "" : " AND ";
 	int ascii = 1;
 
 	if (rc < 0)
@@ -39,38 +56,37 @@ static int append_item(FILE *f, int first, const char *s, size_t n, int prefix)
 	for (size_t i = 0; i < n; i++)
 		ascii &= (unsigned char)s[i] < 0x80;
 	if (ascii) /* the same word in both spellings: one phrase, any column, read once */
-		fprintf(f, "%s\"%s\"%s", first ? "" : " AND ", folded, star);
+		fprintf(full, "%s\"%s\"%s", and, folded, star);
 	else
-		fprintf(f,
+		fprintf(full,
 			"%s({exact_fields exact_text} : \"%.*s\"%s OR "
 			"{folded_fields folded_text} : \"%s\"%s)",
-			first ? "" : " AND ", (int)n, s, star, folded, star);
+			and, (int)n, s, star, folded, star);
+	fprintf(exact, "%s{exact_fields exact_text} : \"%.*s\"%s", and, (int)n, s, star);
+	fprintf(words, "%s ", folded);
 	free(folded);
 	return 0;
 }
 
-/* Translates a user query (words, "phrases", prefix*) into an FTS5 MATCH
- * expression in which every item matches either spelling. *out is NULL when
- * the query holds no word at all. */
-static int build_match(char **out, const char *query)
+/* Translates a user query (words, "phrases", prefix*) into FTS5 MATCH
+ * expressions (see fts_query); fq->full is NULL when the query holds no word. */
+static int build_match(fts_query *fq, const char *query)
 {
-	membuf m = {0};
+	membuf m[3] = {{0}};
 	char *nfc = NULL;
 	const char *p;
 	int items = 0, rc = 0;
 
-	*out = NULL;
+	memset(fq, 0, sizeof *fq);
 	if (strlen(query) > SOHOA_INDEX_MAX_QUERY)
 		return sohoa_error_set(SOHOA_ELIMIT, _("search query of %zu bytes: the cap is %u"),
 				       strlen(query), SOHOA_INDEX_MAX_QUERY);
 	rc = sohoa_utf8_nfc(&nfc, query, strlen(query));
 	if (rc < 0)
 		return sohoa_error_prefix(_("search query: "));
-	m.f = open_memstream(&m.buf, &m.len);
-	if (!m.f) {
-		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		goto cleanup;
-	}
+	for (int i = 0; i < 3; i++)
+		if (!(m[i].f = open_memstream(&m[i].buf, &m[i].len)))
+			rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	for (p = nfc; *p && rc == 0;) {
 		const char *s;
 		size_t n;
@@ -96,20 +112,25 @@ static int build_match(char **out, const char *query)
 			prefix = 1;
 		if (!has_word_char(s, n))
 			continue;
+		fq->prefix |= prefix;
 		if (++items > SOHOA_INDEX_MAX_TERMS)
 			rc = sohoa_error_set(SOHOA_ELIMIT,
 					     _("search query: more than %d words and phrases"),
 					     SOHOA_INDEX_MAX_TERMS);
 		else
-			rc = append_item(m.f, items == 1, s, n, prefix);
+			rc = append_item(m[0].f, m[1].f, m[2].f, items == 1, s, n, prefix);
 	}
-cleanup:
-	if (m.f)
-		fclose(m.f);
-	if (rc == 0 && items > 0)
-		*out = m.buf;
-	else
-		free(m.buf);
+	for (int i = 0; i < 3; i++)
+		if (m[i].f)
+			fclose(m[i].f);
+	if (rc == 0 && items > 0) {
+		fq->full = m[0].buf;
+		fq->exact = m[1].buf;
+		fq->words = m[2].buf;
+	} else {
+		for (int i = 0; i < 3; i++)
+			free(m[i].buf);
+	}
 	free(nfc);
 	return rc;
 }
@@ -340,28 +361,118 @@ static int fill_search_hit(sohoa_index *idx, sohoa_index_hit *h, sqlite3_int64 i
 	return rc;
 }
 
-/* Runs the ranked id query `st`, then reads each hit. */
-static int collect_search(sohoa_index *idx, sqlite3_stmt *st, size_t limit, const char *match,
-			  const sohoa_index_query *q, sohoa_index_hits **out)
+/* Steps the id query `st` (rowid, score), appending ids not held yet until
+ * `limit` are held. */
+static int take_ids(sohoa_index *idx, sqlite3_stmt *st, size_t limit, sqlite3_int64 *ids,
+		    double *scores, size_t *n)
+{
+	int rc = 0, step = SQLITE_DONE;
+
+	while (*n < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		size_t k = 0;
+		while (k < *n && ids[k] != id)
+			k++;
+		if (k < *n)
+			continue;
+		ids[*n] = id;
+		scores[(*n)++] = sqlite3_column_double(st, 1);
+	}
+	if (*n < limit && step != SQLITE_DONE)
+		rc = index_db_error(idx, _("query failed"));
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* True when every word of the query is held by more than half of the
+ * catalog's documents, which number at least idx->common_min_docs. */
+static int all_common(sohoa_index *idx, const fts_query *fq)
+{
+	sqlite3_stmt *count = NULL, *vocab = NULL;
+	long long docs = 0, least = -1;
+	const char *w = fq->words;
+
+	if (fq->prefix || index_stmt(&count, idx, ST_COUNT_DOCS) < 0 ||
+	    index_stmt(&vocab, idx, ST_VOCAB_DOCS) < 0)
+		return 0;
+	if (sqlite3_step(count) == SQLITE_ROW)
+		docs = sqlite3_column_int64(count, 0);
+	sqlite3_reset(count);
+	if (docs == 0 || docs < idx->common_min_docs)
+		return 0;
+	/* The words as the tokenizer splits them, until one is not common. */
+	while (*w && (least < 0 || least > docs / 2)) {
+		size_t n = 0;
+		while (w[n] && ((unsigned char)w[n] >= 0x80 || isalnum((unsigned char)w[n])))
+			n++;
+		if (n > 0) {
+			long long held = 0;
+			sqlite3_bind_text(vocab, 1, w, (int)n, SQLITE_STATIC);
+			if (sqlite3_step(vocab) == SQLITE_ROW)
+				held = sqlite3_column_int64(vocab, 0);
+			sqlite3_reset(vocab);
+			least = least < 0 || held < least ? held : least;
+		}
+		w += n ? n : 1;
+	}
+	sqlite3_clear_bindings(vocab);
+	return least > docs / 2;
+}
+
+/* The ids of the best `limit` matches, best first: by BM25; or, for a query
+ * of words most documents hold (BM25 would then rank nearly the whole catalog
+ * for little meaning), the newest documents with the exact spelling, then the
+ * newest with the other spelling, score 0. */
+static int ranked_ids(sohoa_index *idx, const fts_query *fq, const char *const filters[5],
+		      size_t limit, sqlite3_int64 *ids, double *scores, size_t *n)
+{
+	int common = all_common(idx, fq), filtered = 0, rc = 0;
+	char *rest = NULL;
+
+	for (int i = 0; i < 5; i++)
+		filtered |= filters[i] && *filters[i];
+	if (common && asprintf(&rest, "(%s) NOT (%s)", fq->full, fq->exact) < 0)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	for (int pass = 0; pass < (common ? 2 : 1) && rc == 0 && *n < limit; pass++) {
+		sqlite3_stmt *st = NULL;
+		const char *match = !common ? fq->full : pass == 0 ? fq->exact : rest;
+		rc = index_stmt(&st, idx,
+				common     ? ST_RECENT
+				: filtered ? ST_SEARCH_FILTERED
+					   : ST_SEARCH);
+		if (rc < 0)
+			break;
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+		for (int i = 0; i < 5; i++)
+			if (filters[i] && *filters[i])
+				sqlite3_bind_text(st, 2 + i, filters[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)limit);
+		rc = take_ids(idx, st, limit, ids, scores, n);
+		sqlite3_clear_bindings(st);
+	}
+	free(rest);
+	return rc;
+}
+
+/* Finds the best ids, then reads each hit. */
+static int collect_search(sohoa_index *idx, const fts_query *fq, const char *const filters[5],
+			  size_t limit, const sohoa_index_query *q, sohoa_index_hits **out)
 {
 	sohoa_index_hits *hits = new_hits(limit);
 	sqlite3_int64 *ids = calloc(limit ? limit : 1, sizeof *ids);
+	double *scores = calloc(limit ? limit : 1, sizeof *scores);
 	size_t n = 0;
-	int rc = hits && ids ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory")), step = 0;
+	int rc = hits && ids && scores ? 0 : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 
-	while (rc == 0 && n < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(st, 0);
-		hits->hits[n++].score = sqlite3_column_double(st, 1);
-	}
-	if (rc == 0 && n < limit && step != SQLITE_DONE)
-		rc = index_db_error(idx, _("query failed"));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	if (rc == 0)
+		rc = ranked_ids(idx, fq, filters, limit, ids, scores, &n);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		hits->count++;
-		rc = fill_search_hit(idx, &hits->hits[i], ids[i], match, q);
+		hits->hits[i].score = scores[i];
+		rc = fill_search_hit(idx, &hits->hits[i], ids[i], fq->full, q);
 	}
 	free(ids);
+	free(scores);
 	if (rc < 0) {
 		sohoa_index_hits_free(hits);
 		return rc;
@@ -390,33 +501,25 @@ static int check_filters(const sohoa_index_query *q)
 int sohoa_index_search(sohoa_index *idx, const sohoa_index_query *q, sohoa_index_hits **out)
 {
 	size_t limit = q->limit ? q->limit : SOHOA_INDEX_DEFAULT_LIMIT;
-	const char *filters[] = {q->agency, q->doc_type, q->citizen_id, q->from, q->to};
+	const char *const filters[5] = {q->agency, q->doc_type, q->citizen_id, q->from, q->to};
 	sqlite3_stmt *st = NULL;
-	char *match = NULL;
-	int rc, filtered = 0;
+	fts_query fq = {0};
+	int rc;
 
 	*out = NULL;
-	for (int i = 0; i < 5; i++)
-		filtered |= filters[i] && *filters[i];
 	rc = check_filters(q);
 	if (rc == 0)
-		rc = build_match(&match, q->text ? q->text : "");
-	if (rc == 0)
-		rc = index_stmt(&st, idx,
-				!match     ? ST_BROWSE
-				: filtered ? ST_SEARCH_FILTERED
-					   : ST_SEARCH);
-	if (rc < 0)
-		goto cleanup;
-	if (match)
-		sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-	for (int i = 0; i < 5; i++)
-		if (filters[i] && *filters[i])
-			sqlite3_bind_text(st, 2 + i, filters[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)limit);
-	rc = match ? collect_search(idx, st, limit, match, q, out) : collect(idx, st, limit, out);
-cleanup:
-	free(match);
+		rc = build_match(&fq, q->text ? q->text : "");
+	if (rc == 0 && fq.full) {
+		rc = collect_search(idx, &fq, filters, limit, q, out);
+	} else if (rc == 0 && (rc = index_stmt(&st, idx, ST_BROWSE)) == 0) {
+		for (int i = 0; i < 5; i++)
+			if (filters[i] && *filters[i])
+				sqlite3_bind_text(st, 2 + i, filters[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)limit);
+		rc = collect(idx, st, limit, out);
+	}
+	fts_query_free(&fq);
 	return rc;
 }
 

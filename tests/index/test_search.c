@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "index/index.h"
+#include "index/internal.h" /* common_min_docs, to test common words on a small catalog */
 
 typedef struct {
 	char *dir;
@@ -292,6 +293,35 @@ static void test_lookup_returns_every_document_of_a_busy_citizen(void **state)
 	sohoa_index_hits_free(h);
 }
 
+static void test_common_words_list_newest_first_exact_spelling_first(void **state)
+{
+	fixture *f = *state;
+	sohoa_index_doc d = doc("000.00.12.H29-231122-0006", 1, NULL, "H29", "Công văn",
+				"2023-01-01", "ban sao khong dau");
+	d.applicant = "Tran Thi Binh"; /* typed without marks */
+	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	f->idx->common_min_docs = 0; /* every catalog counts as large */
+	/* Every document holds the name: newest first, the typed spelling first. */
+	expect(f, "Trần", "0004 0003 0002 0001 0006");
+	expect(f, "tran", "0006 0004 0003 0002 0001");
+	sohoa_index_hits *h = search(f, "tran thi");
+	assert_true(h->hits[0].score == 0.0);
+	if (!strstr(h->hits[1].snippet, "«Trần» «Thị»"))
+		fail_msg("snippet '%s'", h->hits[1].snippet);
+	sohoa_index_hits_free(h);
+	/* A rarer word in the query keeps BM25. */
+	h = search(f, "tran phuc");
+	assert_int_equal(h->count, 1);
+	assert_true(h->hits[0].score < 0.0);
+	sohoa_index_hits_free(h);
+	sohoa_index_query q = {.text = "tran", .agency = "H30"};
+	assert_int_equal(sohoa_index_search(f->idx, &q, &h), 0);
+	char *got = codes(h);
+	assert_string_equal(got, "0004 0003");
+	free(got);
+	sohoa_index_hits_free(h);
+}
+
 static void test_add_refuses_bad_fields_naming_them(void **state)
 {
 	fixture *f = *state;
@@ -350,6 +380,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_common_words_list_newest_first_exact_spelling_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_lookup_returns_every_document_of_a_busy_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(
