@@ -46,11 +46,13 @@ struct sohoa_lookup_server {
 	uint16_t port;
 };
 
-/* One request: the raw target (from the URI log callback) and its id. */
+/* One request: the raw target (from the URI log callback), its id, and how
+ * far it got. */
 typedef struct {
 	char *target;
 	char request_id[33];
-	int started;
+	int started, replied;
+	size_t body; /* bytes of body received (and dropped: GET takes none) */
 } request;
 
 /* What a handler produced: status, body (JSON or a file) and what to audit. */
@@ -347,23 +349,32 @@ static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char
 	return MHD_YES;
 }
 
+/* True when the request line, headers and body (announced or received so
+ * far) exceed max_request_bytes. */
+static int too_large(const sohoa_lookup_server *s, struct MHD_Connection *conn, const request *req,
+		     const char *method)
+{
+	const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+	size_t head = strlen(req->target) + strlen(method) + 12 + req->body;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &head);
+	return head > s->opt.max_request_bytes ||
+	       (clen && strtoull(clen, NULL, 10) > s->opt.max_request_bytes - head);
+}
+
 /* Authenticates, rate-limits, routes and audits one request into `r`. */
 static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request *req,
 		   const char *method, reply *r)
 {
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
-	const char *clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
 	const char *rid = req->request_id;
 	sohoa_lookup_route route = {0};
 	sohoa_index *idx = NULL;
-	size_t head = strlen(req->target) + strlen(method) + 12;
 	char query[2048];
 	int rc;
 
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &head);
 	r->endpoint = "-";
-	if (head > s->opt.max_request_bytes ||
-	    (clen && strtoull(clen, NULL, 10) > s->opt.max_request_bytes - head)) {
+	if (too_large(s, conn, req, method)) {
 		reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 			    "request larger than the service accepts", rid);
 		return;
@@ -469,12 +480,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)url;
 	(void)version;
 	(void)upload;
-	(void)upload_size;
 	if (!req)
 		return MHD_NO;
-	if (req->started) /* a body arriving after the reply was decided: ignore it */
+	if (req->replied) { /* a body arriving after an early reply: dropped */
+		*upload_size = 0;
 		return MHD_YES;
-	req->started = 1;
+	}
+	/* The reply is queued once the whole request is in (the call with no
+	 * upload data), so the connection can be kept alive; only a request
+	 * already too large is answered early, and that connection closed. */
+	if (!req->started) {
+		req->started = 1;
+		if (!too_large(s, conn, req, method))
+			return MHD_YES;
+	} else if (*upload_size) {
+		req->body += *upload_size;
+		*upload_size = 0;
+		if (!too_large(s, conn, req, method))
+			return MHD_YES;
+	}
+	req->replied = 1;
 	handle(s, conn, req, method, &r);
 	ret = send_reply(conn, &r, req->request_id);
 	if (ret != MHD_YES && r.fd >= 0)

@@ -203,6 +203,34 @@ static void test_endpoints_answer_with_the_catalog_and_package(void **state)
 	expect(f, "/", f->token, 404, NULL);
 }
 
+static void test_connection_is_kept_alive_between_requests(void **state)
+{
+	fixture *f = *state;
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char url[256], auth[128];
+	body b = {calloc(1, 1), 0};
+	long status = 0, connects = -1;
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/citizens/" CITIZEN "/results", f->port);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", f->token);
+	h = curl_slist_append(h, auth);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(curl_easy_perform(c), CURLE_OK);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+		assert_int_equal(status, 200);
+		assert_int_equal(connects, i == 0 ? 1 : 0); /* the same connection again */
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	free(b.buf);
+}
+
 static void test_package_paths_cannot_leave_the_package(void **state)
 {
 	fixture *f = *state;
@@ -393,6 +421,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_every_endpoint_needs_a_valid_unrevoked_token,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_endpoints_answer_with_the_catalog_and_package,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connection_is_kept_alive_between_requests,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_package_paths_cannot_leave_the_package, setup,
 						teardown),
