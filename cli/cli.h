@@ -44,6 +44,16 @@ int cli_status_run(const cli_command *cmd, int argc, char **argv);
 /* The store directory: `opt` (--store) when given, else $SOHOA_STORE, else
  * ./sohoa-store. */
 const char *cli_store_dir(const char *opt);
+int cli_search_run(const cli_command *cmd, int argc, char **argv);
+int cli_lookup_run(const cli_command *cmd, int argc, char **argv);
+int cli_serve_run(const cli_command *cmd, int argc, char **argv);
+int cli_agency_run(const cli_command *cmd, int argc, char **argv);
+int cli_audit_run(const cli_command *cmd, int argc, char **argv);
+
+/* Opens STORE/catalog.sqlite; creates the store when `create`, else refuses a
+ * store without a catalog (SOHOA_ENOTFOUND naming the path). */
+typedef struct sohoa_index sohoa_index;
+int cli_open_catalog(sohoa_index **out, const char *store, int create);
 
 /* Prints "sohoa: <message>" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,12 +9,6 @@
 
 #include "pipeline/pipeline.h"
 
-const char *cli_store_dir(const char *opt)
-{
-	const char *env = getenv("SOHOA_STORE");
-	return opt ? opt : env && *env ? env : "sohoa-store";
-}
-
 int cli_run_run(const cli_command *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {

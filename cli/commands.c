@@ -92,14 +92,20 @@ const cli_command cli_commands[] = {
 	    "  --lang vi      Vietnamese labels in the text output\n"),
 	 cli_verify_run},
 	{"search", N_("search the store by words of the text or by fields"),
-	 "sohoa search [--store DIR] [--json] [--limit N] QUERY",
+	 "sohoa search [--store DIR] [--json] [--limit N] [--agency A] [--type T] [--from DATE] "
+	 "[--to DATE] QUERY",
 	 N_("Full-text search with Vietnamese folding: a query without diacritics also\n"
-	    "finds text with them; exact matches rank first.\n"
+	    "finds text with them, and the other way round; exact spellings rank first.\n"
+	    "QUERY holds words (all required), \"quoted phrases\" and prefix* words.\n"
 	    "\n"
 	    "  --store DIR   store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --json        machine-readable results\n"
-	    "  --limit N     at most N results (default 20)\n"),
-	 NULL},
+	    "  --limit N     at most N results (default 20, at most 1000)\n"
+	    "  --agency A    only documents of agency A\n"
+	    "  --type T      only documents of type T\n"
+	    "  --from DATE   only documents issued on or after DATE (YYYY-MM-DD)\n"
+	    "  --to DATE     only documents issued on or before DATE\n"),
+	 cli_search_run},
 	{"lookup", N_("find results by citizen id or dossier code"),
 	 "sohoa lookup [--store DIR] (--citizen-id ID | --dossier CODE) [--json]",
 	 N_("Lists the results held for a citizen or a dossier, with their signature\n"
@@ -108,8 +114,10 @@ const cli_command cli_commands[] = {
 	    "  --store DIR        store directory (default $SOHOA_STORE or ./sohoa-store)\n"
 	    "  --citizen-id ID    12-digit citizen identity number\n"
 	    "  --dossier CODE     dossier code, e.g. 000.00.12.H29-231122-0001\n"
-	    "  --json             machine-readable results\n"),
-	 NULL},
+	    "  --json             machine-readable results\n"
+	    "\n"
+	    "Exit status 1 when nothing is found.\n"),
+	 cli_lookup_run},
 	{"serve", N_("serve results to other agencies over HTTP"),
 	 "sohoa serve [--store DIR] [--listen ADDR:PORT]",
 	 N_("Answers other agencies' queries (JSON over HTTP): results by citizen id,\n"
@@ -117,8 +125,18 @@ const cli_command cli_commands[] = {
 	    "agency token and is written to the audit chain.\n"
 	    "\n"
 	    "  --store DIR          store directory (default $SOHOA_STORE or ./sohoa-store)\n"
-	    "  --listen ADDR:PORT   address to listen on (default 127.0.0.1:8470)\n"),
-	 NULL},
+	    "  --listen ADDR:PORT   numeric address to listen on (default 127.0.0.1:8470)\n"
+	    "  --threads N          worker threads (default 2)\n"
+	    "  --rate N             requests per second per agency (default 200, burst 2N)\n"
+	    "\n"
+	    "Endpoints (JSON; errors as {\"error\":{...}} with 400, 401, 403, 404, 413, 429):\n"
+	    "  GET /v1/citizens/{id}/results          documents of a citizen\n"
+	    "  GET /v1/dossiers/{code}                a dossier's documents\n"
+	    "  GET /v1/packages/{code}/package.xml    the package manifest\n"
+	    "  GET /v1/packages/{code}/files/{path}   a file of the package\n"
+	    "  GET /v1/search?q=&agency=&type=&from=&to=&limit=\n"
+	    "Stops on SIGINT or SIGTERM after the requests in flight.\n"),
+	 cli_serve_run},
 	{"status", N_("show what the store holds and what is pending"),
 	 "sohoa status [--store DIR] [--json]",
 	 N_("Counts dossiers by stage and status, lists quarantined dossiers with their\n"
@@ -141,15 +159,17 @@ const cli_command cli_commands[] = {
 	    "  --to-name NAME   its name\n"),
 	 cli_export_run},
 	{"agency", N_("manage the agencies allowed to query the HTTP service"),
-	 "sohoa agency add NAME\nsohoa agency list\nsohoa agency revoke NAME",
+	 "sohoa agency add NAME [--store DIR]\nsohoa agency list [--store DIR]\n"
+	 "sohoa agency revoke NAME [--store DIR]",
 	 N_("'add' prints a new token once (only its hash is kept); 'revoke' disables\n"
-	    "an agency's token at once; 'list' shows agencies and their state.\n"),
-	 NULL},
+	    "an agency's token at once; 'list' shows agencies and their state.\n"
+	    "Agencies send the token as 'Authorization: Bearer TOKEN'.\n"),
+	 cli_agency_run},
 	{"audit", N_("check that the HTTP service's audit log was not altered"),
-	 "sohoa audit verify",
+	 "sohoa audit verify [--store DIR]",
 	 N_("Recomputes the hash chain over every audit row and reports the first row\n"
-	    "that does not match.\n"),
-	 NULL},
+	    "that does not match (exit status 1).\n"),
+	 cli_audit_run},
 	{"keys", N_("create demo keys and certificates for trying sohoa"),
 	 "sohoa keys demo --out DIR",
 	 N_("Creates a demo root CA, an issuing CA, an organisation seal certificate,\n"

@@ -5,9 +5,10 @@
 # Exits 1 if any target found something. Installs nothing itself.
 # Targets: one per folder of fuzz/corpus/ — fuzz_xml, fuzz_manifest (dossier.xml
 # parsed, and a package made from it round-tripped), fuzz_package (package.xml
-# read, written and read again), fuzz_image_probe (image headers) and
-# fuzz_image_decode (probe + decoding of the first and last page, PDF rendering
-# included).
+# read, written and read again), fuzz_verify (signature verification),
+# fuzz_image_probe (image headers), fuzz_image_decode (probe + decoding of the
+# first and last page, PDF rendering included) and fuzz_http_request (request
+# targets of sohoa serve: path segments, percent-decoding, search parameters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

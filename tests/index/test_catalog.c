@@ -1,5 +1,5 @@
 /* tests/index/test_catalog.c: opening the catalog creates it in WAL mode at
- * schema 1, reopening keeps it, and files that are not (or not yet) ours are
+ * schema 2, reopening keeps it, and files that are not (or not yet) ours are
  * refused with a message naming them, untouched. */
 #include "testutil.h"
 
@@ -48,17 +48,17 @@ static void assert_message_names(const char *path)
 		fail_msg("message '%s' does not name '%s'", sohoa_error_last(), path);
 }
 
-static void test_open_creates_catalog_in_wal_mode_at_schema_1(void **state)
+static void test_open_creates_catalog_in_wal_mode_at_schema_2(void **state)
 {
 	(void)state;
 	char *dir = tu_mkdtemp(), *path = tu_path(dir, "catalog.db");
 	sohoa_index *idx = NULL;
 	assert_int_equal(sohoa_index_open(&idx, path), 0);
 	assert_non_null(idx);
-	assert_int_equal(sohoa_index_schema_version(idx), 1);
+	assert_int_equal(sohoa_index_schema_version(idx), 2);
 	sohoa_index_close(idx);
 	assert_query(path, "PRAGMA journal_mode", "wal");
-	assert_query(path, "PRAGMA user_version", "1");
+	assert_query(path, "PRAGMA user_version", "2");
 	assert_query(path, "SELECT value FROM store_info WHERE key='created_by'", "sohoa");
 	free(path);
 	tu_rmtree(dir);
@@ -74,10 +74,10 @@ static void test_reopen_keeps_schema_and_data(void **state)
 	sohoa_index_close(idx);
 	exec_sql(path, "INSERT INTO store_info VALUES('note', 'giữ lại')");
 	assert_int_equal(sohoa_index_open(&idx, path), 0);
-	assert_int_equal(sohoa_index_schema_version(idx), 1);
+	assert_int_equal(sohoa_index_schema_version(idx), 2);
 	sohoa_index_close(idx);
 	assert_query(path, "PRAGMA journal_mode", "wal");
-	assert_query(path, "PRAGMA user_version", "1");
+	assert_query(path, "PRAGMA user_version", "2");
 	assert_query(path, "SELECT value FROM store_info WHERE key='note'", "giữ lại");
 	assert_query(path, "SELECT count(*) FROM store_info", "2");
 	sohoa_index_close(NULL); /* no-op */
@@ -142,6 +142,27 @@ static void test_open_in_missing_directory_names_path(void **state)
 	free(dir);
 }
 
+static void test_open_migrates_a_schema_1_catalog_keeping_its_data(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "catalog.db");
+	sohoa_index *idx = NULL;
+	exec_sql(path, "CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		       "INSERT INTO store_info VALUES('created_by', 'sohoa');"
+		       "INSERT INTO store_info VALUES('note', 'cũ');"
+		       "PRAGMA user_version=1;");
+	assert_int_equal(sohoa_index_open(&idx, path), 0);
+	assert_int_equal(sohoa_index_schema_version(idx), 2);
+	sohoa_index_close(idx);
+	assert_query(path, "SELECT value FROM store_info WHERE key='note'", "cũ");
+	assert_query(path, "SELECT count(*) FROM documents", "0");
+	assert_query(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			   "('documents_fts', 'agencies', 'audit', 'audit_no_update')", "4");
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 static void test_versions_name_sqlite(void **state)
 {
 	(void)state;
@@ -151,11 +172,12 @@ static void test_versions_name_sqlite(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open_creates_catalog_in_wal_mode_at_schema_1),
+		cmocka_unit_test(test_open_creates_catalog_in_wal_mode_at_schema_2),
 		cmocka_unit_test(test_reopen_keeps_schema_and_data),
 		cmocka_unit_test(test_open_refuses_file_that_is_not_a_database),
 		cmocka_unit_test(test_open_refuses_newer_schema),
 		cmocka_unit_test(test_open_in_missing_directory_names_path),
+		cmocka_unit_test(test_open_migrates_a_schema_1_catalog_keeping_its_data),
 		cmocka_unit_test(test_versions_name_sqlite),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

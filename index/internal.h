@@ -1,0 +1,54 @@
+/* index/internal.h: what the files of index/ share and nobody else sees — the
+ * handle's layout and its cache of prepared statements. */
+#ifndef SOHOA_INDEX_INTERNAL_H
+#define SOHOA_INDEX_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "index/index.h"
+
+/* Statements prepared once per handle, on first use, and reset after each use. */
+enum {
+	ST_DOC_FIND,
+	ST_DOC_DELETE,
+	ST_FTS_DELETE,
+	ST_DOC_INSERT,
+	ST_FTS_INSERT,
+	ST_SEARCH,
+	ST_SEARCH_FILTERED,
+	ST_DOC_BY_ID,
+	ST_HIGHLIGHT,
+	ST_RECENT,
+	ST_COUNT_DOCS,
+	ST_VOCAB_DOCS,
+	ST_BROWSE,
+	ST_BY_CITIZEN,
+	ST_BY_DOSSIER,
+	ST_AGENCY_ADD,
+	ST_AGENCY_REVOKE,
+	ST_AGENCY_AUTH,
+	ST_AUDIT_LAST,
+	ST_AUDIT_INSERT,
+	ST_COUNT
+};
+
+struct sohoa_index {
+	sqlite3 *db;
+	int schema;
+	char *path;
+	sqlite3_stmt *st[ST_COUNT];
+	/* A query whose every word is in more than half of at least this many
+	 * documents is answered newest first instead of by BM25 (see search.c). */
+	long long common_min_docs;
+};
+
+/* The cached statement `which`, prepared if needed. */
+int index_stmt(sqlite3_stmt **out, sohoa_index *idx, int which);
+/* Sets an error from the handle's last SQLite error ("<path>: <what>: <msg>"). */
+int index_db_error(sohoa_index *idx, const char *what);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int index_begin(sohoa_index *idx);
+int index_commit(sohoa_index *idx);
+void index_rollback(sohoa_index *idx);
+
+#endif

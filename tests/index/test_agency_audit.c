@@ -1,0 +1,147 @@
+/* tests/index/test_agency_audit.c: agency tokens are shown once and stored only
+ * as hashes, revocation takes effect at once, and the audit chain verifies
+ * until a row is edited, removed or the chain reordered. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index.h"
+
+static sohoa_index *open_in(const char *dir, char **path)
+{
+	sohoa_index *idx = NULL;
+	*path = tu_path(dir, "catalog.sqlite");
+	assert_int_equal(sohoa_index_open(&idx, *path), 0);
+	return idx;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static void test_token_is_random_hashed_and_revocable(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, tok1[SOHOA_INDEX_TOKEN_LEN + 1], tok2[SOHOA_INDEX_TOKEN_LEN + 1], name[65];
+	sohoa_index *idx = open_in(s->dir, &path);
+	sohoa_index_agency *list = NULL;
+	size_t n = 0;
+
+	assert_int_equal(sohoa_index_agency_add(idx, "so-tu-phap", tok1), 0);
+	assert_int_equal(sohoa_index_agency_add(idx, "cong-an.h29", tok2), 0);
+	assert_int_equal(strlen(tok1), SOHOA_INDEX_TOKEN_LEN);
+	assert_string_not_equal(tok1, tok2);
+	char spare[SOHOA_INDEX_TOKEN_LEN + 1];
+	assert_int_equal(sohoa_index_agency_add(idx, "so-tu-phap", spare), SOHOA_EEXISTS);
+	assert_string_equal(spare, ""); /* no token for a failed add */
+	assert_int_equal(sohoa_index_agency_add(idx, "bad name", spare), SOHOA_EINVAL);
+	assert_int_equal(sohoa_index_agency_auth(idx, tok1, name), 0);
+	assert_string_equal(name, "so-tu-phap");
+	tok1[0] = tok1[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(sohoa_index_agency_auth(idx, tok1, name), SOHOA_EAUTH);
+	assert_int_equal(sohoa_index_agency_auth(idx, "short", name), SOHOA_EAUTH);
+	assert_int_equal(sohoa_index_agency_revoke(idx, "cong-an.h29"), 0);
+	assert_int_equal(sohoa_index_agency_auth(idx, tok2, name), SOHOA_EPERM);
+	assert_string_equal(name, "cong-an.h29");
+	assert_int_equal(sohoa_index_agency_revoke(idx, "cong-an.h29"), SOHOA_ENOTFOUND);
+	assert_int_equal(sohoa_index_agency_list(idx, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].name, "cong-an.h29");
+	assert_string_not_equal(list[0].revoked, "");
+	assert_string_equal(list[1].revoked, "");
+	sohoa_index_agency_list_free(list, n);
+	sohoa_index_close(idx);
+	/* The token itself is nowhere in the file. */
+	char *db = NULL;
+	size_t len = 0;
+	assert_int_equal(sohoa_file_read(&db, &len, path, 1 << 24), 0);
+	assert_null(memmem(db, len, tok2, SOHOA_INDEX_TOKEN_LEN));
+	free(db);
+	free(path);
+}
+
+static void append_rows(sohoa_index *idx, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char rid[16];
+		snprintf(rid, sizeof rid, "req-%d", i);
+		sohoa_index_audit_entry e = {.agency = "so-tu-phap",
+					     .endpoint = "GET /v1/citizens/{id}/results",
+					     .query = "id=001088012345",
+					     .request_id = rid,
+					     .status = 200,
+					     .result_count = i};
+		assert_int_equal(sohoa_index_audit_append(idx, &e), 0);
+	}
+}
+
+static void test_audit_chain_verifies_and_detects_tampering(void **state)
+{
+	tu_scratch *s = *state;
+	char *path;
+	sohoa_index *idx = open_in(s->dir, &path);
+	size_t rows = 0;
+
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 0);
+	append_rows(idx, 5);
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 5);
+	sohoa_index_close(idx);
+	/* The table refuses edits through SQL… */
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_not_equal(
+		sqlite3_exec(db, "UPDATE audit SET result_count=9 WHERE id=3", NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit WHERE id=3", NULL, NULL, NULL),
+			     SQLITE_OK);
+	sqlite3_close(db);
+	/* …and someone who drops the triggers is caught by the chain. */
+	exec_sql(path, "DROP TRIGGER audit_no_update; UPDATE audit SET result_count=9 WHERE id=3");
+	free(path);
+	idx = open_in(s->dir, &path);
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), SOHOA_EVERIFY);
+	assert_int_equal(rows, 2);
+	assert_non_null(strstr(sohoa_error_last(), "row 3"));
+	sohoa_index_close(idx);
+	free(path);
+}
+
+static void test_audit_chain_detects_a_removed_row(void **state)
+{
+	tu_scratch *s = *state;
+	char *path;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 4);
+	sohoa_index_close(idx);
+	free(path);
+	idx = open_in(s->dir, &path);
+	exec_sql(path, "DROP TRIGGER audit_no_delete; DROP TRIGGER audit_no_update; DELETE FROM "
+		       "audit WHERE id=2;"
+		       "UPDATE audit SET id=id-1 WHERE id>2");
+	assert_int_equal(sohoa_index_audit_verify(idx, NULL), SOHOA_EVERIFY);
+	assert_non_null(strstr(sohoa_error_last(), "row 2"));
+	sohoa_index_close(idx);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_token_is_random_hashed_and_revocable,
+						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_verifies_and_detects_tampering,
+						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_detects_a_removed_row,
+						tu_scratch_setup, tu_scratch_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
