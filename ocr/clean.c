@@ -12,16 +12,16 @@
 #define GLYPH_AT_300    31.0
 #define MAX_SCALED_SIDE 5000
 
-/* A declared resolution is trusted when it gives a page of a plausible size on
- * its long side (A6 to A3): scanners that write 72 or 96 dpi, or nothing, for a 200 or
- * 300 dpi A4 scan fail this. */
-static int plausible_dpi(int dpi, uint32_t w, uint32_t h)
+/* Whether a resolution gives a page of a plausible size on its long side,
+ * from min_in inches to A3: scanners that write 72 or 96 dpi, or nothing, for
+ * a 200 or 300 dpi A4 scan fail this. */
+static int plausible_dpi(int dpi, uint32_t w, uint32_t h, double min_in)
 {
 	double long_in;
 	if (dpi < 70 || dpi > 1200)
 		return 0;
 	long_in = (double)(w > h ? w : h) / dpi;
-	return long_in >= 5.5 && long_in <= 18.0; /* A6 to A3 */
+	return long_in >= min_in && long_in <= 18.0;
 }
 
 /* Median height of letter-sized connected components on the page, in
@@ -67,7 +67,9 @@ void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback)
 	int med, from_text;
 
 	g->dpi_declared = declared;
-	if (plausible_dpi(declared, g->orig_w, g->orig_h)) {
+	/* A declared resolution is kept down to the size of an identity card
+	 * (3.4 in), which offices scan on its own; an estimate must give A6 to A3. */
+	if (plausible_dpi(declared, g->orig_w, g->orig_h, 3.0)) {
 		g->dpi = declared;
 		g->dpi_estimated = 0;
 		return;
@@ -81,7 +83,7 @@ void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback)
 	g->dpi_estimated = 1;
 	if (fallback > 0)
 		g->dpi = fallback;
-	else if (from_text > 0 && plausible_dpi(from_text, g->orig_w, g->orig_h))
+	else if (from_text > 0 && plausible_dpi(from_text, g->orig_w, g->orig_h, 5.5))
 		g->dpi = from_text;
 	else /* Office scans are A4: estimate from the long side. Also when the
 	      * text suggests a page past A3 or under A6 (letters broken up by

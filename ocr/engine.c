@@ -266,41 +266,208 @@ static int is_noise(const char *text, float conf)
 	return conf < 20.0f || (!alnum && conf < 60.0f);
 }
 
+/* A symbol's box in the recognised image: left, top, right, bottom. */
+typedef struct {
+	int x1, y1, x2, y2;
+} sym_box;
+
+/* The x-height of the text line the iterator is at (the median height of its
+ * plain x-height letters) and its baseline, for telling punctuation from
+ * specks. Returns 0 when the line has too few such letters to say. */
+static int line_metrics(TessResultIterator *at, double *xh, int bl[4])
+{
+	TessResultIterator *it = TessResultIteratorCopy(at);
+	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
+	int h[64], n = 0;
+
+	if (!it)
+		return 0;
+	if (!TessPageIteratorBaseline(pi, RIL_TEXTLINE, &bl[0], &bl[1], &bl[2], &bl[3])) {
+		TessResultIteratorDelete(it);
+		return 0;
+	}
+	do {
+		sym_box b;
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+		if (t && t[0] && !t[1] && strchr("acemnorsuvwxz", t[0]) &&
+		    TessPageIteratorBoundingBox(pi, RIL_SYMBOL, &b.x1, &b.y1, &b.x2, &b.y2) &&
+		    n < 64)
+			h[n++] = b.y2 - b.y1;
+		TessDeleteText(t);
+	} while (!TessPageIteratorIsAtFinalElement(pi, RIL_TEXTLINE, RIL_SYMBOL) &&
+		 TessResultIteratorNext(it, RIL_SYMBOL));
+	TessResultIteratorDelete(it);
+	if (n < 3)
+		return 0;
+	for (int i = 1; i < n; i++) /* insertion sort: a line has few letters */
+		for (int j = i; j > 0 && h[j - 1] > h[j]; j--) {
+			int t = h[j];
+			h[j] = h[j - 1];
+			h[j - 1] = t;
+		}
+	*xh = h[n / 2];
+	return *xh >= 4;
+}
+
+/* Whether a symbol read as a dot, comma or hyphen is where no such mark
+ * sits: a dot or comma floating above the baseline, a "hyphen" as tall as it
+ * is wide. Specks between words are read so and glue the words together
+ * ("tờ.pháp"); real marks keep their place. Only a box small enough to be the
+ * mark alone is judged (LSTM symbol boxes can take in the next letter). */
+static int is_speck_mark(const char *t, sym_box b, double xh, double base)
+{
+	int w = b.x2 - b.x1, h = b.y2 - b.y1;
+	const double lift = 0.12; /* of the x-height; a dot's foot is on the line */
+
+	if (w > 0.6 * xh || h > 0.6 * xh)
+		return 0;
+	if (!strcmp(t, ".") || !strcmp(t, ","))
+		return b.y2 < base - lift * xh;
+	if (!strcmp(t, "-"))
+		return w < 1.3 * h || b.y2 < base - 0.9 * xh || b.y1 > base - 0.1 * xh;
+	return 0;
+}
+
+/* Whether a symbol ends on the baseline: a letter or digit with no
+ * descender and no dot below. */
+static int sits_on_baseline(const char *t)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	if (!*u)
+		return 0;
+	if (!u[1])
+		return (*u >= '0' && *u <= '9') ||
+		       (((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z') && !strchr("gjpqyQ", *u));
+	/* Vietnamese letters with a dot below: U+1EA0..U+1EF7, the odd code points
+	 * of the "ạ ậ ặ ẹ ệ ị ọ ộ ợ ụ ự ỵ" rows; tell them by name. */
+	static const char *const below[] = {"ạ", "ậ", "ặ", "ẹ", "ệ", "ị", "ọ", "ộ", "ợ", "ụ",
+					    "ự", "ỵ", "Ạ", "Ậ", "Ặ", "Ẹ", "Ệ", "Ị", "Ọ", "Ộ",
+					    "Ợ", "Ụ", "Ự", "Ỵ", "ỹ", "ỳ", "ỷ", "ý", "Ý"};
+	for (size_t i = 0; i < sizeof below / sizeof *below; i++)
+		if (!strcmp(t, below[i]))
+			return 0;
+	return *u >= 0xC3; /* another accented Latin letter */
+}
+
+/* Adds a word, unless it reads as noise, to the page's last line. */
+static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box b, float conf,
+		     const ocr_geometry *g)
+{
+	int rc;
+	if (!*text || p->line_count == 0 || is_noise(text, conf))
+		return 0;
+	rc = add_word(p, wcap, text, ocr_map_box(g, b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1), conf);
+	if (rc == 0)
+		p->lines[p->line_count - 1].word_count++;
+	return rc;
+}
+
+/* Adds the word the iterator is at, its speck marks dropped: a speck inside
+ * the word splits it in two. Returns 1 when the word has no speck mark (the
+ * caller adds it whole). */
+static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
+			  const ocr_geometry *g, double xh, const int bl[4])
+{
+	enum { MAXSYM = 64 };
+	TessResultIterator *it = TessResultIteratorCopy(at);
+	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
+	char *sym[MAXSYM];
+	sym_box sb[MAXSYM];
+	int n = 0, specks = 0, rc = 0;
+	char speck[MAXSYM] = {0};
+
+	if (!it)
+		return 1;
+	do {
+		char *t = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+		if (t && n < MAXSYM &&
+		    TessPageIteratorBoundingBox(pi, RIL_SYMBOL, &sb[n].x1, &sb[n].y1, &sb[n].x2,
+						&sb[n].y2))
+			sym[n++] = t;
+		else
+			TessDeleteText(t);
+	} while (!TessPageIteratorIsAtFinalElement(pi, RIL_WORD, RIL_SYMBOL) &&
+		 TessResultIteratorNext(it, RIL_SYMBOL));
+	TessResultIteratorDelete(it);
+	for (int i = 0; i < n; i++) {
+		if (!strchr(".,-", sym[i][0]) || sym[i][1])
+			continue;
+		/* the baseline here: the foot of a neighbouring letter that sits on
+		 * it, else the line's baseline at this point */
+		double base = bl[1];
+		double cx = (sb[i].x1 + sb[i].x2) / 2.0;
+		if (bl[2] != bl[0])
+			base = bl[1] + (double)(bl[3] - bl[1]) * (cx - bl[0]) / (bl[2] - bl[0]);
+		if (i > 0 && sits_on_baseline(sym[i - 1]))
+			base = sb[i - 1].y2;
+		else if (i + 1 < n && sits_on_baseline(sym[i + 1]))
+			base = sb[i + 1].y2;
+		speck[i] = (char)is_speck_mark(sym[i], sb[i], xh, base);
+		specks += speck[i];
+	}
+	if (specks) {
+		char part[256];
+		size_t len = 0;
+		sym_box box = {0};
+		for (int i = 0; i <= n && rc == 0; i++) {
+			if (i == n || speck[i]) {
+				part[len] = 0;
+				rc = keep_word(p, wcap, part, box, conf, g);
+				len = 0;
+				continue;
+			}
+			size_t tl = strlen(sym[i]);
+			if (len + tl >= sizeof part)
+				continue;
+			if (len == 0)
+				box = sb[i];
+			box = (sym_box){sb[i].x1 < box.x1 ? sb[i].x1 : box.x1,
+					sb[i].y1 < box.y1 ? sb[i].y1 : box.y1,
+					sb[i].x2 > box.x2 ? sb[i].x2 : box.x2,
+					sb[i].y2 > box.y2 ? sb[i].y2 : box.y2};
+			memcpy(part + len, sym[i], tl);
+			len += tl;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		TessDeleteText(sym[i]);
+	return specks ? rc : 1;
+}
+
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
- * page coordinates. */
-/* one_line: append every word to the page's last line (a table row) instead
- * of following Tesseract's lines. */
+ * page coordinates. one_line: append every word to the page's last line (a
+ * table row) instead of following Tesseract's lines. */
 static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
 		   const ocr_geometry *g, int block, int one_line)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	int rc = 0;
+	int rc = 0, have_metrics = 0, bl[4] = {0};
+	double xh = 0;
 
 	if (!it)
 		return 0; /* empty page */
 	do {
 		TessPageIterator *pi = TessResultIteratorGetPageIterator(it);
-		int x1, y1, x2, y2;
+		sym_box b;
 		char *text;
-		if (!one_line && TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			rc = add_line(p, lcap, p->word_count);
-			if (rc < 0)
-				break;
-			p->lines[p->line_count - 1].block = block;
+		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
+			have_metrics = line_metrics(it, &xh, bl);
+			if (!one_line) {
+				rc = add_line(p, lcap, p->word_count);
+				if (rc < 0)
+					break;
+				p->lines[p->line_count - 1].block = block;
+			}
 		}
-		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &x1, &y1, &x2, &y2))
-			continue;
-		text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-		if (!text)
+		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		if (*text && p->line_count > 0 && !is_noise(text, conf)) {
-			sohoa_box box = ocr_map_box(g, x1, y1, x2 - x1, y2 - y1);
-			rc = add_word(p, wcap, text, box, conf);
-			if (rc == 0)
-				p->lines[p->line_count - 1].word_count++;
+		rc = have_metrics ? add_despeckled(p, wcap, it, conf, g, xh, bl) : 1;
+		if (rc == 1) {
+			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+			rc = text ? keep_word(p, wcap, text, b, conf, g) : 0;
+			TessDeleteText(text);
 		}
-		TessDeleteText(text);
 		if (rc < 0)
 			break;
 	} while (TessResultIteratorNext(it, RIL_WORD));

@@ -240,12 +240,11 @@ static void test_dust_the_size_of_dots_is_not_read_as_punctuation(void **state)
  * space. (Several such rows one under the other can still be read as two
  * columns: the row bands of the two sides differ where tone marks stand
  * apart from their letters.) */
-static void test_form_row_with_wide_space_reads_as_one_line(void **state)
+/* `text` rendered by pango-view in Liberation Serif 13 at 300 dpi, 8-bit gray. */
+static PIX *render_text(fixture *f, const char *text)
 {
-	fixture *f = *state;
-	char *txt = tu_path(f->dir, "form.txt"), *png = tu_path(f->dir, "form.png");
-	const char *rows = "Số định danh cá nhân:              031301009245\n";
-	tu_write(txt, rows, strlen(rows));
+	char *txt = tu_path(f->dir, "render.txt"), *png = tu_path(f->dir, "render.png");
+	tu_write(txt, text, strlen(text));
 	char *argv[] = {"/usr/bin/pango-view",
 			"--font=Liberation Serif 13",
 			"--dpi=300",
@@ -263,12 +262,92 @@ static void test_form_row_with_wide_space_reads_as_one_line(void **state)
 	PIX *gray = pixConvertTo8(pix, 0);
 	pixDestroy(&pix);
 	pixSetResolution(gray, 300, 300);
+	free(txt);
+	free(png);
+	return gray;
+}
+
+static void test_form_row_with_wide_space_reads_as_one_line(void **state)
+{
+	fixture *f = *state;
+	PIX *gray = render_text(f, "Số định danh cá nhân:              031301009245\n");
 	sohoa_ocr_page *p = recognise(f, gray, "form.tif", IFF_TIFF_LZW);
 	assert_non_null(strstr(p->text, "Số định danh cá nhân: 031301009245\n"));
 	assert_int_equal(p->line_count, 1);
 	sohoa_ocr_page_free(p);
-	free(txt);
-	free(png);
+}
+
+static int ink_at(PIX *gray, l_int32 x, l_int32 y)
+{
+	l_uint32 v;
+	return pixGetPixel(gray, x, y, &v) == 0 && v < 128;
+}
+
+/* Dust in every other word space of the text line between rows y0 and y1 (its
+ * lowest ink being the baseline): disks 6 px across, 9 px above the line.
+ * Returns how many spaces got one. */
+static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1)
+{
+	l_int32 w = pixGetWidth(gray), base = y1 - 1, run = -1;
+	int gaps = 0;
+	for (l_int32 x = 0; x < w; x++) {
+		int ink = 0;
+		for (l_int32 y = y0; y < y1 && !ink; y++)
+			ink = ink_at(gray, x, y);
+		if (!ink) {
+			run += run >= 0;
+			continue;
+		}
+		if (run >= 10 && (gaps++ & 1)) { /* every other word space */
+			l_int32 cx = x - run / 2, cy = base - 9;
+			for (l_int32 dy = -3; dy <= 3; dy++)
+				for (l_int32 dx = -3; dx <= 3; dx++)
+					if (dx * dx + dy * dy <= 9)
+						pixSetPixel(gray, cx + dx, cy + dy, 0);
+		}
+		run = 0;
+	}
+	return gaps / 2;
+}
+
+/* A speck in the space between two words, a little above the baseline (as
+ * scanner dust falls), is read by Tesseract as a full stop or a hyphen that
+ * glues the words together ("tờ.nhà"); the words must come out apart and the
+ * real full stop at the end stay. The lines have no descenders, so the lowest
+ * ink of each is its baseline. */
+static void test_speck_between_words_does_not_glue_them(void **state)
+{
+	fixture *f = *state;
+	const char *line = "tờ nhà Cảnh sát bản kê khai thuế.";
+	char text[512] = "";
+	for (int i = 0; i < 6; i++)
+		strcat(strcat(text, line), "\n");
+	PIX *gray = render_text(f, text);
+	l_int32 w = pixGetWidth(gray), h = pixGetHeight(gray), top = -1;
+	int lines = 0, gaps = 0;
+	for (l_int32 y = 0; y <= h; y++) {
+		int ink = 0;
+		for (l_int32 x = 0; y < h && x < w && !ink; x++)
+			ink = ink_at(gray, x, y);
+		if (ink && top < 0)
+			top = y;
+		else if (!ink && top >= 0 && y - top > 20) { /* a line, not a tone mark's row */
+			gaps += dust_word_spaces(gray, top, y);
+			lines++;
+			top = -1;
+		} else if (!ink && top >= 0 && y - top <= 20)
+			continue; /* the gap between a mark and its letter */
+	}
+	assert_int_equal(lines, 6);
+	assert_int_equal(gaps, 6 * 3);
+	pixWrite("/tmp/ev/td.png", gray, IFF_PNG);
+	sohoa_ocr_page *p = recognise(f, gray, "dust-in-gaps.png", IFF_PNG);
+	print_message("read:\n%s", p->text);
+	size_t found = 0;
+	for (const char *t = p->text; (t = strstr(t, line)) != NULL; t += strlen(line))
+		found++;
+	assert_true(found >= 5);
+	sohoa_ocr_page_free(p);
 }
 
 static void test_faded_uneven_paper_reads_accurately(void **state)
@@ -377,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_speckled_page_reads_accurately),
 		cmocka_unit_test(test_dust_the_size_of_dots_is_not_read_as_punctuation),
 		cmocka_unit_test(test_form_row_with_wide_space_reads_as_one_line),
+		cmocka_unit_test(test_speck_between_words_does_not_glue_them),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
