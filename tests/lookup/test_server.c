@@ -357,25 +357,22 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* A client sending one byte of its headers every 100 ms never stays idle for
- * the timeout (3 s) but is dropped at the total deadline (1 s), while others
- * are served meanwhile; a request sent at once on a fresh connection is not. */
-static void test_trickling_client_is_dropped_at_the_deadline(void **state)
+/* Sends `at_once` in one go, then one byte every 100 ms; returns after how
+ * many seconds the server dropped the connection (-1: not within 8 s). Others
+ * are served meanwhile. */
+static double trickle(fixture *f, const char *at_once, const char *then)
 {
-	fixture *f = *state;
-	const char *head = "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nX-Slow: ";
 	struct timespec t0;
 	double dropped_after = -1;
 	char buf[64];
-	int fd;
+	int fd = connect_raw(f);
 
-	sohoa_lookup_stop(f->srv);
-	start_with_deadline(f, 1000, 3, 1000);
-	fd = connect_raw(f);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(send(fd, at_once, strlen(at_once), MSG_NOSIGNAL),
+			 (ssize_t)strlen(at_once));
 	for (int i = 0; i < 80 && dropped_after < 0; i++) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		const char *byte = i < (int)strlen(head) ? head + i : "a";
+		const char *byte = i < (int)strlen(then) ? then + i : "a";
 		if (send(fd, byte, 1, MSG_NOSIGNAL) != 1) {
 			dropped_after = seconds_since(&t0);
 			break;
@@ -390,8 +387,31 @@ static void test_trickling_client_is_dropped_at_the_deadline(void **state)
 		}
 	}
 	close(fd);
-	if (dropped_after < 0.9 || dropped_after > 2.5)
-		fail_msg("trickling client dropped after %.2f s, want about 1 s", dropped_after);
+	return dropped_after;
+}
+
+/* A client sending one byte of its headers, or of its body, every 100 ms
+ * never stays idle for the timeout (3 s) but is dropped at the total deadline
+ * (1 s), while others are served meanwhile. */
+static void test_trickling_client_is_dropped_at_the_deadline(void **state)
+{
+	fixture *f = *state;
+	char *head = NULL;
+	double after;
+
+	sohoa_lookup_stop(f->srv);
+	start_with_deadline(f, 1000, 3, 1000);
+	after = trickle(f, "", "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+	if (after < 0.9 || after > 2.5)
+		fail_msg("trickled headers: dropped after %.2f s, want about 1 s", after);
+	assert_true(asprintf(&head,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+			     "%s\r\nContent-Length: 1000\r\n\r\n",
+			     f->token) > 0);
+	after = trickle(f, head, "");
+	if (after < 0.9 || after > 2.5)
+		fail_msg("trickled body: dropped after %.2f s, want about 1 s", after);
+	free(head);
 	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
 }
 
