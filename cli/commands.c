@@ -173,7 +173,9 @@ const cli_command cli_commands[] = {
 	{"audit", N_("check that the HTTP service's audit log was not altered"),
 	 "sohoa audit verify [--store DIR]",
 	 N_("Recomputes the hash chain over every audit row and reports the first row\n"
-	    "that does not match (exit status 1).\n"),
+	    "that does not match, and checks the chain against STORE/audit.head (row\n"
+	    "count and last hash, rewritten after each request) to see rows cut from the\n"
+	    "end or a recomputed chain (exit status 1).\n"),
 	 cli_audit_run},
 	{"keys", N_("create demo keys and certificates for trying sohoa"),
 	 "sohoa keys demo --out DIR",
