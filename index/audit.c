@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,27 +78,49 @@ static int head_line(char *out, size_t cap, sqlite3_int64 rows, const char *hash
 	return 0;
 }
 
-/* Rewrites the head file with the chain's row count and last hash. Not
- * fsynced: a power cut may leave it one write behind the catalog, which
- * verify accepts (rows past the head), or ahead of a catalog that lost its
- * last commits, which verify reports as a truncation. */
+/* Rewrites the head file with the chain's row count and last hash. The file
+ * stays open between appends (one pwrite each); if it was removed or replaced
+ * meanwhile, it is opened again by name. Not fsynced: a power cut may leave
+ * it one write behind the catalog, which verify accepts (rows past the head),
+ * or ahead of a catalog that lost its last commits, which verify reports as a
+ * truncation. */
 static int head_write(sohoa_index *idx, sqlite3_int64 rows, const char *hash)
 {
 	char line[256], *path = head_path(idx);
-	int fd = -1, rc;
+	struct stat by_fd, by_name;
+	int rc;
 	size_t len;
 
 	if (!path)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	rc = head_line(line, sizeof line, rows, hash);
+	if ((rc = head_line(line, sizeof line, rows, hash)) < 0)
+		goto cleanup;
 	len = strlen(line);
-	if (rc == 0 && ((fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640)) < 0 ||
-			pwrite(fd, line, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) != 0))
+	if (idx->head_fd >= 0 &&
+	    (fstat(idx->head_fd, &by_fd) != 0 || by_fd.st_nlink == 0 || stat(path, &by_name) != 0 ||
+	     by_name.st_ino != by_fd.st_ino || by_name.st_dev != by_fd.st_dev))
+		index_audit_close(idx);
+	if (idx->head_fd < 0) {
+		idx->head_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+		idx->head_len = SIZE_MAX;
+	}
+	if (idx->head_fd < 0 || pwrite(idx->head_fd, line, len, 0) != (ssize_t)len ||
+	    (len < idx->head_len && ftruncate(idx->head_fd, (off_t)len) != 0)) {
 		rc = sohoa_error_from_errno(errno, _("%s: cannot write the audit head"), path);
-	if (fd >= 0)
-		close(fd);
+		index_audit_close(idx);
+		goto cleanup;
+	}
+	idx->head_len = len;
+cleanup:
 	free(path);
 	return rc;
+}
+
+void index_audit_close(sohoa_index *idx)
+{
+	if (idx->head_fd >= 0)
+		close(idx->head_fd);
+	idx->head_fd = -1;
 }
 
 /* Reads the head file: *rows and `hash`, or *rows = -1 when there is none.

@@ -223,6 +223,22 @@ static void test_audit_head_missing_or_corrupt_is_reported(void **state)
 	free(path);
 }
 
+static void test_audit_head_removed_is_written_again_by_the_next_append(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, *head = tu_path(s->dir, SOHOA_INDEX_AUDIT_HEAD);
+	size_t rows = 0;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 2);
+	assert_int_equal(unlink(head), 0);
+	append_rows(idx, 1); /* the handle kept the old file open */
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 3);
+	sohoa_index_close(idx);
+	free(path);
+	free(head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +254,9 @@ int main(void)
 						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_head_missing_or_corrupt_is_reported,
 						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_audit_head_removed_is_written_again_by_the_next_append,
+			tu_scratch_setup, tu_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
