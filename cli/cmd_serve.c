@@ -112,6 +112,9 @@ int cli_serve_run(const cli_command *cmd, int argc, char **argv)
 		{"listen", required_argument, NULL, 'l'},
 		{"threads", required_argument, NULL, 't'},
 		{"rate", required_argument, NULL, 'r'},
+		{"tls-cert", required_argument, NULL, 'C'},
+		{"tls-key", required_argument, NULL, 'K'},
+		{"client-ca", required_argument, NULL, 'A'},
 		{NULL, 0, NULL, 0},
 	};
 	sohoa_lookup_options opt = {0};
@@ -144,6 +147,9 @@ int cli_serve_run(const cli_command *cmd, int argc, char **argv)
 				return cli_usage_error(_("--rate '%s': expected 1 to 1000000"),
 						       optarg);
 			break;
+		case 'C': opt.tls_cert = optarg; break;
+		case 'K': opt.tls_key = optarg; break;
+		case 'A': opt.client_ca = optarg; break;
 		case ':':
 			return cli_usage_error(_("serve: option '%s' needs a value"),
 					       argv[optind - 1]);
@@ -167,8 +173,11 @@ int cli_serve_run(const cli_command *cmd, int argc, char **argv)
 		cli_report_error();
 		return CLI_EXIT_USAGE;
 	}
-	fprintf(stderr, _("sohoa: serving %s on %s port %u\n"), opt.store, host,
-		(unsigned)sohoa_lookup_port(srv));
+	fprintf(stderr, _("sohoa: serving %s on %s port %u (%s)\n"), opt.store, host,
+		(unsigned)sohoa_lookup_port(srv),
+		opt.client_ca  ? "https, client certificates required"
+		: opt.tls_cert ? "https"
+			       : "http");
 	sigwait(&set, &sig);
 	sohoa_lookup_stop(srv);
 	return CLI_EXIT_OK;

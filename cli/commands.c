@@ -119,7 +119,8 @@ const cli_command cli_commands[] = {
 	    "Exit status 1 when nothing is found.\n"),
 	 cli_lookup_run},
 	{"serve", N_("serve results to other agencies over HTTP"),
-	 "sohoa serve [--store DIR] [--listen ADDR:PORT]",
+	 "sohoa serve [--store DIR] [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE "
+	 "[--client-ca FILE]]",
 	 N_("Answers other agencies' queries (JSON over HTTP): results by citizen id,\n"
 	    "dossier metadata, packages and full-text search. Every request needs an\n"
 	    "agency token and is written to the audit chain.\n"
@@ -128,6 +129,10 @@ const cli_command cli_commands[] = {
 	    "  --listen ADDR:PORT   numeric address to listen on (default 127.0.0.1:8470)\n"
 	    "  --threads N          worker threads (default 2)\n"
 	    "  --rate N             requests per second per agency (default 200, burst 2N)\n"
+	    "  --tls-cert FILE      serve HTTPS with this PEM certificate (then its chain)\n"
+	    "  --tls-key FILE       the certificate's PEM private key (unencrypted)\n"
+	    "  --client-ca FILE     serve only clients whose certificate chains to a CA\n"
+	    "                       of this PEM file (403 otherwise); tokens still needed\n"
 	    "\n"
 	    "Endpoints (JSON; errors as {\"error\":{...}} with 400, 401, 403, 404, 413, 429):\n"
 	    "  GET /v1/citizens/{id}/results          documents of a citizen\n"
@@ -168,7 +173,9 @@ const cli_command cli_commands[] = {
 	{"audit", N_("check that the HTTP service's audit log was not altered"),
 	 "sohoa audit verify [--store DIR]",
 	 N_("Recomputes the hash chain over every audit row and reports the first row\n"
-	    "that does not match (exit status 1).\n"),
+	    "that does not match, and checks the chain against STORE/audit.head (row\n"
+	    "count and last hash, rewritten after each request) to see rows cut from the\n"
+	    "end or a recomputed chain (exit status 1).\n"),
 	 cli_audit_run},
 	{"keys", N_("create demo keys and certificates for trying sohoa"),
 	 "sohoa keys demo --out DIR",

@@ -1,11 +1,17 @@
 /* index/audit.c: the lookup service's audit table — append-only rows, each
- * chained by SHA-256 to the one before, and the check of that chain. */
+ * chained by SHA-256 to the one before, the head of the chain anchored in a
+ * file beside the catalog, and the check of both. */
 #include "index/internal.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -44,6 +50,108 @@ static int row_hash(char hex[SOHOA_SHA256_HEX_LEN + 1], const audit_row *r)
 		return sohoa_error_set(SOHOA_ECRYPTO, _("audit: SHA-256 failed"));
 	sohoa_hex(hex, md, sizeof md);
 	return 0;
+}
+
+/* ------------------------------------------------------------------ head */
+/* "<directory of the catalog>/audit.head", malloc'd. */
+static char *head_path(const sohoa_index *idx)
+{
+	const char *slash = strrchr(idx->path, '/');
+	char *p = NULL;
+	if (asprintf(&p, "%.*s%s", slash ? (int)(slash - idx->path + 1) : 0, idx->path,
+		     SOHOA_INDEX_AUDIT_HEAD) < 0)
+		p = NULL;
+	return p;
+}
+
+/* The head line without its check, and the check: the first 16 hex digits of
+ * the line's SHA-256, so a torn or hand-edited line is seen as such. */
+static int head_line(char *out, size_t cap, sqlite3_int64 rows, const char *hash)
+{
+	char hex[SOHOA_SHA256_HEX_LEN + 1];
+	uint8_t md[SOHOA_SHA256_LEN];
+	int n = snprintf(out, cap, "sohoa-audit-head 1 rows=%lld hash=%s", (long long)rows, hash);
+	if (n < 0 || (size_t)n + 24 > cap || sohoa_sha256(md, out, (size_t)n) < 0)
+		return sohoa_error_set(SOHOA_ECRYPTO, _("audit: SHA-256 failed"));
+	sohoa_hex(hex, md, sizeof md);
+	snprintf(out + n, cap - (size_t)n, " check=%.16s\n", hex);
+	return 0;
+}
+
+/* Rewrites the head file with the chain's row count and last hash. The file
+ * stays open between appends (one pwrite each); if it was removed or replaced
+ * meanwhile, it is opened again by name. Not fsynced: a power cut may leave
+ * it one write behind the catalog, which verify accepts (rows past the head),
+ * or ahead of a catalog that lost its last commits, which verify reports as a
+ * truncation. */
+static int head_write(sohoa_index *idx, sqlite3_int64 rows, const char *hash)
+{
+	char line[256], *path = head_path(idx);
+	struct stat by_fd, by_name;
+	int rc;
+	size_t len;
+
+	if (!path)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	if ((rc = head_line(line, sizeof line, rows, hash)) < 0)
+		goto cleanup;
+	len = strlen(line);
+	if (idx->head_fd >= 0 &&
+	    (fstat(idx->head_fd, &by_fd) != 0 || by_fd.st_nlink == 0 || stat(path, &by_name) != 0 ||
+	     by_name.st_ino != by_fd.st_ino || by_name.st_dev != by_fd.st_dev))
+		index_audit_close(idx);
+	if (idx->head_fd < 0) {
+		idx->head_fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+		idx->head_len = SIZE_MAX;
+	}
+	if (idx->head_fd < 0 || pwrite(idx->head_fd, line, len, 0) != (ssize_t)len ||
+	    (len < idx->head_len && ftruncate(idx->head_fd, (off_t)len) != 0)) {
+		rc = sohoa_error_from_errno(errno, _("%s: cannot write the audit head"), path);
+		index_audit_close(idx);
+		goto cleanup;
+	}
+	idx->head_len = len;
+cleanup:
+	free(path);
+	return rc;
+}
+
+void index_audit_close(sohoa_index *idx)
+{
+	if (idx->head_fd >= 0)
+		close(idx->head_fd);
+	idx->head_fd = -1;
+}
+
+/* Reads the head file: *rows and `hash`, or *rows = -1 when there is none.
+ * SOHOA_EVERIFY when it is not a head line with a matching check. */
+static int head_read(sohoa_index *idx, sqlite3_int64 *rows, char hash[SOHOA_SHA256_HEX_LEN + 1])
+{
+	char *path = head_path(idx), *text = NULL, expect[256], check[17];
+	long long n = -1;
+	int rc;
+
+	*rows = -1;
+	if (!path)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	rc = sohoa_file_read(&text, NULL, path, 4096);
+	if (rc == SOHOA_ENOTFOUND) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (rc == 0 &&
+	    (sscanf(text, "sohoa-audit-head 1 rows=%lld hash=%64[0-9a-f] check=%16[0-9a-f]", &n,
+		    hash, check) != 3 ||
+	     n < 1 || strlen(hash) != SOHOA_SHA256_HEX_LEN ||
+	     head_line(expect, sizeof expect, n, hash) < 0 ||
+	     strncmp(strstr(expect, " check=") + 7, check, 16) != 0))
+		rc = sohoa_error_set(SOHOA_EVERIFY, _("%s: not a valid audit head"), path);
+	if (rc == 0)
+		*rows = n;
+cleanup:
+	free(text);
+	free(path);
+	return rc;
 }
 
 static void utc_now(char out[32])
@@ -109,19 +217,54 @@ int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
 		index_rollback(idx);
 		return rc;
 	}
-	return index_commit(idx);
+	rc = index_commit(idx);
+	return rc < 0 ? rc : head_write(idx, r.id, hash);
+}
+
+/* The chain of `n` rows against the head file: it must exist once there are
+ * rows, the chain must reach its row count, and the row there must have its
+ * hash. Rows past the head are accepted (a crash between the commit and the
+ * head write). */
+static int check_head(sohoa_index *idx, size_t n, sqlite3_int64 head_rows, const char *head,
+		      const char *at_head)
+{
+	char *path = head_path(idx);
+	int rc = 0;
+
+	if (!path)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	if (head_rows < 0 && n > 0)
+		rc = sohoa_error_set(SOHOA_EVERIFY,
+				     _("audit: %s is missing, so rows removed from the end "
+				       "could not be seen"),
+				     path);
+	else if (head_rows > (sqlite3_int64)n)
+		rc = sohoa_error_set(SOHOA_EVERIFY,
+				     _("audit: truncated: %s records %lld rows, the table "
+				       "holds %zu"),
+				     path, (long long)head_rows, n);
+	else if (head_rows > 0 && strcmp(at_head, head) != 0)
+		rc = sohoa_error_set(SOHOA_EVERIFY,
+				     _("audit: the chain was rewritten: row %lld does not have "
+				       "the hash %s records"),
+				     (long long)head_rows, path);
+	free(path);
+	return rc;
 }
 
 int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows)
 {
 	char prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS, hash[SOHOA_SHA256_HEX_LEN + 1];
+	char head[SOHOA_SHA256_HEX_LEN + 1] = "", at_head[SOHOA_SHA256_HEX_LEN + 1] = "";
 	sqlite3_stmt *st = NULL;
-	sqlite3_int64 expect = 1;
+	sqlite3_int64 expect = 1, head_rows = -1;
 	size_t n = 0;
-	int rc = 0, step;
+	int rc, step = SQLITE_DONE;
 
 	if (rows)
 		*rows = 0;
+	if ((rc = head_read(idx, &head_rows, head)) < 0)
+		return rc;
 	if (sqlite3_prepare_v2(idx->db,
 			       "SELECT id, agency, time, endpoint, query, status, result_count,"
 			       " request_id, prev_hash, hash FROM audit ORDER BY id",
@@ -152,6 +295,8 @@ int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows)
 					     (long long)r.id);
 		if (rc == 0) {
 			snprintf(prev, sizeof prev, "%s", T(9));
+			if (r.id == head_rows)
+				snprintf(at_head, sizeof at_head, "%s", prev);
 			expect++;
 			n++;
 		}
@@ -162,5 +307,5 @@ int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows)
 	sqlite3_finalize(st);
 	if (rows)
 		*rows = n;
-	return rc;
+	return rc < 0 ? rc : check_head(idx, n, head_rows, head, at_head);
 }

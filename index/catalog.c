@@ -129,6 +129,7 @@ int sohoa_index_open(sohoa_index **out, const char *path)
 		free(idx);
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	}
+	idx->head_fd = -1;
 	if (!sqlite3_compileoption_used("ENABLE_FTS5")) {
 		rc = sohoa_error_set(SOHOA_EDB, _("the SQLite library lacks FTS5"));
 		goto cleanup;
@@ -172,6 +173,7 @@ void sohoa_index_close(sohoa_index *idx)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(idx->st[i]);
 	sqlite3_close(idx->db);
+	index_audit_close(idx);
 	free(idx->path);
 	free(idx);
 }

@@ -178,11 +178,21 @@ typedef struct {
 	long result_count;
 } sohoa_index_audit_entry;
 
-/* Appends one row with the current UTC time, in its own transaction. */
+/* The file beside the catalog that anchors the head of the chain: its row
+ * count and last hash, rewritten after each append, so that rows removed
+ * from the end, or a chain recomputed from scratch, are seen by verify as long
+ * as the file itself was not rewritten too (see docs/lookup.md). */
+#define SOHOA_INDEX_AUDIT_HEAD "audit.head"
+
+/* Appends one row with the current UTC time, in its own transaction, then
+ * rewrites the head file. Errors: SOHOA_EDB, SOHOA_EIO (head file not
+ * writable; the row is in the table then). */
 int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e);
-/* Recomputes the chain from the first row. 0 when every row holds; else
- * SOHOA_EVERIFY naming the first row that does not match (edited, removed or
- * reordered rows). *rows (may be NULL) receives the number of rows checked. */
+/* Recomputes the chain from the first row and checks it against the head
+ * file. 0 when every row holds; else SOHOA_EVERIFY naming the first row that
+ * does not match (edited, removed or reordered rows), or saying the table was
+ * truncated, its chain rewritten, or the head file is missing or corrupt.
+ * *rows (may be NULL) receives the number of rows checked. */
 int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows);
 
 #endif

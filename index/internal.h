@@ -40,7 +40,14 @@ struct sohoa_index {
 	/* A query whose every word is in more than half of at least this many
 	 * documents is answered newest first instead of by BM25 (see search.c). */
 	long long common_min_docs;
+	/* The audit head file, opened on the first append and kept (see audit.c);
+	 * -1 when not open. head_len: bytes last written to it. */
+	int head_fd;
+	size_t head_len;
 };
+
+/* Closes the audit head file if open. */
+void index_audit_close(sohoa_index *idx);
 
 /* The cached statement `which`, prepared if needed. */
 int index_stmt(sqlite3_stmt **out, sohoa_index *idx, int which);

@@ -65,13 +65,27 @@ typedef struct {
 	unsigned timeout_s;       /* idle or slow connection cut after; 0 gives 10 */
 	size_t max_request_bytes; /* request line + headers + body; 0 gives the
 				   * default limit (64 KiB) */
+	unsigned deadline_ms;     /* a request (TLS handshake, line, headers, body)
+				   * not fully in this long after the connection
+				   * or the previous request is dropped, however
+				   * its bytes trickle; 0 gives 30000 */
+	const char *tls_cert;     /* PEM server certificate (then its chain): TLS
+				   * when given, with tls_key; NULL: plain HTTP */
+	const char *tls_key;      /* PEM private key of tls_cert, unencrypted */
+	const char *client_ca;    /* PEM CA certificates; when given (with TLS),
+				   * a request is served only to a client whose
+				   * certificate chains to one (403 otherwise),
+				   * and still needs its agency token */
 } sohoa_lookup_options;
 
 typedef struct sohoa_lookup_server sohoa_lookup_server;
 
 /* Opens the store's catalog and starts serving in background threads. The
  * caller owns *out and ends it with sohoa_lookup_stop. Errors: SOHOA_ENOTFOUND
- * (no catalog), SOHOA_EINVAL (bad address), SOHOA_EIO (cannot listen), SOHOA_EDB. */
+ * (no catalog, or a TLS file missing), SOHOA_EINVAL (bad address, half the TLS
+ * options), SOHOA_ECRYPTO (a TLS file that is not PEM, a key that is not the
+ * certificate's; the message names the file), SOHOA_EIO (cannot listen),
+ * SOHOA_EDB. */
 int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *opt);
 /* The port actually listened on. */
 uint16_t sohoa_lookup_port(const sohoa_lookup_server *srv);

@@ -1,14 +1,13 @@
 /* lookup/server.c: the HTTP reuse service on libmicrohttpd — bearer-token
  * authentication, per-agency token buckets, the endpoints, package files
  * confined to their package, JSON errors, and an audit row per request. */
-#include "lookup/lookup.h"
+#include "lookup/internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <math.h>
-#include <microhttpd.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -44,6 +43,8 @@ struct sohoa_lookup_server {
 	bucket *buckets;
 	size_t nbuckets;
 	uint16_t port;
+	lookup_tls tls;
+	lookup_deadline *deadline;
 };
 
 /* One request: the raw target (from the URI log callback), its id, and how
@@ -468,6 +469,19 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, reply *r, const c
 	return ret;
 }
 
+/* With a client CA: true (and a 403 in `r`) when the TLS client has no
+ * certificate that chains to it. Checked on each request, before the token. */
+static int refuse_client(struct MHD_Connection *conn, const request *req, reply *r)
+{
+	char who[512];
+	if (lookup_tls_check_peer(who, sizeof who, conn) == 0)
+		return 0;
+	sohoa_log_info("lookup: request %s: %s", req->request_id, sohoa_error_last());
+	reply_error(r, MHD_HTTP_FORBIDDEN, "client_certificate", sohoa_error_last(),
+		    req->request_id);
+	return 1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **req_cls)
@@ -491,6 +505,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * already too large is answered early, and that connection closed. */
 	if (!req->started) {
 		req->started = 1;
+		if (s->tls.client_ca && refuse_client(conn, req, &r))
+			goto answer;
 		if (!too_large(s, conn, req, method))
 			return MHD_YES;
 	} else if (*upload_size) {
@@ -499,8 +515,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!too_large(s, conn, req, method))
 			return MHD_YES;
 	}
-	req->replied = 1;
 	handle(s, conn, req, method, &r);
+answer:
+	req->replied = 1;
+	lookup_deadline_request_in(s->deadline, conn);
 	ret = send_reply(conn, &r, req->request_id);
 	if (ret != MHD_YES && r.fd >= 0)
 		close(r.fd);
@@ -532,10 +550,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 			 enum MHD_RequestTerminationCode why)
 {
+	sohoa_lookup_server *s = cls;
 	request *req = *req_cls;
-	(void)cls;
-	(void)conn;
 	(void)why;
+	lookup_deadline_request_done(s->deadline, conn);
 	if (req) {
 		free(req->target);
 		free(req);
@@ -599,6 +617,41 @@ static int listen_address(struct sockaddr_storage *sa, const sohoa_lookup_option
 			       _("listen address '%s': give a numeric IPv4 or IPv6 address"), host);
 }
 
+/* The daemon: epoll, a worker pool, the caps, our callbacks, and TLS when
+ * configured (libmicrohttpd keeps pointers to the PEM texts in s->tls). */
+static struct MHD_Daemon *start_daemon(sohoa_lookup_server *s, struct sockaddr_storage *sa)
+{
+	struct MHD_OptionItem o[32];
+	size_t n = 0;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+#define OPT(opt, value, ptr) o[n++] = (struct MHD_OptionItem){(opt), (intptr_t)(value), (ptr)}
+	OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
+	OPT(MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, NULL);
+	OPT(MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout_s, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_request_bytes + 16384, NULL);
+	OPT(MHD_OPTION_CONNECTION_LIMIT, 4096, NULL);
+	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL);
+	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, s);
+	OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, s);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, lookup_deadline_notify, s->deadline);
+	OPT(MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, s);
+	OPT(MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s);
+	if (s->tls.cert) {
+		flags |= MHD_USE_TLS;
+		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls.cert);
+		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls.key);
+		OPT(MHD_OPTION_HTTPS_PRIORITIES, 0, "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
+	}
+	if (s->tls.client_ca)
+		OPT(MHD_OPTION_HTTPS_MEM_TRUST, 0, s->tls.client_ca);
+	OPT(MHD_OPTION_END, 0, NULL);
+#undef OPT
+	if (sa->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, o,
+				MHD_OPTION_END);
+}
+
 int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *opt)
 {
 	sohoa_lookup_server *s = calloc(1, sizeof *s);
@@ -622,6 +675,8 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 		s->opt.burst = 2 * s->opt.rate;
 	if (!s->opt.timeout_s)
 		s->opt.timeout_s = 10;
+	if (!s->opt.deadline_ms)
+		s->opt.deadline_ms = 30000;
 	if (!s->opt.max_request_bytes)
 		s->opt.max_request_bytes = sohoa_limits_default().max_request_bytes;
 	s->store = strdup(opt->store ? opt->store : ".");
@@ -639,16 +694,10 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 		rc = sohoa_error_from_errno(errno, "%s", s->store);
 		goto cleanup;
 	}
-	s->mhd = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-			(sa.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, MHD_OPTION_CONNECTION_TIMEOUT,
-		s->opt.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(s->opt.max_request_bytes + 16384), MHD_OPTION_CONNECTION_LIMIT, 4096,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
-		keep_escaped, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	if ((rc = lookup_tls_load(&s->tls, &s->opt)) < 0 ||
+	    (rc = lookup_deadline_start(&s->deadline, s->opt.deadline_ms)) < 0)
+		goto cleanup;
+	s->mhd = start_daemon(s, &sa);
 	if (!s->mhd) {
 		rc = sohoa_error_set(SOHOA_EIO, _("cannot listen on %s port %u"),
 				     s->opt.host ? s->opt.host : SOHOA_LOOKUP_DEFAULT_HOST,
@@ -677,6 +726,8 @@ void sohoa_lookup_stop(sohoa_lookup_server *s)
 		return;
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
+	lookup_deadline_stop(s->deadline);
+	lookup_tls_free(&s->tls);
 	for (size_t i = 0; i < s->npool; i++)
 		sohoa_index_close(s->pool[i]);
 	if (s->store_fd >= 0)

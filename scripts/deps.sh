@@ -11,7 +11,7 @@ packages=(
   build-essential cmake pkg-config clang libclang-rt-14-dev gettext
   # libraries (found with pkg-config)
   libtesseract-dev libleptonica-dev libtiff-dev libssl-dev libxml2-dev
-  libsqlite3-dev libp11-dev libmicrohttpd-dev libcurl4-openssl-dev libcmocka-dev libicu-dev
+  libsqlite3-dev libp11-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libcmocka-dev libicu-dev
   libpoppler-glib-dev libcairo2-dev
   # OCR models
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd

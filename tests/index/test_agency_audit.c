@@ -1,11 +1,13 @@
 /* tests/index/test_agency_audit.c: agency tokens are shown once and stored only
  * as hashes, revocation takes effect at once, and the audit chain verifies
- * until a row is edited, removed or the chain reordered. */
+ * until a row is edited, removed or the chain reordered — or, against the
+ * head file, rows are cut from the end or the whole chain is recomputed. */
 #include "testutil.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index/index.h"
 
@@ -133,6 +135,110 @@ static void test_audit_chain_detects_a_removed_row(void **state)
 	free(path);
 }
 
+/* Verifies and expects SOHOA_EVERIFY with `needle` in the message. */
+static void expect_broken(const char *dir, const char *needle)
+{
+	char *path;
+	sohoa_index *idx = open_in(dir, &path);
+	int rc = sohoa_index_audit_verify(idx, NULL);
+	if (rc != SOHOA_EVERIFY || !strstr(sohoa_error_last(), needle))
+		fail_msg("verify: %d '%s', want SOHOA_EVERIFY with '%s'", rc, sohoa_error_last(),
+			 needle);
+	sohoa_index_close(idx);
+	free(path);
+}
+
+static void test_audit_head_detects_rows_cut_from_the_end(void **state)
+{
+	tu_scratch *s = *state;
+	char *path;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 5);
+	sohoa_index_close(idx);
+	exec_sql(path, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id>3");
+	expect_broken(s->dir, "truncated: ");
+	expect_broken(s->dir, "records 5 rows, the table holds 3");
+	/* Every row gone is a truncation too. */
+	exec_sql(path, "DELETE FROM audit");
+	expect_broken(s->dir, "records 5 rows, the table holds 0");
+	free(path);
+}
+
+static void test_audit_head_detects_a_recomputed_chain(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, *head = tu_path(s->dir, SOHOA_INDEX_AUDIT_HEAD), *saved = NULL;
+	size_t len = 0, rows = 0;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 4);
+	assert_int_equal(sohoa_file_read(&saved, &len, head, 4096), 0);
+	sohoa_index_close(idx);
+	/* Someone empties the table and writes a new, self-consistent chain of
+	 * as many rows, but cannot write the head file (restored here). */
+	exec_sql(path, "DROP TRIGGER audit_no_delete; DELETE FROM audit");
+	free(path);
+	idx = open_in(s->dir, &path);
+	append_rows(idx, 4);
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	sohoa_index_close(idx);
+	free(path);
+	tu_write(head, saved, len);
+	expect_broken(s->dir, "rewritten: row 4");
+	free(saved);
+	free(head);
+}
+
+static void test_audit_head_missing_or_corrupt_is_reported(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, *head = tu_path(s->dir, SOHOA_INDEX_AUDIT_HEAD), *text = NULL;
+	size_t rows = 0;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 3);
+	assert_int_equal(sohoa_file_read(&text, NULL, head, 4096), 0);
+	assert_non_null(strstr(text, "rows=3 hash="));
+	/* Rows past the head (a crash after a commit, before the head write) are
+	 * accepted. */
+	char *behind = strdup(text);
+	sohoa_index_close(idx);
+	free(path);
+	idx = open_in(s->dir, &path);
+	append_rows(idx, 1);
+	tu_write(head, behind, strlen(behind));
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 4);
+	sohoa_index_close(idx);
+	/* A changed count with the old check is seen. */
+	char *p = strstr(behind, "rows=3");
+	p[5] = '2';
+	tu_write(head, behind, strlen(behind));
+	expect_broken(s->dir, "not a valid audit head");
+	tu_write(head, "junk\n", 5);
+	expect_broken(s->dir, "not a valid audit head");
+	assert_int_equal(unlink(head), 0);
+	expect_broken(s->dir, "is missing");
+	free(behind);
+	free(text);
+	free(head);
+	free(path);
+}
+
+static void test_audit_head_removed_is_written_again_by_the_next_append(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, *head = tu_path(s->dir, SOHOA_INDEX_AUDIT_HEAD);
+	size_t rows = 0;
+	sohoa_index *idx = open_in(s->dir, &path);
+	append_rows(idx, 2);
+	assert_int_equal(unlink(head), 0);
+	append_rows(idx, 1); /* the handle kept the old file open */
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 3);
+	sohoa_index_close(idx);
+	free(path);
+	free(head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +248,15 @@ int main(void)
 						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_a_removed_row,
 						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_head_detects_rows_cut_from_the_end,
+						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_head_detects_a_recomputed_chain,
+						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_head_missing_or_corrupt_is_reported,
+						tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_audit_head_removed_is_written_again_by_the_next_append,
+			tu_scratch_setup, tu_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,17 +1,20 @@
 /* tests/lookup/test_server.c: the real lookup server on 127.0.0.1 (a free
  * port) over a real store — every endpoint with good, bad and revoked tokens,
  * traversal attempts, oversized requests, a slow client dropped while others
- * are served, the rate limit, and the audit rows the requests leave. */
+ * are served, a trickling one dropped at the total deadline, the rate limit,
+ * and the audit rows the requests leave. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index/index.h"
@@ -69,17 +72,23 @@ static void make_store(fixture *f)
 	free(p);
 }
 
-static int start(fixture *f, double rate, unsigned timeout_s)
+static int start_with_deadline(fixture *f, double rate, unsigned timeout_s, unsigned deadline_ms)
 {
 	sohoa_lookup_options o = {.store = f->dir,
 				  .host = "127.0.0.1",
 				  .port = 0,
 				  .rate = rate,
-				  .timeout_s = timeout_s};
+				  .timeout_s = timeout_s,
+				  .deadline_ms = deadline_ms};
 	if (sohoa_lookup_start(&f->srv, &o) != 0)
 		fail_msg("start: %s", sohoa_error_last());
 	f->port = sohoa_lookup_port(f->srv);
 	return 0;
+}
+
+static int start(fixture *f, double rate, unsigned timeout_s)
+{
+	return start_with_deadline(f, rate, timeout_s, 0);
 }
 
 static int setup(void **state)
@@ -341,6 +350,71 @@ static void test_slow_client_is_dropped_while_others_are_served(void **state)
 	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Sends `at_once` in one go, then one byte every 100 ms; returns after how
+ * many seconds the server dropped the connection (-1: not within 8 s). Others
+ * are served meanwhile. */
+static double trickle(fixture *f, const char *at_once, const char *then)
+{
+	struct timespec t0;
+	double dropped_after = -1;
+	char buf[64];
+	int fd = connect_raw(f);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(send(fd, at_once, strlen(at_once), MSG_NOSIGNAL),
+			 (ssize_t)strlen(at_once));
+	for (int i = 0; i < 80 && dropped_after < 0; i++) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		const char *byte = i < (int)strlen(then) ? then + i : "a";
+		if (send(fd, byte, 1, MSG_NOSIGNAL) != 1) {
+			dropped_after = seconds_since(&t0);
+			break;
+		}
+		if (i == 3)
+			expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+		if (poll(&p, 1, 100) == 1) {
+			ssize_t n = recv(fd, buf, sizeof buf, 0);
+			if (n > 0)
+				fail_msg("the trickling client got an answer: %.*s", (int)n, buf);
+			dropped_after = seconds_since(&t0);
+		}
+	}
+	close(fd);
+	return dropped_after;
+}
+
+/* A client sending one byte of its headers, or of its body, every 100 ms
+ * never stays idle for the timeout (3 s) but is dropped at the total deadline
+ * (1 s), while others are served meanwhile. */
+static void test_trickling_client_is_dropped_at_the_deadline(void **state)
+{
+	fixture *f = *state;
+	char *head = NULL;
+	double after;
+
+	sohoa_lookup_stop(f->srv);
+	start_with_deadline(f, 1000, 3, 1000);
+	after = trickle(f, "", "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+	if (after < 0.9 || after > 2.5)
+		fail_msg("trickled headers: dropped after %.2f s, want about 1 s", after);
+	assert_true(asprintf(&head,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+			     "%s\r\nContent-Length: 1000\r\n\r\n",
+			     f->token) > 0);
+	after = trickle(f, head, "");
+	if (after < 0.9 || after > 2.5)
+		fail_msg("trickled body: dropped after %.2f s, want about 1 s", after);
+	free(head);
+	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+}
+
 static void test_rate_limit_answers_429_per_agency(void **state)
 {
 	fixture *f = *state;
@@ -429,6 +503,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_oversized_requests_are_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client_is_dropped_while_others_are_served,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trickling_client_is_dropped_at_the_deadline,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rate_limit_answers_429_per_agency, setup,
 						teardown),

@@ -1,0 +1,16 @@
+/* tests/lookup/certs.h: a CA, server and client certificates for the TLS
+ * tests of the lookup server, made with the real openssl command. */
+#ifndef SOHOA_TEST_LOOKUP_CERTS_H
+#define SOHOA_TEST_LOOKUP_CERTS_H
+
+#include "testutil.h"
+
+/* Makes a fresh directory (the caller removes it with tu_rmtree and frees its
+ * path) holding, each as NAME.pem and NAME.key (P-256, unencrypted PEM):
+ * "agency-ca" and "other-ca" (self-signed CAs); "server" (by agency-ca, for
+ * IP 127.0.0.1 and localhost); "client" (by agency-ca, EKU clientAuth);
+ * "alien" (by other-ca, clientAuth); "server-only" (by agency-ca, EKU
+ * serverAuth only). Valid for 2 days. */
+char *certs_make(void);
+
+#endif
