@@ -324,6 +324,12 @@ int sohoa_journal_stage_done(sohoa_journal *j, int64_t id, sohoa_stage stage)
 		    sohoa_stage_name(stage), now_seconds(), id);
 }
 
+int sohoa_journal_dossier_indexed(sohoa_journal *j, int64_t id)
+{
+	return exec(j, "UPDATE journal_dossiers SET indexed=1, updated=? WHERE id=?", "di",
+		    now_seconds(), id);
+}
+
 int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package, size_t pages,
 			       double confidence, size_t needs_review, int sealed)
 {
@@ -335,7 +341,8 @@ int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package
 	 * folder (a manifest that could not be read had the folder's name as
 	 * code), are replaced by this one. */
 	rc = exec(j,
-		  "UPDATE journal_dossiers SET status='superseded', superseded_by=?, updated=? "
+		  "UPDATE journal_dossiers SET status='superseded', superseded_by=?, indexed=0,"
+		  " updated=? "
 		  "WHERE id<>? AND ((status='done' AND code=(SELECT code FROM journal_dossiers "
 		  "WHERE id=?)) OR (status='quarantined' AND folder=(SELECT folder FROM "
 		  "journal_dossiers WHERE id=?)))",

@@ -1,9 +1,10 @@
 /* tests/pipeline/test_run.c: `sohoa run` end to end on small generated
  * dossiers — every page's text, ALTO, PDF and archival image and every
  * package exist and verify, the report and the journal agree with the store,
- * a rerun does nothing, changed input makes a new version, bad dossiers are
- * quarantined with precise reasons while the good ones go on, a locked store
- * is refused, and `sohoa status` tells all of it. */
+ * a rerun does nothing, every document is found by `sohoa search` and
+ * `lookup` at its package, changed input makes a new version that alone is
+ * found, bad dossiers are quarantined with precise reasons while the good ones
+ * go on, a locked store is refused, and `sohoa status` tells all of it. */
 #include "runfixture.h"
 
 #include <fcntl.h>
@@ -58,6 +59,72 @@ static int count_of(const char *s, const char *needle)
 	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
 		n++;
 	return n;
+}
+
+/* A word of `text` the catalog tokenises as one: at least 5 bytes of letters
+ * (ASCII, or the UTF-8 of Vietnamese letters), the `skip`-th such. malloc'd,
+ * NULL when there is none. */
+static char *a_word(const char *text, int skip)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		const unsigned char *w = p;
+		int ok = 1;
+		while (*p && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || *p >= 0x80)) {
+			ok &= *p != 0xE2; /* dashes, quotes: U+2000.. */
+			p++;
+		}
+		if (ok && p - w >= 5 && skip-- == 0)
+			return strndup((const char *)w, (size_t)(p - w));
+		if (p == w)
+			p++;
+	}
+	return NULL;
+}
+
+/* The hits of dossier `code` in the JSON of `sohoa search` or `lookup`: how
+ * many, failing when one of them is not at `package`. */
+static int hits_of(const char *json, const char *code, const char *package)
+{
+	char key[160], want[200];
+	int n = 0;
+	snprintf(key, sizeof key, "\"dossier_code\":\"%s\"", code);
+	snprintf(want, sizeof want, "\"package_path\":\"%s\"", package);
+	for (const char *h = strstr(json, key); h; h = strstr(h + 1, key)) {
+		const char *pkg = strstr(h, "\"package_path\":");
+		if (!pkg || strncmp(pkg, want, strlen(want)) != 0)
+			fail_msg("a hit of %s is not at %s: %.300s", code, package, h);
+		n++;
+	}
+	return n;
+}
+
+/* JSON output of `sohoa <cmd> --store STORE --json <opt> <arg>` (exit 0). */
+static char *sohoa_json(const char *store, const char *cmd, const char *opt, const char *arg)
+{
+	char *argv[] = {SOHOA_BIN, (char *)cmd, "--store",   (char *)store,
+			"--json",  (char *)opt, (char *)arg, NULL};
+	tu_run_result r = tu_run(argv, NULL);
+	if (r.status != 0)
+		fail_msg("sohoa %s %s: %d: %s", cmd, arg, r.status, r.err);
+	free(r.err);
+	return r.out;
+}
+
+/* A word of the text of `store`/`package`/docs/1.txt. */
+static char *package_word(const char *store, const char *package, int skip)
+{
+	char rel[256], *path, *text, *word;
+	snprintf(rel, sizeof rel, "%s/docs/1.txt", package);
+	path = tu_path(store, rel);
+	text = read_all(path);
+	assert_non_null(text);
+	word = a_word(text, skip);
+	if (!word)
+		fail_msg("%s: no word of 5 letters in: %s", path, text);
+	free(text);
+	free(path);
+	return word;
 }
 
 static void assert_file_in(const char *dir, const char *name)
@@ -135,6 +202,29 @@ static void test_run_packages_every_page_and_report_matches_store(void **state)
 	free(tmp);
 	tu_run_free(&r);
 
+	/* Indexed as it was packaged: a word of a page finds its dossier, the
+	 * citizen id the manifest's documents, both at their package; the
+	 * journal says so. */
+	for (size_t i = 0; i < 3; i++) {
+		char rel[128], *word, *out;
+		snprintf(rel, sizeof rel, "packages/%s", names[i]);
+		word = package_word(store, rel, 0);
+		out = sohoa_json(store, "search", "--limit=1000", word);
+		if (hits_of(out, names[i], rel) < 1)
+			fail_msg("search '%s' does not find %s: %s", word, names[i], out);
+		free(out);
+		free(word);
+	}
+	char *found = sohoa_json(store, "lookup", "--citizen-id", "048186007321");
+	assert_int_equal(hits_of(found, names[2], "packages/000.20.31.H56-231205-0014"), 2);
+	assert_non_null(strstr(found, "\"count\":2"));
+	assert_non_null(strstr(found, "\"notation\":\"32A8019874\""));
+	assert_non_null(strstr(found, "\"signature\":\"sealed\""));
+	free(found);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 4);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
+			 3);
+
 	/* A rerun over the finished inbox does no work. */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -206,10 +296,35 @@ static void test_changed_input_makes_new_version_and_keeps_the_old(void **state)
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 0);
 	tu_run_free(&r);
+	char *old_word = package_word(store, "packages/HS-0009", 0), *out;
+	out = sohoa_json(store, "search", "--limit=1000", old_word);
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009"), 1);
+	free(out);
 	rf_page(page, 3); /* rescanned */
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 0);
 	tu_run_free(&r);
+	/* Only the new version is found, by its text, by the old one's text
+	 * (when the rescan still has the word) and by its code. */
+	char *new_word = package_word(store, "packages/HS-0009.v2", 0);
+	out = sohoa_json(store, "search", "--limit=1000", new_word);
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009.v2"), 1);
+	free(out);
+	out = sohoa_json(store, "search", "--limit=1000", old_word);
+	assert_true(hits_of(out, "HS-0009", "packages/HS-0009.v2") <= 1);
+	free(out);
+	out = sohoa_json(store, "lookup", "--dossier", "HS-0009");
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009.v2"), 1);
+	assert_non_null(strstr(out, "\"version\":2"));
+	free(out);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "indexed=1 AND version=2 AND status='done'"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
+			 1);
+	free(old_word);
+	free(new_word);
 	char *v1 = tu_path(store, "packages/HS-0009"), *v2 = tu_path(store, "packages/HS-0009.v2");
 	assert_true(rf_verifies(v1));
 	assert_true(rf_verifies(v2));
