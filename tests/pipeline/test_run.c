@@ -61,27 +61,6 @@ static int count_of(const char *s, const char *needle)
 	return n;
 }
 
-/* A word of `text` the catalog tokenises as one: at least 5 bytes of letters
- * (ASCII, or the UTF-8 of Vietnamese letters), the `skip`-th such. malloc'd,
- * NULL when there is none. */
-static char *a_word(const char *text, int skip)
-{
-	const unsigned char *p = (const unsigned char *)text;
-	while (*p) {
-		const unsigned char *w = p;
-		int ok = 1;
-		while (*p && (((*p | 32) >= 'a' && (*p | 32) <= 'z') || *p >= 0x80)) {
-			ok &= *p != 0xE2; /* dashes, quotes: U+2000.. */
-			p++;
-		}
-		if (ok && p - w >= 5 && skip-- == 0)
-			return strndup((const char *)w, (size_t)(p - w));
-		if (p == w)
-			p++;
-	}
-	return NULL;
-}
-
 /* The hits of dossier `code` in the JSON of `sohoa search` or `lookup`: how
  * many, failing when one of them is not at `package`. */
 static int hits_of(const char *json, const char *code, const char *package)
@@ -119,7 +98,7 @@ static char *package_word(const char *store, const char *package, int skip)
 	path = tu_path(store, rel);
 	text = read_all(path);
 	assert_non_null(text);
-	word = a_word(text, skip);
+	word = rf_word(text, skip);
 	if (!word)
 		fail_msg("%s: no word of 5 letters in: %s", path, text);
 	free(text);
