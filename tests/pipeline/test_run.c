@@ -456,6 +456,34 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	free(store);
 }
 
+static void test_folder_the_catalog_cannot_name_is_quarantined_at_index(void **state)
+{
+	tu_scratch *s = *state;
+	char *inbox = tu_path(s->dir, "inbox"), *store = tu_path(s->dir, "store");
+	char *pkgs = tu_path(store, "packages");
+	rf_args a;
+	tu_run_result r;
+
+	free(rf_dossier(inbox, "HS_0007", 1, 0)); /* '_' is not in a dossier code */
+	rf_run_args(&a, inbox, store, NULL);
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(tu_lines(r.err), 1);
+	assert_non_null(strstr(r.err, "HS_0007"));
+	assert_non_null(strstr(r.err, "cannot be catalogued"));
+	tu_run_free(&r);
+	assert_reason(store, "HS_0007", "cannot be catalogued");
+	assert_int_equal(tu_count_entries(pkgs), 0);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "stage='index' AND status='quarantined' AND indexed=0"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 0);
+	rf_run_args_free(&a);
+	free(pkgs);
+	free(inbox);
+	free(store);
+}
+
 static void test_locked_store_is_refused_with_exit_2(void **state)
 {
 	tu_scratch *s = *state;
@@ -508,6 +536,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_bad_dossiers_are_quarantined_and_the_good_go_on, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_folder_the_catalog_cannot_name_is_quarantined_at_index,
+			tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_locked_store_is_refused_with_exit_2,
 						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_status_of_a_store_without_catalog_exits_2,
