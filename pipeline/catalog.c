@@ -53,7 +53,26 @@ static int check_fields(const pipeline_dossier *d, const sohoa_index_doc *e)
 	return 0;
 }
 
-int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char *signature)
+/* The text of document `i` of `d`: from its recognised pages, or, when
+ * `store` is given, from the package's docs/<i + 1>.txt. */
+static int text_of(char **out, const pipeline_dossier *d, size_t i, size_t first, const char *store,
+		   const char *package)
+{
+	char *path = NULL;
+	size_t len;
+	int rc;
+
+	if (!store)
+		return document_text(out, d, first, d->manifest->documents[i].npages);
+	if (asprintf(&path, "%s/%s/docs/%zu.txt", store, package, i + 1) < 0)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	rc = sohoa_file_read(out, &len, path, SOHOA_INDEX_MAX_TEXT);
+	free(path);
+	return rc;
+}
+
+static int prepare(pipeline_dossier *d, const char *store, const char *package,
+		   const char *signature)
 {
 	const sohoa_manifest *m = d->manifest;
 	size_t first = 0;
@@ -71,7 +90,7 @@ int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char 
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	for (size_t i = 0; i < m->ndocuments && rc == 0; i++) {
 		const sohoa_manifest_document *doc = &m->documents[i];
-		rc = document_text(&d->itexts[i], d, first, doc->npages);
+		rc = text_of(&d->itexts[i], d, i, first, store, package);
 		first += doc->npages;
 		if (rc < 0)
 			break;
@@ -95,6 +114,17 @@ int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char 
 		rc = check_fields(d, &d->idocs[i]);
 	}
 	return rc;
+}
+
+int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char *signature)
+{
+	return prepare(d, NULL, package, signature);
+}
+
+int pipeline_index_prepare_stored(pipeline_dossier *d, const char *store, const char *package,
+				  const char *signature)
+{
+	return prepare(d, store, package, signature);
 }
 
 int pipeline_index_commit(sohoa_index *idx, const pipeline_dossier *d)

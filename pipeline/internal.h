@@ -68,6 +68,11 @@ typedef struct {
  * hold), SOHOA_ELIMIT (a field or a text too long), both naming the dossier;
  * SOHOA_ENOMEM. */
 int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char *signature);
+/* The same for a dossier packaged earlier whose entries are not in the catalog
+ * (a store made before sohoa indexed): the texts are read from
+ * `store`/`package`/docs/<n>.txt. Also SOHOA_ENOTFOUND, SOHOA_EIO. */
+int pipeline_index_prepare_stored(pipeline_dossier *d, const char *store, const char *package,
+				  const char *signature);
 /* Puts the entries of `d` in the catalog in one transaction: each replaces
  * the entry of the same document of an earlier version (or of an interrupted
  * attempt at this one, so doing it twice adds nothing), and documents an

@@ -93,6 +93,7 @@ typedef struct {
 	size_t pages;        /* for FINISHED: pages, */
 	double confidence;   /* mean OCR confidence */
 	size_t needs_review; /* and pages flagged for review */
+	int indexed, sealed; /* for FINISHED: in the catalog; sealed */
 } sohoa_claim;
 
 /* Claims dossier `code` (folder `folder`, input hash `input_hash` in hex,

@@ -158,6 +158,25 @@ cleanup:
 	return rc;
 }
 
+/* A dossier packaged by a sohoa that did not index yet: its entries, texts
+ * from the package, go into the catalog now. A package that cannot be read
+ * is a warning: the dossier stays done, unindexed, and is tried next run. */
+static int index_finished(run_ctx *r, dossier *d)
+{
+	int rc = pipeline_index_prepare_stored(d, r->opt->store, d->package,
+					       d->claim.sealed ? "sealed" : "unsigned");
+	if (rc == 0)
+		rc = pipeline_index_commit(r->index, d);
+	if (rc == 0)
+		rc = sohoa_journal_dossier_indexed(r->journal, d->claim.id);
+	pipeline_index_clear(d);
+	if (rc < 0 && (is_input_error(rc) || rc == SOHOA_EIO)) {
+		sohoa_log_warn(_("%s: not indexed: %s"), d->package, sohoa_error_last());
+		rc = 0;
+	}
+	return rc;
+}
+
 /* Intake of one folder: manifest, hashes, claim. Returns < 0 only when the
  * run must stop; a bad dossier is quarantined and 0 returned. */
 static int intake(run_ctx *r, dossier *d)
@@ -200,7 +219,7 @@ static int intake(run_ctx *r, dossier *d)
 		d->status = "skipped";
 		d->package = d->claim.package ? strdup(d->claim.package) : NULL;
 		r->sum->skipped++;
-		return 0;
+		return d->claim.indexed || !d->package ? 0 : index_finished(r, d);
 	case SOHOA_CLAIM_FAILED:
 		d->status = "quarantined";
 		d->error = d->claim.error ? strdup(d->claim.error) : NULL;

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 /* A manifest asking for a leader's approval, with pages p1.tif and p2.tif. */
 static const char leader_manifest[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -324,6 +326,53 @@ static void test_changed_input_makes_new_version_and_keeps_the_old(void **state)
 	free(store);
 }
 
+/* Runs `sql` on STORE/catalog.sqlite, read-write. */
+static void exec_sql(const char *store, const char *sql)
+{
+	char *path = tu_path(store, "catalog.sqlite");
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(path);
+}
+
+static void test_rerun_indexes_what_an_older_sohoa_packaged(void **state)
+{
+	tu_scratch *s = *state;
+	char *inbox = tu_path(s->dir, "inbox"), *store = tu_path(s->dir, "store"), *word, *out;
+	rf_args a;
+	tu_run_result r;
+
+	free(rf_dossier(inbox, "HS-0011", 1, 2));
+	rf_run_args(&a, inbox, store, NULL);
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 0);
+	tu_run_free(&r);
+	/* As a store made before sohoa indexed: packaged, not in the catalog. */
+	exec_sql(store, "DELETE FROM documents_fts; DELETE FROM documents;"
+			"UPDATE journal_dossiers SET indexed=0");
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	tu_run_free(&r);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "indexed=1 AND status='done' AND version=1"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents WHERE "
+					 "signature='sealed' AND package_path='packages/HS-0011'"),
+			 1);
+	word = package_word(store, "packages/HS-0011", 0);
+	out = sohoa_json(store, "search", "--limit=1000", word);
+	assert_int_equal(hits_of(out, "HS-0011", "packages/HS-0011"), 1);
+	free(out);
+	free(word);
+	rf_run_args_free(&a);
+	free(inbox);
+	free(store);
+}
+
 static void assert_reason(const char *store, const char *folder, const char *needle)
 {
 	char rel[256], *path, *text;
@@ -533,6 +582,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_changed_input_makes_new_version_and_keeps_the_old, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_rerun_indexes_what_an_older_sohoa_packaged,
+						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_bad_dossiers_are_quarantined_and_the_good_go_on, tu_scratch_setup,
 			tu_scratch_teardown),
