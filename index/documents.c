@@ -58,6 +58,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_AUDIT_INSERT] = "INSERT INTO audit(id, agency, time, endpoint, query, status,"
 			    " result_count, request_id, prev_hash, hash)"
 			    " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+	[ST_TRIM_FTS] = "DELETE FROM documents_fts WHERE rowid IN"
+			" (SELECT id FROM documents WHERE dossier_code=?1 AND doc_no>?2)",
+	[ST_TRIM_DOCS] = "DELETE FROM documents WHERE dossier_code=?1 AND doc_no>?2",
 };
 
 int index_stmt(sqlite3_stmt **out, sohoa_index *idx, int which)
@@ -325,4 +328,38 @@ int sohoa_index_batch_commit(sohoa_index *idx)
 void sohoa_index_batch_rollback(sohoa_index *idx)
 {
 	index_rollback(idx);
+}
+
+int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs)
+{
+	sqlite3_stmt *fts = NULL, *docs = NULL;
+	int rc, own;
+
+	if (!sohoa_index_valid_dossier_code(dossier_code) || ndocs < 0)
+		return sohoa_error_set(SOHOA_EINVAL, _("dossier code '%s' is not valid"),
+				       dossier_code ? dossier_code : "");
+	rc = index_stmt(&fts, idx, ST_TRIM_FTS);
+	if (rc == 0)
+		rc = index_stmt(&docs, idx, ST_TRIM_DOCS);
+	if (rc < 0)
+		return rc;
+	/* Both deletes or neither: in the caller's batch, else in one transaction. */
+	own = sqlite3_get_autocommit(idx->db);
+	if (own && (rc = index_begin(idx)) < 0)
+		return rc;
+	sqlite3_bind_text(fts, 1, dossier_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(fts, 2, ndocs);
+	sqlite3_bind_text(docs, 1, dossier_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(docs, 2, ndocs);
+	if (sqlite3_step(fts) != SQLITE_DONE || sqlite3_step(docs) != SQLITE_DONE)
+		rc = index_db_error(idx, _("cannot remove the documents of an earlier version"));
+	sqlite3_reset(fts);
+	sqlite3_reset(docs);
+	sqlite3_clear_bindings(fts);
+	sqlite3_clear_bindings(docs);
+	if (own && rc < 0)
+		index_rollback(idx);
+	else if (own)
+		rc = index_commit(idx);
+	return rc;
 }

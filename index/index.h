@@ -70,6 +70,12 @@ typedef struct {
  * SOHOA_EFORMAT (invalid UTF-8), SOHOA_EDB, SOHOA_EBUSY. */
 int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc);
 
+/* Removes the documents of dossier `dossier_code` numbered above `ndocs`: those
+ * an earlier version had and the version just added no longer has. Inside a
+ * batch when one is open, else in its own transaction; nothing to remove is
+ * success. Errors: SOHOA_EINVAL (bad code), SOHOA_EDB, SOHOA_EBUSY. */
+int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs);
+
 /* A batch: sohoa_index_add calls between begin and commit share one write
  * transaction (each still all-or-nothing on its own, through a savepoint), for
  * loading many documents at once. Keep batches short: readers are not blocked

@@ -4,6 +4,7 @@
 #define SOHOA_PIPELINE_INTERNAL_H
 
 #include "formats/formats.h"
+#include "index/index.h"
 #include "ocr/ocr.h"
 #include "pipeline/pipeline.h"
 
@@ -52,9 +53,33 @@ typedef struct {
 	size_t frames, review;
 	double conf_sum;
 	char *staging;
+	sohoa_index_doc *idocs; /* its catalog entries, one per document */
+	char **itexts;          /* their texts (owned here) */
+	size_t nidocs;
 	double t_intake, t_first, t_ocr, t_package, t_total;
 	int failed_stage;
 } pipeline_dossier;
+
+/* The catalog entries of `d` once every page is recognised: one per manifest
+ * document, with the dossier's fields, the NFC text of the document's pages,
+ * `package` (relative to the store) and `signature` ("sealed", "unsigned"),
+ * checked against the catalog's rules now, so that nothing about the input can
+ * make the later commit fail. Errors: SOHOA_EINVAL (a code the catalog cannot
+ * hold), SOHOA_ELIMIT (a field or a text too long), both naming the dossier;
+ * SOHOA_ENOMEM. */
+int pipeline_index_prepare(pipeline_dossier *d, const char *package, const char *signature);
+/* The same for a dossier packaged earlier whose entries are not in the catalog
+ * (a store made before sohoa indexed): the texts are read from
+ * `store`/`package`/docs/<n>.txt. Also SOHOA_ENOTFOUND, SOHOA_EIO. */
+int pipeline_index_prepare_stored(pipeline_dossier *d, const char *store, const char *package,
+				  const char *signature);
+/* Puts the entries of `d` in the catalog in one transaction: each replaces
+ * the entry of the same document of an earlier version (or of an interrupted
+ * attempt at this one, so doing it twice adds nothing), and documents an
+ * earlier version had beyond this one's count are removed. */
+int pipeline_index_commit(sohoa_index *idx, const pipeline_dossier *d);
+/* Frees the entries of `d`. */
+void pipeline_index_clear(pipeline_dossier *d);
 
 /* Writes the JSON report of a run to `path` atomically: totals and one object
  * per dossier. */

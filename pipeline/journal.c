@@ -216,7 +216,7 @@ static int claim_locked(sohoa_journal *j, sohoa_claim *c, int64_t run_id, const 
 
 	rc = prepare(j, &st,
 		     "SELECT id, version, input_hash, status, package, error, run_id, folder,"
-		     " pages, confidence, needs_review "
+		     " pages, confidence, needs_review, indexed, sealed "
 		     "FROM journal_dossiers WHERE code=? ORDER BY version DESC LIMIT 1",
 		     "t", code);
 	if (rc < 0)
@@ -237,6 +237,8 @@ static int claim_locked(sohoa_journal *j, sohoa_claim *c, int64_t run_id, const 
 			c->pages = (size_t)sqlite3_column_int64(st, 8);
 			c->confidence = sqlite3_column_double(st, 9);
 			c->needs_review = (size_t)sqlite3_column_int64(st, 10);
+			c->indexed = sqlite3_column_int(st, 11);
+			c->sealed = sqlite3_column_int(st, 12);
 		} else if (strcmp(h, hash) == 0 && strcmp(status, "quarantined") == 0) {
 			c->kind = SOHOA_CLAIM_FAILED;
 			c->error = dup_column(st, 5);
@@ -324,6 +326,12 @@ int sohoa_journal_stage_done(sohoa_journal *j, int64_t id, sohoa_stage stage)
 		    sohoa_stage_name(stage), now_seconds(), id);
 }
 
+int sohoa_journal_dossier_indexed(sohoa_journal *j, int64_t id)
+{
+	return exec(j, "UPDATE journal_dossiers SET indexed=1, updated=? WHERE id=?", "di",
+		    now_seconds(), id);
+}
+
 int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package, size_t pages,
 			       double confidence, size_t needs_review, int sealed)
 {
@@ -335,7 +343,8 @@ int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package
 	 * folder (a manifest that could not be read had the folder's name as
 	 * code), are replaced by this one. */
 	rc = exec(j,
-		  "UPDATE journal_dossiers SET status='superseded', superseded_by=?, updated=? "
+		  "UPDATE journal_dossiers SET status='superseded', superseded_by=?, indexed=0,"
+		  " updated=? "
 		  "WHERE id<>? AND ((status='done' AND code=(SELECT code FROM journal_dossiers "
 		  "WHERE id=?)) OR (status='quarantined' AND folder=(SELECT folder FROM "
 		  "journal_dossiers WHERE id=?)))",

@@ -39,7 +39,9 @@ int sohoa_is_image_name(const char *name);
 typedef struct sohoa_journal sohoa_journal;
 
 /* Stages of a dossier, in order. A dossier's `stage` is the last stage whose
- * output is durable. */
+ * output is durable. The index stage makes and checks the dossier's catalog
+ * entries; they go into the catalog only once the package is installed, which
+ * the journal's `indexed` flag records (sohoa_journal_dossier_indexed). */
 typedef enum {
 	SOHOA_STAGE_INTAKE = 0,
 	SOHOA_STAGE_OCR = 1,
@@ -91,6 +93,7 @@ typedef struct {
 	size_t pages;        /* for FINISHED: pages, */
 	double confidence;   /* mean OCR confidence */
 	size_t needs_review; /* and pages flagged for review */
+	int indexed, sealed; /* for FINISHED: in the catalog; sealed */
 } sohoa_claim;
 
 /* Claims dossier `code` (folder `folder`, input hash `input_hash` in hex,
@@ -112,10 +115,15 @@ int sohoa_journal_page_done(sohoa_journal *j, int64_t id, size_t index, const ch
 /* Moves dossier row `id` to `stage` (its outputs being durable). */
 int sohoa_journal_stage_done(sohoa_journal *j, int64_t id, sohoa_stage stage);
 
+/* Records that the documents of dossier row `id` are in the catalog
+ * (journal_dossiers.indexed = 1); its stage is left as it is. */
+int sohoa_journal_dossier_indexed(sohoa_journal *j, int64_t id);
+
 /* Marks dossier row `id` done with its package path (relative to the store)
  * and OCR summary (pages recognised, mean confidence, pages needing review),
  * and, in the same transaction, the earlier done versions of the same code
- * and earlier quarantined rows of the same inbox folder superseded. */
+ * and earlier quarantined rows of the same inbox folder superseded (and no
+ * longer indexed: the catalog holds the newest version only). */
 int sohoa_journal_dossier_done(sohoa_journal *j, int64_t id, const char *package, size_t pages,
 			       double confidence, size_t needs_review, int sealed);
 

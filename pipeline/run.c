@@ -1,6 +1,6 @@
 /* pipeline/run.c: `sohoa run` — intake of every dossier folder, one OCR pool
  * over the pages of all of them, then per dossier (as its last page comes
- * back): index, package, seal, install and journal. */
+ * back): index entries, package, seal, install, catalog and journal. */
 #include "pipeline/internal.h"
 
 #include <errno.h>
@@ -112,6 +112,8 @@ static int quarantine(run_ctx *r, dossier *d, sohoa_stage stage, const char *rea
 
 	free(d->error);
 	d->error = strdup(reason);
+	free(d->package); /* named before packaging, never installed */
+	d->package = NULL;
 	d->status = "quarantined";
 	d->failed_stage = (int)stage;
 	r->sum->quarantined++;
@@ -153,6 +155,25 @@ static int intake_failed(run_ctx *r, dossier *d, const char *why)
 	}
 cleanup:
 	free(reason);
+	return rc;
+}
+
+/* A dossier packaged by a sohoa that did not index yet: its entries, texts
+ * from the package, go into the catalog now. A package that cannot be read
+ * is a warning: the dossier stays done, unindexed, and is tried next run. */
+static int index_finished(run_ctx *r, dossier *d)
+{
+	int rc = pipeline_index_prepare_stored(d, r->opt->store, d->package,
+					       d->claim.sealed ? "sealed" : "unsigned");
+	if (rc == 0)
+		rc = pipeline_index_commit(r->index, d);
+	if (rc == 0)
+		rc = sohoa_journal_dossier_indexed(r->journal, d->claim.id);
+	pipeline_index_clear(d);
+	if (rc < 0 && (is_input_error(rc) || rc == SOHOA_EIO)) {
+		sohoa_log_warn(_("%s: not indexed: %s"), d->package, sohoa_error_last());
+		rc = 0;
+	}
 	return rc;
 }
 
@@ -198,7 +219,7 @@ static int intake(run_ctx *r, dossier *d)
 		d->status = "skipped";
 		d->package = d->claim.package ? strdup(d->claim.package) : NULL;
 		r->sum->skipped++;
-		return 0;
+		return d->claim.indexed || !d->package ? 0 : index_finished(r, d);
 	case SOHOA_CLAIM_FAILED:
 		d->status = "quarantined";
 		d->error = d->claim.error ? strdup(d->claim.error) : NULL;
@@ -386,13 +407,28 @@ static int write_documents(run_ctx *r, dossier *d)
 	return rc;
 }
 
-/* The index stage. index/ has no call to add a document yet: once it has
- * (sohoa_index_add…), this is where the dossier's metadata and the text of
- * each page are added, and the journal's `indexed` flag set. */
+/* The index stage: the dossier's catalog entries, made and checked as soon as
+ * its text is known, so that a dossier the catalog cannot hold is quarantined
+ * here, before anything is installed. They are committed by stage_done, once
+ * the package they point at is in place: a search never finds a package that
+ * is not there, and a new version replaces the old one's entries only when it
+ * is installed. The journal's stage says the entries are made; its `indexed`
+ * flag, that they are in the catalog. */
 static int stage_index(run_ctx *r, dossier *d)
 {
-	(void)r->index;
-	return sohoa_journal_stage_done(r->journal, d->claim.id, SOHOA_STAGE_INDEX);
+	int rc;
+
+	free(d->package);
+	if ((d->claim.version > 1
+		     ? asprintf(&d->package, "packages/%s.v%d", d->code, d->claim.version)
+		     : asprintf(&d->package, "packages/%s", d->code)) < 0) {
+		d->package = NULL;
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	}
+	rc = pipeline_index_prepare(d, d->package, r->seal ? "sealed" : "unsigned");
+	if (rc == 0)
+		rc = sohoa_journal_stage_done(r->journal, d->claim.id, SOHOA_STAGE_INDEX);
+	return rc;
 }
 
 static int stage_package(run_ctx *r, dossier *d)
@@ -439,20 +475,22 @@ static int stage_seal(run_ctx *r, dossier *d)
 	return rc;
 }
 
-/* Puts the finished package in place and journals the dossier done. */
+/* Puts the finished package in place, its entries in the catalog, and
+ * journals the dossier done. Killed between any two steps, a rerun does them
+ * all again: the package is swapped in again and the entries replace
+ * themselves. */
 static int stage_done(run_ctx *r, dossier *d)
 {
 	char *dest = NULL;
 	int rc;
 
-	if ((d->claim.version > 1
-		     ? asprintf(&d->package, "packages/%s.v%d", d->code, d->claim.version)
-		     : asprintf(&d->package, "packages/%s", d->code)) < 0 ||
-	    asprintf(&dest, "%s/%s", r->opt->store, d->package) < 0) {
-		free(dest);
+	if (asprintf(&dest, "%s/%s", r->opt->store, d->package) < 0)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	}
 	rc = pipeline_install_dir(d->staging, dest);
+	if (rc == 0)
+		rc = pipeline_index_commit(r->index, d);
+	if (rc == 0)
+		rc = sohoa_journal_dossier_indexed(r->journal, d->claim.id);
 	if (rc == 0)
 		rc = sohoa_journal_dossier_done(r->journal, d->claim.id, d->package, d->frames,
 						d->frames ? d->conf_sum / (double)d->frames : 0,
@@ -512,6 +550,7 @@ static int finish_dossier(run_ctx *r, dossier *d)
 		d->staging = NULL;
 	}
 	free_pages(d);
+	pipeline_index_clear(d);
 	d->t_package = now() - t0;
 	d->t_total = d->t_intake + d->t_ocr + d->t_package;
 	r->dossiers_done++;
@@ -616,6 +655,7 @@ static void free_dossier(dossier *d)
 	if (d->staging)
 		pipeline_rmtree(d->staging);
 	free_pages(d);
+	pipeline_index_clear(d);
 	if (d->page_sha && d->manifest)
 		for (size_t k = 0; k < d->manifest->npages; k++)
 			free(d->page_sha[k]);

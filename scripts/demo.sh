@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh: install dependencies, build sohoa, make demo keys and run the
-# whole pipeline on samples/inbox — OCR, packages, the organisation seal — then
-# show the store's status, let a leader sign what awaits a leader, verify one
-# package and say where the outputs are.
+# whole pipeline on samples/inbox — OCR, index, packages, the organisation
+# seal — then show the store's status, search it, let a leader sign what awaits
+# a leader, verify one package and say where the outputs are.
 # It grows with each capability (search, the HTTP service…).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +52,12 @@ python3 -c 'import sys,time; print("   %.3f s" % (time.time() - float(sys.argv[1
 echo
 echo "== sohoa status --store $store"
 "$sohoa" status --store "$store" | sed 's/^/   /'
+
+echo
+echo "== indexed as they were packaged: sohoa search --store $store --limit 3 \"kinh doanh\""
+"$sohoa" search --store "$store" --limit 3 "kinh doanh" | sed 's/^/   /' || status=$?
+echo "== sohoa lookup --store $store --citizen-id 048186007321"
+"$sohoa" lookup --store "$store" --citizen-id 048186007321 | sed 's/^/   /' || status=$?
 
 echo
 echo "== a leader signs what awaits a leader: sohoa sign --pending --store $store --key leader-rsa.key.pem"

@@ -248,6 +248,34 @@ static void test_new_version_replaces_the_superseded_one(void **state)
 	expect(f, "cap lai", "0001");
 }
 
+static void test_trim_drops_documents_a_new_version_no_longer_has(void **state)
+{
+	fixture *f = *state;
+	const char *code = "000.00.12.H29-231122-0001";
+	sohoa_index_doc d = doc(code, 2, "001088012345", "H29", "Tờ khai", "2023-11-22",
+				"Tờ khai đăng ký khai sinh, bản thứ hai.");
+	sohoa_index_hits *h = NULL;
+
+	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	/* Version 2 has one document: inside a batch, document 2 goes. */
+	d = doc(code, 1, "001088012345", "H29", "Giấy khai sinh", "2023-11-24", "Cấp lại.");
+	d.version = 2;
+	assert_int_equal(sohoa_index_batch_begin(f->idx), 0);
+	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	assert_int_equal(sohoa_index_trim(f->idx, code, 1), 0);
+	assert_int_equal(sohoa_index_batch_commit(f->idx), 0);
+	assert_int_equal(sohoa_index_lookup_dossier(f->idx, code, 0, &h), 0);
+	assert_int_equal(h->count, 1);
+	assert_int_equal(h->hits[0].version, 2);
+	sohoa_index_hits_free(h);
+	expect(f, "ban thu hai", "");
+	/* Nothing to remove, on its own: success; a bad code is refused. */
+	assert_int_equal(sohoa_index_trim(f->idx, code, 1), 0);
+	assert_int_equal(sohoa_index_trim(f->idx, "../etc", 0), SOHOA_EINVAL);
+	/* Other dossiers are untouched. */
+	expect(f, "ket hon", "0002");
+}
+
 static void test_lookup_by_citizen_and_dossier(void **state)
 {
 	fixture *f = *state;
@@ -376,6 +404,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_version_replaces_the_superseded_one, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_trim_drops_documents_a_new_version_no_longer_has, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup,

@@ -133,3 +133,21 @@ int rf_exists(const char *path)
 	struct stat st;
 	return stat(path, &st) == 0;
 }
+
+char *rf_word(const char *text, int skip)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		const unsigned char *w = p;
+		int ok = 1;
+		while (((*p | 32) >= 'a' && (*p | 32) <= 'z') || *p >= 0x80) {
+			ok &= *p != 0xE2; /* dashes, quotes, bullets: U+2000.. */
+			p++;
+		}
+		if (ok && p - w >= 5 && skip-- == 0)
+			return strndup((const char *)w, (size_t)(p - w));
+		if (p == w)
+			p++;
+	}
+	return NULL;
+}

@@ -40,6 +40,11 @@ int rf_verifies(const char *package);
 /* The same with `nsigs` signatures. */
 int rf_verifies_n(const char *package, size_t nsigs);
 
+/* A word of `text` the catalog tokenises as one: at least 5 bytes of letters
+ * (ASCII, or the UTF-8 of Vietnamese letters) between non-letters, the
+ * `skip`-th such. malloc'd, NULL when there is none. */
+char *rf_word(const char *text, int skip);
+
 /* Whether `path` exists. */
 int rf_exists(const char *path);
 

@@ -1,7 +1,8 @@
 /* tests/pipeline/test_resume.c: `sohoa run` killed with SIGKILL — after the
  * first page is journaled, and then at many random moments — and run again
  * finishes the batch with exactly one package per dossier, all verifying, no
- * temporary file anywhere in the store, and a journal that agrees. */
+ * temporary file anywhere in the store, and a journal and a catalog that
+ * agree. */
 #include "runfixture.h"
 
 #include <fcntl.h>
@@ -61,7 +62,8 @@ static int find_tmp(const char *path, const struct stat *st, int flag, struct FT
 }
 
 /* One package per dossier, each verifying, the journal done for each with
- * all its pages, nothing in STORE/tmp and no temporary file anywhere. */
+ * all its pages, one catalog entry each at its package, nothing in STORE/tmp
+ * and no temporary file anywhere. */
 static void assert_store_complete(const char *store, char **names, int n, int pages_each)
 {
 	char *pkgs = tu_path(store, "packages"), *tmp = tu_path(store, "tmp");
@@ -81,8 +83,19 @@ static void assert_store_complete(const char *store, char **names, int n, int pa
 			names[i], names[i], pages_each);
 		if (rf_query(store, sql) != 1)
 			fail_msg("journal disagrees for %s", names[i]);
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM documents WHERE dossier_code='%s' AND doc_no=1 "
+			 "AND version=1 AND package_path='packages/%s'",
+			 names[i], names[i]);
+		if (rf_query(store, sql) != 1)
+			fail_msg("catalog disagrees for %s", names[i]);
 	}
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers"), n);
+	/* Indexed once each, however often it was tried; the journal says so. */
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), n);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents_fts"), n);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
+			 n);
 	assert_int_equal(tu_count_entries(tmp), 0);
 	leftovers = 0;
 	nftw(store, find_tmp, 16, FTW_PHYS);

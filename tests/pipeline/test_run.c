@@ -1,9 +1,10 @@
 /* tests/pipeline/test_run.c: `sohoa run` end to end on small generated
  * dossiers — every page's text, ALTO, PDF and archival image and every
  * package exist and verify, the report and the journal agree with the store,
- * a rerun does nothing, changed input makes a new version, bad dossiers are
- * quarantined with precise reasons while the good ones go on, a locked store
- * is refused, and `sohoa status` tells all of it. */
+ * a rerun does nothing, every document is found by `sohoa search` and
+ * `lookup` at its package, changed input makes a new version that alone is
+ * found, bad dossiers are quarantined with precise reasons while the good ones
+ * go on, a locked store is refused, and `sohoa status` tells all of it. */
 #include "runfixture.h"
 
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 /* A manifest asking for a leader's approval, with pages p1.tif and p2.tif. */
 static const char leader_manifest[] =
@@ -58,6 +61,51 @@ static int count_of(const char *s, const char *needle)
 	for (const char *p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
 		n++;
 	return n;
+}
+
+/* The hits of dossier `code` in the JSON of `sohoa search` or `lookup`: how
+ * many, failing when one of them is not at `package`. */
+static int hits_of(const char *json, const char *code, const char *package)
+{
+	char key[160], want[200];
+	int n = 0;
+	snprintf(key, sizeof key, "\"dossier_code\":\"%s\"", code);
+	snprintf(want, sizeof want, "\"package_path\":\"%s\"", package);
+	for (const char *h = strstr(json, key); h; h = strstr(h + 1, key)) {
+		const char *pkg = strstr(h, "\"package_path\":");
+		if (!pkg || strncmp(pkg, want, strlen(want)) != 0)
+			fail_msg("a hit of %s is not at %s: %.300s", code, package, h);
+		n++;
+	}
+	return n;
+}
+
+/* JSON output of `sohoa <cmd> --store STORE --json <opt> <arg>` (exit 0). */
+static char *sohoa_json(const char *store, const char *cmd, const char *opt, const char *arg)
+{
+	char *argv[] = {SOHOA_BIN, (char *)cmd, "--store",   (char *)store,
+			"--json",  (char *)opt, (char *)arg, NULL};
+	tu_run_result r = tu_run(argv, NULL);
+	if (r.status != 0)
+		fail_msg("sohoa %s %s: %d: %s", cmd, arg, r.status, r.err);
+	free(r.err);
+	return r.out;
+}
+
+/* A word of the text of `store`/`package`/docs/1.txt. */
+static char *package_word(const char *store, const char *package, int skip)
+{
+	char rel[256], *path, *text, *word;
+	snprintf(rel, sizeof rel, "%s/docs/1.txt", package);
+	path = tu_path(store, rel);
+	text = read_all(path);
+	assert_non_null(text);
+	word = rf_word(text, skip);
+	if (!word)
+		fail_msg("%s: no word of 5 letters in: %s", path, text);
+	free(text);
+	free(path);
+	return word;
 }
 
 static void assert_file_in(const char *dir, const char *name)
@@ -135,6 +183,29 @@ static void test_run_packages_every_page_and_report_matches_store(void **state)
 	free(tmp);
 	tu_run_free(&r);
 
+	/* Indexed as it was packaged: a word of a page finds its dossier, the
+	 * citizen id the manifest's documents, both at their package; the
+	 * journal says so. */
+	for (size_t i = 0; i < 3; i++) {
+		char rel[128], *word, *out;
+		snprintf(rel, sizeof rel, "packages/%s", names[i]);
+		word = package_word(store, rel, 0);
+		out = sohoa_json(store, "search", "--limit=1000", word);
+		if (hits_of(out, names[i], rel) < 1)
+			fail_msg("search '%s' does not find %s: %s", word, names[i], out);
+		free(out);
+		free(word);
+	}
+	char *found = sohoa_json(store, "lookup", "--citizen-id", "048186007321");
+	assert_int_equal(hits_of(found, names[2], "packages/000.20.31.H56-231205-0014"), 2);
+	assert_non_null(strstr(found, "\"count\":2"));
+	assert_non_null(strstr(found, "\"notation\":\"32A8019874\""));
+	assert_non_null(strstr(found, "\"signature\":\"sealed\""));
+	free(found);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 4);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
+			 3);
+
 	/* A rerun over the finished inbox does no work. */
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -206,10 +277,35 @@ static void test_changed_input_makes_new_version_and_keeps_the_old(void **state)
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 0);
 	tu_run_free(&r);
+	char *old_word = package_word(store, "packages/HS-0009", 0), *out;
+	out = sohoa_json(store, "search", "--limit=1000", old_word);
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009"), 1);
+	free(out);
 	rf_page(page, 3); /* rescanned */
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 0);
 	tu_run_free(&r);
+	/* Only the new version is found, by its text, by the old one's text
+	 * (when the rescan still has the word) and by its code. */
+	char *new_word = package_word(store, "packages/HS-0009.v2", 0);
+	out = sohoa_json(store, "search", "--limit=1000", new_word);
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009.v2"), 1);
+	free(out);
+	out = sohoa_json(store, "search", "--limit=1000", old_word);
+	assert_true(hits_of(out, "HS-0009", "packages/HS-0009.v2") <= 1);
+	free(out);
+	out = sohoa_json(store, "lookup", "--dossier", "HS-0009");
+	assert_int_equal(hits_of(out, "HS-0009", "packages/HS-0009.v2"), 1);
+	assert_non_null(strstr(out, "\"version\":2"));
+	free(out);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "indexed=1 AND version=2 AND status='done'"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
+			 1);
+	free(old_word);
+	free(new_word);
 	char *v1 = tu_path(store, "packages/HS-0009"), *v2 = tu_path(store, "packages/HS-0009.v2");
 	assert_true(rf_verifies(v1));
 	assert_true(rf_verifies(v2));
@@ -226,6 +322,53 @@ static void test_changed_input_makes_new_version_and_keeps_the_old(void **state)
 	rf_run_args_free(&a);
 	free(page);
 	free(dir);
+	free(inbox);
+	free(store);
+}
+
+/* Runs `sql` on STORE/catalog.sqlite, read-write. */
+static void exec_sql(const char *store, const char *sql)
+{
+	char *path = tu_path(store, "catalog.sqlite");
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	free(path);
+}
+
+static void test_rerun_indexes_what_an_older_sohoa_packaged(void **state)
+{
+	tu_scratch *s = *state;
+	char *inbox = tu_path(s->dir, "inbox"), *store = tu_path(s->dir, "store"), *word, *out;
+	rf_args a;
+	tu_run_result r;
+
+	free(rf_dossier(inbox, "HS-0011", 1, 2));
+	rf_run_args(&a, inbox, store, NULL);
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 0);
+	tu_run_free(&r);
+	/* As a store made before sohoa indexed: packaged, not in the catalog. */
+	exec_sql(store, "DELETE FROM documents_fts; DELETE FROM documents;"
+			"UPDATE journal_dossiers SET indexed=0");
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	tu_run_free(&r);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "indexed=1 AND status='done' AND version=1"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents WHERE "
+					 "signature='sealed' AND package_path='packages/HS-0011'"),
+			 1);
+	word = package_word(store, "packages/HS-0011", 0);
+	out = sohoa_json(store, "search", "--limit=1000", word);
+	assert_int_equal(hits_of(out, "HS-0011", "packages/HS-0011"), 1);
+	free(out);
+	free(word);
+	rf_run_args_free(&a);
 	free(inbox);
 	free(store);
 }
@@ -362,6 +505,34 @@ static void test_bad_dossiers_are_quarantined_and_the_good_go_on(void **state)
 	free(store);
 }
 
+static void test_folder_the_catalog_cannot_name_is_quarantined_at_index(void **state)
+{
+	tu_scratch *s = *state;
+	char *inbox = tu_path(s->dir, "inbox"), *store = tu_path(s->dir, "store");
+	char *pkgs = tu_path(store, "packages");
+	rf_args a;
+	tu_run_result r;
+
+	free(rf_dossier(inbox, "HS_0007", 1, 0)); /* '_' is not in a dossier code */
+	rf_run_args(&a, inbox, store, NULL);
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(tu_lines(r.err), 1);
+	assert_non_null(strstr(r.err, "HS_0007"));
+	assert_non_null(strstr(r.err, "cannot be catalogued"));
+	tu_run_free(&r);
+	assert_reason(store, "HS_0007", "cannot be catalogued");
+	assert_int_equal(tu_count_entries(pkgs), 0);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
+					 "stage='index' AND status='quarantined' AND indexed=0"),
+			 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 0);
+	rf_run_args_free(&a);
+	free(pkgs);
+	free(inbox);
+	free(store);
+}
+
 static void test_locked_store_is_refused_with_exit_2(void **state)
 {
 	tu_scratch *s = *state;
@@ -411,9 +582,14 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_changed_input_makes_new_version_and_keeps_the_old, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_rerun_indexes_what_an_older_sohoa_packaged,
+						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_bad_dossiers_are_quarantined_and_the_good_go_on, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_folder_the_catalog_cannot_name_is_quarantined_at_index,
+			tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_locked_store_is_refused_with_exit_2,
 						tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_status_of_a_store_without_catalog_exits_2,
