@@ -90,7 +90,7 @@ int sohoa_index_valid_dossier_code(const char *s)
 	if (!s || !*s || *s == '.' || *s == '-')
 		return 0;
 	for (; s[n]; n++)
-		if (!isalnum((unsigned char)s[n]) && s[n] != '.' && s[n] != '-')
+		if (!isalnum((unsigned char)s[n]) && s[n] != '.' && s[n] != '-' && s[n] != '_')
 			return 0;
 	return n <= 64 && !strstr(s, "..");
 }

@@ -136,7 +136,7 @@ void sohoa_index_hits_free(sohoa_index_hits *hits);
 void sohoa_index_write_json(FILE *out, const sohoa_index_hits *hits);
 void sohoa_index_write_text(FILE *out, const sohoa_index_hits *hits);
 
-/* True when s is 12 ASCII digits / a plausible dossier code (letters, digits,
+/* True when s is 12 ASCII digits / a plausible dossier code (letters, digits, '_',
  * '.', '-', at most 64 bytes, not starting with '.'), / a YYYY-MM-DD date. */
 int sohoa_index_valid_citizen_id(const char *s);
 int sohoa_index_valid_dossier_code(const char *s);

@@ -82,7 +82,7 @@ static int prepare(pipeline_dossier *d, const char *store, const char *package,
 	if (!sohoa_index_valid_dossier_code(d->code))
 		return sohoa_error_set(SOHOA_EINVAL,
 				       _("%s: dossier code '%s' cannot be catalogued: it must be "
-					 "letters, digits, '.' and '-', at most 64"),
+					 "letters, digits, '_', '.' and '-', at most 64"),
 				       d->path, d->code);
 	d->idocs = calloc(m->ndocuments ? m->ndocuments : 1, sizeof *d->idocs);
 	d->itexts = calloc(m->ndocuments ? m->ndocuments : 1, sizeof *d->itexts);

@@ -513,15 +513,15 @@ static void test_folder_the_catalog_cannot_name_is_quarantined_at_index(void **s
 	rf_args a;
 	tu_run_result r;
 
-	free(rf_dossier(inbox, "HS_0007", 1, 0)); /* '_' is not in a dossier code */
+	free(rf_dossier(inbox, "HS 0007", 1, 0)); /* a space is not in a dossier code */
 	rf_run_args(&a, inbox, store, NULL);
 	r = tu_run(a.argv, NULL);
 	assert_int_equal(r.status, 1);
 	assert_int_equal(tu_lines(r.err), 1);
-	assert_non_null(strstr(r.err, "HS_0007"));
+	assert_non_null(strstr(r.err, "HS 0007"));
 	assert_non_null(strstr(r.err, "cannot be catalogued"));
 	tu_run_free(&r);
-	assert_reason(store, "HS_0007", "cannot be catalogued");
+	assert_reason(store, "HS 0007", "cannot be catalogued");
 	assert_int_equal(tu_count_entries(pkgs), 0);
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE "
 					 "stage='index' AND status='quarantined' AND indexed=0"),
