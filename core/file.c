@@ -145,6 +145,16 @@ int sohoa_atomic_fd(const sohoa_atomic_file *af)
 	return af->fd;
 }
 
+int sohoa_atomic_close(sohoa_atomic_file *af)
+{
+	int fd = af->fd;
+
+	af->fd = -1;
+	if (fd >= 0 && close(fd) != 0)
+		return sohoa_error_from_errno(errno, _("%s: close"), af->path);
+	return 0;
+}
+
 static void atomic_free(sohoa_atomic_file *af)
 {
 	free(af->path);
@@ -157,7 +167,9 @@ int sohoa_atomic_commit(sohoa_atomic_file *af)
 {
 	int rc = 0;
 
-	if (fsync(af->fd) != 0) {
+	if (af->fd < 0) /* closed early (sohoa_atomic_close): reopen to fsync */
+		af->fd = open(af->tmp, O_RDONLY | O_CLOEXEC);
+	if (af->fd < 0 || fsync(af->fd) != 0) {
 		rc = sohoa_error_from_errno(errno, _("%s: fsync"), af->path);
 		goto fail;
 	}
@@ -225,7 +237,7 @@ static int sync_contents(fs_handle *fs, size_t *nfs, sohoa_atomic_file **afs, si
 		if (fs[j].fd < 0)
 			return sohoa_error_from_errno(errno, "%s", afs[i]->dir);
 		++*nfs;
-		if (syncfs(afs[i]->fd) != 0)
+		if (syncfs(fs[j].fd) != 0)
 			return sohoa_error_from_errno(errno, _("%s: syncfs"), afs[i]->path);
 	}
 	return 0;
@@ -251,10 +263,9 @@ int sohoa_atomic_commit_all(sohoa_atomic_file **afs, size_t n, int *rcs)
 		sohoa_atomic_file *af = afs[i];
 		if (!af)
 			continue;
-		if (close(af->fd) != 0) {
-			af->fd = -1;
-			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: close"), af->path);
-		} else if ((af->fd = -1, rename(af->tmp, af->path) != 0)) {
+		if ((rcs[i] = sohoa_atomic_close(af)) < 0) {
+			rc = rcs[i];
+		} else if (rename(af->tmp, af->path) != 0) {
 			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: rename"), af->path);
 		}
 		if (rcs[i] < 0) {

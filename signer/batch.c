@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define GROUP    64          /* packages committed together at most (open descriptors) */
-#define AHEAD    (2 * GROUP) /* signed but not yet committed, at most (memory) */
+#define GROUP 128 /* packages committed together at most */
+/* signed but not yet committed, at most: their temporary files are written
+ * and closed, so this costs no descriptor, only a little memory each */
+#define AHEAD (8 * GROUP)
 #define MAX_JOBS 16
 
 typedef struct {
@@ -37,7 +39,7 @@ typedef struct {
 } batch;
 
 /* Signs `package` and writes its new package.xml to a temporary file (*af),
- * not committed. */
+ * closed, not committed. */
 static int sign_to_temp(sohoa_atomic_file **af, const char *package, sohoa_signer_key *key,
 			const sohoa_signer_sign_options *opt)
 {
@@ -50,7 +52,8 @@ static int sign_to_temp(sohoa_atomic_file **af, const char *package, sohoa_signe
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	if ((rc = signer_sign_to_memory(&xml, &len, path, key, opt)) == 0 &&
 	    (rc = sohoa_atomic_open(af, path)) == 0 &&
-	    (rc = sohoa_atomic_write(*af, xml, (size_t)len)) < 0) {
+	    ((rc = sohoa_atomic_write(*af, xml, (size_t)len)) < 0 ||
+	     (rc = sohoa_atomic_close(*af)) < 0)) {
 		sohoa_atomic_abort(*af);
 		*af = NULL;
 	}
@@ -140,9 +143,11 @@ static int run_round(batch *b, int jobs, void (*done)(size_t i, int rc, void *us
 	size_t taken = 0, pos[GROUP];
 	int started = 0, last = 0;
 
-	for (; started < jobs; started++)
+	for (; started < jobs; started++) {
 		if (pthread_create(&threads[started], NULL, signer_thread, b) != 0)
 			break;
+		pthread_setname_np(threads[started], "sohoa-sign");
+	}
 	while (taken < b->n) {
 		size_t k;
 		int rc;

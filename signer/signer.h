@@ -100,11 +100,11 @@ int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 			      const sohoa_signer_sign_options *opt);
 
 /* Signs the `n` packages with the same key (one login), as
- * sohoa_signer_sign_package does each: opt->jobs threads (see there) make the
- * new package.xml files in memory while the calling thread writes them to
- * temporary files and commits them in groups of up to 64 with
+ * sohoa_signer_sign_package does each: opt->jobs threads (see there) sign
+ * and write each new package.xml to a temporary file while the calling thread
+ * commits the finished ones in groups of up to 128 with
  * sohoa_atomic_commit_all (one filesystem sync before the renames and one
- * after, instead of two fsyncs per package), overlapping the disk with the
+ * after, instead of two fsyncs per package), so the disk overlaps the
  * signing: for --batch. A package.xml given twice (same file) is signed the
  * second time after its first signature is committed. `done(i, rc, user)` (may
  * be NULL) is called once per package, always from the calling thread, when
