@@ -6,6 +6,7 @@
  * (sign.mjs). Skips when node or the project's node_modules (scripts/deps.sh)
  * are missing. */
 #include "pki.h"
+#include "tsa_server.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,38 @@ static void test_xadesjs_verifies_seal_and_leaders_on_one_package(void **state)
 	free(pkg);
 }
 
+/* A B-T signature: its unsigned SignatureTimeStamp leaves what xadesjs
+ * verifies intact. */
+static void test_xadesjs_verifies_sohoa_bt_signature(void **state)
+{
+	char *pkg, *key = pki_file("rsa", ".key.pem"), *cert = pki_file("rsa", ".pem");
+	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	sohoa_signer_sign_options so = {.role = SOHOA_SIGNER_ROLE_SEAL};
+	sohoa_signer_key *k = NULL;
+	tsa_server *tsa;
+	tu_run_result r;
+
+	if (!have_xadesjs()) {
+		free(key);
+		free(cert);
+		skip();
+	}
+	pkg = pkg_make(((tu_scratch *)*state)->dir, "bt");
+	tsa = tsa_start("tsa");
+	so.tsa_url = tsa_url(tsa);
+	assert_int_equal(sohoa_signer_key_open(&k, key, &ko), 0);
+	assert_int_equal(sohoa_signer_sign_package(pkg, k, &so), 0);
+	r = xadesjs_verify(pkg, 1);
+	if (r.status != 0 || !strstr(r.out, PSS " seal"))
+		fail_msg("xadesjs refused sohoa's B-T signature: %s%s", r.out, r.err);
+	tu_run_free(&r);
+	sohoa_signer_key_free(k);
+	tsa_stop(tsa);
+	free(key);
+	free(cert);
+	free(pkg);
+}
+
 /* node sign.mjs <pkg>/package.xml <leaf key> <leaf cert+CA> --alg <alg> --role <role> */
 static void xadesjs_sign(const char *pkg, const char *leaf, const char *alg, const char *role)
 {
@@ -216,6 +249,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_scratch_setup, tu_scratch_teardown)
 		T(test_xadesjs_verifies_each_algorithm),
 		T(test_xadesjs_verifies_seal_and_leaders_on_one_package),
+		T(test_xadesjs_verifies_sohoa_bt_signature),
 		T(test_sohoa_verifies_xadesjs_signatures),
 	};
 	if (!have_xadesjs())
