@@ -50,9 +50,11 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # The xadesjs oracle (tests/signer/test_xadesjs.c): exact versions from the
-# committed package-lock.json, into the source tree's tests/signer/xadesjs/.
+# committed package-lock.json, into the source tree's tests/signer/xadesjs/;
+# again when that lockfile is newer than the install (npm writes
+# node_modules/.package-lock.json last, so a broken install is redone too).
 xadesjs="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/signer/xadesjs"
-if [[ ! -d "$xadesjs/node_modules" ]]; then
+if [[ ! "$xadesjs/node_modules/.package-lock.json" -nt "$xadesjs/package-lock.json" ]]; then
   echo "deps.sh: npm ci in $xadesjs" >&2
   (cd "$xadesjs" && npm ci --no-audit --no-fund --loglevel=error)
 fi
