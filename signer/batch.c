@@ -14,7 +14,7 @@
 #define GROUP 128 /* packages committed together at most */
 /* signed but not yet committed, at most: their temporary files are written
  * and closed, so this costs no descriptor, only a little memory each */
-#define AHEAD (8 * GROUP)
+#define AHEAD    (8 * GROUP)
 #define MAX_JOBS 16
 
 typedef struct {
