@@ -110,6 +110,10 @@ int sohoa_atomic_open(sohoa_atomic_file **out, const char *path);
 int sohoa_atomic_write(sohoa_atomic_file *af, const void *data, size_t len);
 /* The file's descriptor, for libraries that write to an fd themselves. */
 int sohoa_atomic_fd(const sohoa_atomic_file *af);
+/* Closes the descriptor now (checking close's error), keeping the file for a
+ * later commit or abort: for many files pending at once without as many open
+ * descriptors. sohoa_atomic_fd is then -1. */
+int sohoa_atomic_close(sohoa_atomic_file *af);
 /* fsync, close, rename over the destination, fsync the directory; frees `af`
  * whatever the outcome (on failure the temporary file is removed). */
 int sohoa_atomic_commit(sohoa_atomic_file *af);

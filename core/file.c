@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/rand.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 struct sohoa_atomic_file {
 	int fd;
+	dev_t dev;  /* the filesystem holding it (one syncfs per filesystem) */
 	char *path; /* destination */
 	char *tmp;  /* temporary file beside it */
 	char *dir;  /* destination's directory, for the final fsync */
@@ -39,6 +41,7 @@ static char *dup_dirname(const char *path)
 	return dir;
 }
 
+/* "<dir>/.<base>.tmp-" followed by room for 12 hex digits. */
 static char *tmp_name(const char *dir, const char *path)
 {
 	char *copy = strdup(path), *name = NULL;
@@ -50,9 +53,32 @@ static char *tmp_name(const char *dir, const char *path)
 	n = strlen(dir) + strlen(base) + 32;
 	name = malloc(n);
 	if (name)
-		snprintf(name, n, "%s/.%s.tmp-XXXXXX", dir, base);
+		snprintf(name, n, "%s/.%s.tmp-XXXXXXXXXXXX", dir, base);
 	free(copy);
 	return name;
+}
+
+/* Creates the temporary file with a fresh random suffix, mode 0666 less the
+ * umask (applied by open itself: no umask() call, which would race with other
+ * threads), close-on-exec: one system call where mkstemp + fchmod + fcntl
+ * took several. */
+static int create_tmp(char *tmp)
+{
+	char *x = tmp + strlen(tmp) - 12;
+
+	for (int tries = 0; tries < 32; tries++) {
+		unsigned char r[6];
+		int fd;
+		if (RAND_bytes(r, sizeof r) != 1) {
+			errno = EAGAIN;
+			return -1;
+		}
+		sohoa_hex(x, r, sizeof r);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
 }
 
 int sohoa_atomic_open(sohoa_atomic_file **out, const char *path)
@@ -71,17 +97,21 @@ int sohoa_atomic_open(sohoa_atomic_file **out, const char *path)
 		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 		goto cleanup;
 	}
-	af->fd = mkstemp(af->tmp);
+	af->fd = create_tmp(af->tmp);
 	if (af->fd < 0) {
 		rc = sohoa_error_from_errno(errno, _("%s: cannot create a file in %s"), path,
 					    af->dir);
 		goto cleanup;
 	}
-	(void)fcntl(af->fd, F_SETFD, FD_CLOEXEC);
 	{
-		mode_t mask = umask(0);
-		umask(mask);
-		(void)fchmod(af->fd, 0666 & ~mask);
+		struct stat st;
+		if (fstat(af->fd, &st) != 0) {
+			rc = sohoa_error_from_errno(errno, _("%s: stat"), af->tmp);
+			close(af->fd);
+			unlink(af->tmp);
+			goto cleanup;
+		}
+		af->dev = st.st_dev;
 	}
 	*out = af;
 	return 0;
@@ -115,6 +145,16 @@ int sohoa_atomic_fd(const sohoa_atomic_file *af)
 	return af->fd;
 }
 
+int sohoa_atomic_close(sohoa_atomic_file *af)
+{
+	int fd = af->fd;
+
+	af->fd = -1;
+	if (fd >= 0 && close(fd) != 0)
+		return sohoa_error_from_errno(errno, _("%s: close"), af->path);
+	return 0;
+}
+
 static void atomic_free(sohoa_atomic_file *af)
 {
 	free(af->path);
@@ -127,7 +167,9 @@ int sohoa_atomic_commit(sohoa_atomic_file *af)
 {
 	int rc = 0;
 
-	if (fsync(af->fd) != 0) {
+	if (af->fd < 0) /* closed early (sohoa_atomic_close): reopen to fsync */
+		af->fd = open(af->tmp, O_RDONLY | O_CLOEXEC);
+	if (af->fd < 0 || fsync(af->fd) != 0) {
 		rc = sohoa_error_from_errno(errno, _("%s: fsync"), af->path);
 		goto fail;
 	}
@@ -149,98 +191,6 @@ fail:
 	return rc;
 }
 
-/* syncfs once per filesystem among the `fds` (st_dev told apart). */
-static int sync_filesystems(const int *fds, size_t n, const char *what)
-{
-	dev_t seen[8];
-	size_t nseen = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		size_t k;
-		if (fds[i] < 0)
-			continue;
-		if (fstat(fds[i], &st) != 0)
-			return sohoa_error_from_errno(errno, _("%s: stat"), what);
-		for (k = 0; k < nseen && seen[k] != st.st_dev; k++)
-			;
-		if (k < nseen)
-			continue;
-		if (syncfs(fds[i]) != 0)
-			return sohoa_error_from_errno(errno, _("%s: syncfs"), what);
-		if (nseen < sizeof seen / sizeof seen[0])
-			seen[nseen++] = st.st_dev;
-	}
-	return 0;
-}
-
-int sohoa_atomic_commit_all(sohoa_atomic_file **afs, size_t n, int *rcs)
-{
-	int *fds = calloc(n ? n : 1, sizeof *fds), rc = 0;
-
-	if (!fds) {
-		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		for (size_t i = 0; i < n; i++) {
-			sohoa_atomic_abort(afs[i]);
-			afs[i] = NULL;
-			rcs[i] = rc;
-		}
-		return rc;
-	}
-	for (size_t i = 0; i < n; i++) {
-		fds[i] = afs[i] ? afs[i]->fd : -1;
-		rcs[i] = afs[i] ? 0 : SOHOA_EINVAL;
-	}
-	/* 1: every new content durable, with one sync per filesystem */
-	if (n && (rc = sync_filesystems(fds, n, afs[0] ? afs[0]->path : "?")) < 0) {
-		for (size_t i = 0; i < n; i++) {
-			sohoa_atomic_abort(afs[i]);
-			afs[i] = NULL;
-			rcs[i] = rc;
-		}
-		free(fds);
-		return rc;
-	}
-	/* 2: close and rename each; keep a descriptor on its directory */
-	for (size_t i = 0; i < n; i++) {
-		sohoa_atomic_file *af = afs[i];
-		if (!af)
-			continue;
-		fds[i] = -1;
-		if (close(af->fd) != 0) {
-			af->fd = -1;
-			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: close"), af->path);
-		} else if ((af->fd = -1, rename(af->tmp, af->path) != 0)) {
-			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: rename"), af->path);
-		} else {
-			fds[i] = open(af->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fds[i] < 0)
-				rcs[i] = rc = sohoa_error_from_errno(errno, "%s", af->dir);
-		}
-		if (rcs[i] < 0) {
-			sohoa_atomic_abort(af);
-			afs[i] = NULL;
-		}
-	}
-	/* 3: the renames durable, again once per filesystem */
-	{
-		int src = sync_filesystems(fds, n, "rename");
-		for (size_t i = 0; i < n; i++) {
-			if (fds[i] >= 0)
-				close(fds[i]);
-			if (src < 0 && afs[i])
-				rcs[i] = src;
-			if (afs[i])
-				atomic_free(afs[i]);
-			afs[i] = NULL;
-		}
-		if (src < 0)
-			rc = src;
-	}
-	free(fds);
-	return rc;
-}
-
 void sohoa_atomic_abort(sohoa_atomic_file *af)
 {
 	if (!af)
@@ -249,6 +199,100 @@ void sohoa_atomic_abort(sohoa_atomic_file *af)
 		close(af->fd);
 	unlink(af->tmp);
 	atomic_free(af);
+}
+
+/* One open directory on each filesystem the files of a group are on. */
+typedef struct {
+	dev_t dev;
+	int fd;
+} fs_handle;
+
+static void fail_all(sohoa_atomic_file **afs, size_t n, int *rcs, int rc)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (afs[i])
+			rcs[i] = rc;
+		sohoa_atomic_abort(afs[i]);
+		afs[i] = NULL;
+	}
+}
+
+/* Step 1 of commit_all: for each filesystem among afs (told apart by the
+ * device each file was created on), syncfs once, which makes every new
+ * content on it durable, and keep one of its directories open for step 3.
+ * Returns the number of filesystems in *nfs, or an error. */
+static int sync_contents(fs_handle *fs, size_t *nfs, sohoa_atomic_file **afs, size_t n)
+{
+	*nfs = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+		if (!afs[i])
+			continue;
+		while (j < *nfs && fs[j].dev != afs[i]->dev)
+			j++;
+		if (j < *nfs)
+			continue;
+		fs[j].dev = afs[i]->dev;
+		fs[j].fd = open(afs[i]->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fs[j].fd < 0)
+			return sohoa_error_from_errno(errno, "%s", afs[i]->dir);
+		++*nfs;
+		if (syncfs(fs[j].fd) != 0)
+			return sohoa_error_from_errno(errno, _("%s: syncfs"), afs[i]->path);
+	}
+	return 0;
+}
+
+int sohoa_atomic_commit_all(sohoa_atomic_file **afs, size_t n, int *rcs)
+{
+	fs_handle *fs = calloc(n ? n : 1, sizeof *fs);
+	size_t nfs = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		rcs[i] = afs[i] ? 0 : SOHOA_EINVAL;
+	if (!fs)
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	/* 1: every new content durable */
+	if (rc < 0 || (rc = sync_contents(fs, &nfs, afs, n)) < 0) {
+		fail_all(afs, n, rcs, rc);
+		goto cleanup;
+	}
+	/* 2: close and rename each */
+	for (size_t i = 0; i < n; i++) {
+		sohoa_atomic_file *af = afs[i];
+		if (!af)
+			continue;
+		if ((rcs[i] = sohoa_atomic_close(af)) < 0) {
+			rc = rcs[i];
+		} else if (rename(af->tmp, af->path) != 0) {
+			rcs[i] = rc = sohoa_error_from_errno(errno, _("%s: rename"), af->path);
+		}
+		if (rcs[i] < 0) {
+			sohoa_atomic_abort(af);
+			afs[i] = NULL;
+		}
+	}
+	/* 3: the renames durable, again once per filesystem */
+	for (size_t j = 0; j < nfs; j++) {
+		int src;
+		if (syncfs(fs[j].fd) == 0)
+			continue;
+		src = sohoa_error_from_errno(errno, _("syncfs after the renames"));
+		for (size_t i = 0; i < n; i++)
+			if (afs[i] && afs[i]->dev == fs[j].dev && rcs[i] == 0)
+				rcs[i] = rc = src;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (afs[i])
+			atomic_free(afs[i]);
+		afs[i] = NULL;
+	}
+cleanup:
+	for (size_t j = 0; j < nfs; j++)
+		close(fs[j].fd);
+	free(fs);
+	return rc;
 }
 
 int sohoa_file_write_atomic(const char *path, const void *data, size_t len)

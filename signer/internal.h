@@ -49,6 +49,13 @@ const sig_alg *signer_sig_alg_for_key(EVP_PKEY *pkey, int legacy_rsa);
  * sets SOHOA_ECRYPTO with a message naming `what` and returns it. */
 int signer_key_policy(EVP_PKEY *pkey, const char *what);
 
+/* Reads `package` (directory or package.xml) through the safe parser, signs it
+ * (sohoa_signer_sign_doc) and gives the new package.xml in *out (xmlFree'd by
+ * the caller, *len bytes); writes nothing. Safe to call from several threads
+ * at once with a file key. */
+int signer_sign_to_memory(xmlChar **out, int *len, const char *package, sohoa_signer_key *key,
+			  const sohoa_signer_sign_options *opt);
+
 /* Signs `len` bytes with `alg`, giving the XMLDSig SignatureValue bytes (r||s
  * for ECDSA). *out is OPENSSL_malloc'd. */
 int signer_raw_sign(unsigned char **out, size_t *outlen, EVP_PKEY *pkey, const sig_alg *alg,

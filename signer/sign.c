@@ -325,36 +325,25 @@ char *sohoa_signer_package_xml(const char *package)
 	return strdup(package);
 }
 
-/* Reads and signs `package` and writes the new package.xml under a temporary
- * name (*af), not yet committed. */
-static int sign_to_temp(sohoa_atomic_file **af, const char *package, sohoa_signer_key *key,
-			const sohoa_signer_sign_options *opt)
+int signer_sign_to_memory(xmlChar **out, int *len, const char *package, sohoa_signer_key *key,
+			  const sohoa_signer_sign_options *opt)
 {
 	sohoa_limits lim = sohoa_limits_default();
 	char *path = sohoa_signer_package_xml(package);
 	xmlDocPtr doc = NULL;
-	xmlChar *out = NULL;
-	int rc, len = 0;
+	int rc;
 
-	*af = NULL;
+	*out = NULL;
+	*len = 0;
 	if (!path)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	if ((rc = sohoa_xml_read(&doc, path, &lim)) < 0 ||
 	    (rc = sohoa_signer_sign_doc(doc, path, key, opt)) < 0)
 		goto cleanup;
-	xmlDocDumpMemoryEnc(doc, &out, &len, "UTF-8");
-	if (!out) {
+	xmlDocDumpMemoryEnc(doc, out, len, "UTF-8");
+	if (!*out)
 		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		goto cleanup;
-	}
-	if ((rc = sohoa_atomic_open(af, path)) < 0)
-		goto cleanup;
-	if ((rc = sohoa_atomic_write(*af, out, (size_t)len)) < 0) {
-		sohoa_atomic_abort(*af);
-		*af = NULL;
-	}
 cleanup:
-	xmlFree(out);
 	xmlFreeDoc(doc);
 	free(path);
 	return rc;
@@ -363,62 +352,15 @@ cleanup:
 int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 			      const sohoa_signer_sign_options *opt)
 {
-	sohoa_atomic_file *af = NULL;
-	int rc = sign_to_temp(&af, package, key, opt);
-	return rc < 0 ? rc : sohoa_atomic_commit(af);
-}
+	xmlChar *out = NULL;
+	char *path = NULL;
+	int len = 0, rc = signer_sign_to_memory(&out, &len, package, key, opt);
 
-#define SIGN_GROUP 64 /* packages committed together (open descriptors) */
-
-/* The identity of `package`'s package.xml, to keep one file out of a group
- * twice (its second signature would be made over the unsigned file). */
-static void file_id(dev_t *dev, ino_t *ino, const char *package)
-{
-	char *path = sohoa_signer_package_xml(package);
-	struct stat st;
-	*dev = 0;
-	*ino = 0;
-	if (path && stat(path, &st) == 0) {
-		*dev = st.st_dev;
-		*ino = st.st_ino;
-	}
+	if (rc == 0 && !(path = sohoa_signer_package_xml(package)))
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	if (rc == 0)
+		rc = sohoa_file_write_atomic(path, out, (size_t)len);
+	xmlFree(out);
 	free(path);
-}
-
-int sohoa_signer_sign_packages(const char *const *packages, size_t n, sohoa_signer_key *key,
-			       const sohoa_signer_sign_options *opt,
-			       void (*done)(size_t i, int rc, void *user), void *user)
-{
-	sohoa_atomic_file *afs[SIGN_GROUP];
-	size_t idx[SIGN_GROUP], i = 0;
-	dev_t devs[SIGN_GROUP];
-	ino_t inos[SIGN_GROUP];
-	int rcs[SIGN_GROUP], last = 0;
-
-	while (i < n) {
-		size_t k = 0;
-		for (; i < n && k < SIGN_GROUP; i++, k++) {
-			int rc, dup = 0;
-			file_id(&devs[k], &inos[k], packages[i]);
-			for (size_t m = 0; m < k && devs[k]; m++)
-				dup |= devs[m] == devs[k] && inos[m] == inos[k];
-			if (dup)
-				break; /* commit what is pending, then sign it again */
-			idx[k] = i;
-			if ((rc = sign_to_temp(&afs[k], packages[i], key, opt)) < 0) {
-				last = rc;
-				done(i, rc, user);
-			}
-		}
-		sohoa_atomic_commit_all(afs, k, rcs);
-		for (size_t j = 0; j < k; j++) {
-			if (rcs[j] == SOHOA_EINVAL) /* not signed, already reported */
-				continue;
-			if (rcs[j] < 0)
-				last = sohoa_error_set(rcs[j], _("%s: package.xml could not be written"),
-						       packages[idx[j]]);
-			done(idx[j], rcs[j], user);
-		}
-	}
-	return last;
+	return rc;
 }

@@ -76,6 +76,8 @@ typedef struct {
 	time_t signing_time; /* 0: now */
 	const char *tsa_url; /* XAdES B-T: RFC 3161 timestamp authority (http or
 				https URL) asked for a SignatureTimeStamp; NULL: B-B */
+	int jobs;            /* sohoa_signer_sign_packages: signing threads; 0: 2
+				(1 on one CPU); always 1 for a token key or a TSA */
 } sohoa_signer_sign_options;
 
 /* Appends one XAdES B-B signature over the package's Content (Id "content") to
@@ -97,15 +99,19 @@ int sohoa_signer_sign_doc(xmlDocPtr doc, const char *name, sohoa_signer_key *key
 int sohoa_signer_sign_package(const char *package, sohoa_signer_key *key,
 			      const sohoa_signer_sign_options *opt);
 
-/* Signs the `n` packages one after the other with the same key (one login),
- * as sohoa_signer_sign_package does each, but commits the new package.xml
- * files in groups of 64 with sohoa_atomic_commit_all (one filesystem sync
- * before the renames and one after, instead of two fsyncs per package): for
- * --batch. `done(i, rc, user)` is called once per package when its outcome is
- * final — a failure to sign at once (message in sohoa_error_last()), the
- * others after their group is committed, so a failed package may be reported
- * before earlier ones of its group. A failed package is left as it was.
- * Returns 0 when all were signed, else the last failure's code. */
+/* Signs the `n` packages with the same key (one login), as
+ * sohoa_signer_sign_package does each: opt->jobs threads (see there) sign
+ * and write each new package.xml to a temporary file while the calling thread
+ * commits the finished ones in groups of up to 128 with
+ * sohoa_atomic_commit_all (one filesystem sync before the renames and one
+ * after, instead of two fsyncs per package), so the disk overlaps the
+ * signing: for --batch. A package.xml given twice (same file) is signed the
+ * second time after its first signature is committed. `done(i, rc, user)` (may
+ * be NULL) is called once per package, always from the calling thread, when
+ * its outcome is final: a failure (message in sohoa_error_last()) or success
+ * once committed; calls come in no fixed order. A failed package is left as
+ * it was. With a file key the key is used from several threads at once.
+ * Returns 0 when all were signed, else the code of the last failure reported. */
 int sohoa_signer_sign_packages(const char *const *packages, size_t n, sohoa_signer_key *key,
 			       const sohoa_signer_sign_options *opt,
 			       void (*done)(size_t i, int rc, void *user), void *user);

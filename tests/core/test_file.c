@@ -165,6 +165,52 @@ static void test_mkdir_p_creates_parents_and_accepts_existing(void **state)
 	free(dir);
 }
 
+/* Files closed early (sohoa_atomic_close) still commit, alone or together,
+ * with the mode open() gives under the umask, and abort still removes them. */
+static void test_closed_early_files_commit_and_abort(void **state)
+{
+	(void)state;
+	char *dir = tu_mkdtemp(), *a = tu_path(dir, "a"), *b = tu_path(dir, "b");
+	char *c = tu_path(dir, "c"), *d = tu_path(dir, "d"), *buf;
+	sohoa_atomic_file *afs[2] = {NULL}, *one = NULL, *gone = NULL;
+	int rcs[2];
+	struct stat st;
+	mode_t mask = umask(022);
+
+	assert_int_equal(sohoa_atomic_open(&afs[0], a), 0);
+	assert_int_equal(sohoa_atomic_open(&afs[1], b), 0);
+	assert_int_equal(sohoa_atomic_open(&one, c), 0);
+	assert_int_equal(sohoa_atomic_open(&gone, d), 0);
+	assert_int_equal(sohoa_atomic_write(afs[0], "A", 1), 0);
+	assert_int_equal(sohoa_atomic_write(afs[1], "B", 1), 0);
+	assert_int_equal(sohoa_atomic_write(one, "C", 1), 0);
+	assert_int_equal(sohoa_atomic_close(afs[0]), 0);
+	assert_int_equal(sohoa_atomic_close(afs[1]), 0);
+	assert_int_equal(sohoa_atomic_close(one), 0);
+	assert_int_equal(sohoa_atomic_close(gone), 0);
+	assert_int_equal(sohoa_atomic_fd(one), -1);
+	assert_int_equal(tu_count_entries(dir), 4); /* four temporary files */
+	assert_int_equal(sohoa_atomic_commit_all(afs, 2, rcs), 0);
+	assert_int_equal(sohoa_atomic_commit(one), 0);
+	sohoa_atomic_abort(gone);
+	assert_int_equal(sohoa_file_read(&buf, NULL, a, 10), 0);
+	assert_string_equal(buf, "A");
+	free(buf);
+	assert_int_equal(sohoa_file_read(&buf, NULL, c, 10), 0);
+	assert_string_equal(buf, "C");
+	free(buf);
+	assert_int_equal(stat(b, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	assert_int_equal(tu_count_entries(dir), 3); /* a, b, c; no temporary left */
+	umask(mask);
+	tu_rmtree(dir);
+	free(dir);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_abort_keeps_old_file_and_removes_temp),
 		cmocka_unit_test(test_destination_untouched_until_commit),
 		cmocka_unit_test(test_commit_all_replaces_every_file_and_leaves_no_temp),
+		cmocka_unit_test(test_closed_early_files_commit_and_abort),
 		cmocka_unit_test(test_atomic_write_into_missing_dir_names_path),
 		cmocka_unit_test(test_read_refuses_file_over_cap_before_reading),
 		cmocka_unit_test(test_read_refuses_directory_and_missing_file),

@@ -3,6 +3,7 @@
  * every tamper or attack rejected with the right ETSI sub-indication. */
 #include "pki.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,6 +294,75 @@ static void test_batch_signing_reports_each_package_once_and_signs_duplicates_tw
 	free(bad);
 }
 
+typedef struct {
+	int calls[400];
+	int rcs[400];
+	pthread_t thread[400];
+} big_log;
+
+static void big_done(size_t i, int rc, void *user)
+{
+	big_log *l = user;
+	l->calls[i]++;
+	l->rcs[i] = rc;
+	l->thread[i] = pthread_self();
+}
+
+/* More packages than a commit group and than the signers may run ahead, on
+ * 1, 2 and 3 signing threads: each reported once, from the calling thread;
+ * a package given three times gets three signatures, a bad one fails alone. */
+static void test_batch_signing_with_threads_over_many_groups(void **state)
+{
+	enum { N = 300, DISTINCT = 290 };
+	char *key = pki_file("p256", ".key.pem"), *cert = pki_file("p256", ".pem");
+	sohoa_signer_key_options ko = {.cert = cert, .no_prompt = 1};
+	sohoa_signer_key *k = NULL;
+	char *names[DISTINCT];
+	const char *pkgs[N];
+	big_log *log = calloc(1, sizeof *log);
+
+	assert_non_null(log);
+	assert_int_equal(sohoa_signer_key_open(&k, key, &ko), 0);
+	for (int jobs = 1; jobs <= 3; jobs++) {
+		sohoa_signer_sign_options so = {.role = SOHOA_SIGNER_ROLE_SEAL, .jobs = jobs};
+		char name[32];
+		memset(log, 0, sizeof *log);
+		for (int i = 0; i < DISTINCT; i++) {
+			snprintf(name, sizeof name, "j%d-%03d", jobs, i);
+			names[i] = fresh(state, name);
+			pkgs[i] = names[i];
+		}
+		pkg_write(names[7], "<Package xmlns=\"urn:sohoa:package:1\"/>");
+		for (int i = DISTINCT; i < N; i++) /* 0 three times, 1..8 twice */
+			pkgs[i] = names[i < DISTINCT + 2 ? 0 : i - DISTINCT - 1];
+		assert_int_equal(sohoa_signer_sign_packages(pkgs, N, k, &so, big_done, log),
+				 SOHOA_EFORMAT);
+		for (int i = 0; i < N; i++) {
+			int bad = pkgs[i] == names[7];
+			assert_int_equal(log->calls[i], 1);
+			assert_int_equal(log->rcs[i], bad ? SOHOA_EFORMAT : 0);
+			assert_true(pthread_equal(log->thread[i], pthread_self()));
+		}
+		for (int i = 0; i < DISTINCT; i += i < 10 ? 1 : 37) {
+			sohoa_signer_report *r = pkg_verify(names[i], 1);
+			size_t want = i == 0 ? 3 : i <= 8 ? 2 : 1;
+			if (i == 7) {
+				sohoa_signer_report_free(r);
+				continue;
+			}
+			assert_int_equal(r->nsigs, want);
+			assert_true(r->passed);
+			sohoa_signer_report_free(r);
+		}
+		for (int i = 0; i < DISTINCT; i++)
+			free(names[i]);
+	}
+	sohoa_signer_key_free(k);
+	free(log);
+	free(key);
+	free(cert);
+}
+
 static void expect_format_failure(void **state, const char *from, const char *to)
 {
 	char *pkg = fresh(state, "p");
@@ -573,6 +643,7 @@ int main(void)
 		T(test_certificate_from_untrusted_ca_has_no_chain),
 		T(test_verifier_reused_across_packages_gives_the_same_verdicts),
 		T(test_batch_signing_reports_each_package_once_and_signs_duplicates_twice),
+		T(test_batch_signing_with_threads_over_many_groups),
 		T(test_duplicate_id_is_format_failure),
 		T(test_id_on_another_element_is_format_failure),
 		T(test_wrapped_content_is_format_failure),
