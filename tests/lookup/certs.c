@@ -58,3 +58,48 @@ char *certs_make(void)
 	make_leaf("server-only", "agency-ca", "extendedKeyUsage=serverAuth", 5);
 	return dir;
 }
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	certs_answer *a = ud;
+	size_t room = sizeof a->body - 1 - a->len, k = size * n < room ? size * n : room;
+	memcpy(a->body + a->len, p, k);
+	a->len += k;
+	a->body[a->len] = '\0';
+	return size * n;
+}
+
+certs_answer certs_get(const char *url, const char *certs, const char *client, const char *token)
+{
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = NULL;
+	char auth[256], ca[1024], cert[1024], key[1024];
+	certs_answer a = {0};
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (certs) {
+		snprintf(ca, sizeof ca, "%s/agency-ca.pem", certs);
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+	}
+	if (certs && client) {
+		snprintf(cert, sizeof cert, "%s/%s.pem", certs, client);
+		snprintf(key, sizeof key, "%s/%s.key", certs, client);
+		curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
+		curl_easy_setopt(c, CURLOPT_SSLKEY, key);
+	}
+	if (token) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		h = curl_slist_append(h, auth);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	}
+	a.rc = curl_easy_perform(c);
+	if (a.rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return a;
+}

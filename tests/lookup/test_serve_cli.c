@@ -141,51 +141,17 @@ static int stop(fixture *f)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	char *body = ud;
-	size_t len = strlen(body), k = size * n < 4095 - len ? size * n : 4095 - len;
-	memcpy(body + len, p, k);
-	body[len + k] = '\0';
-	return size * n;
-}
-
 /* GET PATH with the token (NULL: none) over http, or over https with the
  * client certificate `client` from `certs`; returns the status (0 when the
  * request failed) and the body in `body` (4096 bytes). */
 static long get(const fixture *f, const char *token, const char *certs, const char *client,
 		char *body)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	char url[256], auth[128], ca[1024], cert[1024], key[1024];
-	long status = 0;
-
-	body[0] = '\0';
+	char url[256];
 	snprintf(url, sizeof url, "%s://127.0.0.1:%u%s", certs ? "https" : "http", f->port, PATH);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	if (certs) {
-		snprintf(ca, sizeof ca, "%s/agency-ca.pem", certs);
-		snprintf(cert, sizeof cert, "%s/%s.pem", certs, client);
-		snprintf(key, sizeof key, "%s/%s.key", certs, client);
-		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-		curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
-		curl_easy_setopt(c, CURLOPT_SSLKEY, key);
-	}
-	if (token) {
-		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, auth);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	}
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	return status;
+	certs_answer a = certs_get(url, certs, client, token);
+	memcpy(body, a.body, a.len + 1);
+	return a.status;
 }
 
 static void expect_audit_rows(const fixture *f, const char *rows)

@@ -105,58 +105,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-typedef struct {
-	CURLcode rc;
-	long status;
-	char body[4096];
-	size_t len;
-} answer;
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	answer *a = ud;
-	size_t k = size * n < sizeof a->body - 1 - a->len ? size * n : sizeof a->body - 1 - a->len;
-	memcpy(a->body + a->len, p, k);
-	a->len += k;
-	a->body[a->len] = '\0';
-	return size * n;
-}
+typedef certs_answer answer;
 
 /* GET PATH over `scheme` with the client certificate `client` (NULL: none)
  * and the token (NULL: none); the server is checked against agency-ca. */
 static answer get(fixture *f, const char *scheme, const char *client, const char *token)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *h = NULL;
-	char url[256], auth[128], *ca = file("agency-ca.pem"), *cert = NULL, *key = NULL;
-	answer a = {0};
-
+	char url[256];
 	snprintf(url, sizeof url, "%s://127.0.0.1:%u%s", scheme, f->port, PATH);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	if (client) {
-		assert_true(asprintf(&cert, "%s/%s.pem", dir, client) > 0);
-		assert_true(asprintf(&key, "%s/%s.key", dir, client) > 0);
-		curl_easy_setopt(c, CURLOPT_SSLCERT, cert);
-		curl_easy_setopt(c, CURLOPT_SSLKEY, key);
-	}
-	if (token) {
-		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-		h = curl_slist_append(h, auth);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	}
-	a.rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
-	free(ca);
-	free(cert);
-	free(key);
-	return a;
+	return certs_get(url, dir, client, token);
 }
 
 /* Refused: the handshake fails, or the server answers 403 client_certificate. */
