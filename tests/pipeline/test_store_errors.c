@@ -225,6 +225,15 @@ static int tmpfs_size(const char *dir, unsigned long long bytes, unsigned long f
 	return mount("tmpfs", dir, "tmpfs", flags, opts);
 }
 
+/* Runs sohoa with argv, which must succeed (`what` names the run). */
+static void run_ok(char **argv, const char *what)
+{
+	tu_run_result r = tu_run(argv, NULL);
+	if (r.status != 0)
+		fail_msg("%s: %d: %s", what, r.status, r.err);
+	tu_run_free(&r);
+}
+
 static void test_disk_full_names_the_path_keeps_the_store_whole_and_resumes(void **state)
 {
 	tu_scratch *s = *state;
@@ -247,10 +256,7 @@ static void test_disk_full_names_the_path_keeps_the_store_whole_and_resumes(void
 	store = tu_path(fs, "store");
 	run_args(argv, inbox, store);
 	free(rf_dossier(inbox, "HS-A", 1, 0));
-	r = tu_run(argv, NULL);
-	if (r.status != 0)
-		fail_msg("first run: %d: %s", r.status, r.err);
-	tu_run_free(&r);
+	run_ok(argv, "first run");
 
 	/* 256 KB left (or the largest file 256 KB): enough for the journal, not
 	 * for the archival copy of a 650 KB page. */
@@ -277,10 +283,7 @@ static void test_disk_full_names_the_path_keeps_the_store_whole_and_resumes(void
 	if (mounted)
 		assert_int_equal(tmpfs_size(fs, 64 << 20, MS_REMOUNT), 0);
 	assert_journal_agrees(store, 1, "HS-B");
-	r = tu_run(argv, NULL);
-	if (r.status != 0)
-		fail_msg("run with space back: %d: %s", r.status, r.err);
-	tu_run_free(&r);
+	run_ok(argv, "run with space back");
 	assert_journal_agrees(store, 2, "HS-C");
 	assert_found(store, "HS-B");
 	assert_found(store, "HS-A");
@@ -299,10 +302,7 @@ static void test_permission_denied_names_the_path_keeps_the_store_whole_and_resu
 
 	run_args(argv, inbox, store);
 	free(rf_dossier(inbox, "HS-A", 1, 0));
-	r = tu_run(argv, NULL);
-	if (r.status != 0)
-		fail_msg("first run: %d: %s", r.status, r.err);
-	tu_run_free(&r);
+	run_ok(argv, "first run");
 
 	/* Root writes anywhere: the run is made as nobody, owning the store
 	 * but not its packages folder. Anyone else: that folder made read-only. */
