@@ -113,6 +113,11 @@ static int rotation_from_shapes(PIX *bin)
 	if (pixOrientDetect(bin, &up, &left, 0, 0) != 0)
 		return -1;
 	sohoa_log_debug("letter shapes: up %.2f, left %.2f", up, left);
+	/* Leptonica gives exactly 0 when it counted too few shapes to say; a
+	 * sparse page (a few form rows) can then lean hard on the other axis
+	 * for no reason. Decide only when both axes were measured. */
+	if (up == 0.0f || left == 0.0f)
+		return -1;
 	if (fabsf(up) >= strong && fabsf(up) >= ratio * fabsf(left))
 		return up > 0 ? 0 : 180;
 	if (fabsf(left) >= strong && fabsf(left) >= ratio * fabsf(up))

@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GUTTER_MIN 32 /* px at 300 dpi: a gutter must also run the region's full height */
-#define GAP_MIN    4  /* px: the smallest horizontal gap worth cutting at */
-#define EMPTY_MAX  2  /* a row/column with at most this much ink is empty */
-#define MAX_DEPTH  64
+#define GUTTER_MIN   32 /* px at 300 dpi: a gutter must also run the region's full height */
+#define GAP_MIN      4  /* px: the smallest horizontal gap worth cutting at */
+#define EMPTY_MAX    2  /* a row/column with at most this much ink is empty */
+#define MAX_DEPTH    64
+#define FORM_GAP_MAX 120 /* px: a wider gutter parts columns whatever its rows */
 
 typedef struct {
 	int x, y, w, h;
@@ -107,6 +108,20 @@ static int bands(PIX *bin, BOX *box, int *starts, int *ends, int cap)
 	return n;
 }
 
+/* Whether every band is a whole line of text, none a row of tone marks set
+ * apart above capitals (as in a header's "CỘNG HÒA…"): none under half the
+ * tallest. */
+static int whole_lines(const int *s, const int *e, int n)
+{
+	int tallest = 0;
+	for (int i = 0; i < n; i++)
+		tallest = e[i] - s[i] > tallest ? e[i] - s[i] : tallest;
+	for (int i = 0; i < n; i++)
+		if (2 * (e[i] - s[i]) < tallest)
+			return 0;
+	return 1;
+}
+
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row). */
@@ -121,6 +136,27 @@ static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 	boxDestroy(&r);
 	if (nl < 2 || nr < 2)
 		return 0;
+	if ((nl == nr + 1 || nr == nl + 1) && gap < FORM_GAP_MAX && whole_lines(ls, le, nl) &&
+	    whole_lines(rs, re, nr)) {
+		/* One line more on one side, every other on the row of a line of the
+		 * other side: a form's fields with a value wrapping under its label
+		 * ("ghi bằng chữ: … năm / hai nghìn …") — read row by row. */
+		int fs = nl < nr ? 1 : 0, nf = fs ? nl : nr, nm = fs ? nr : nl;
+		int *as = fs ? ls : rs, *ae = fs ? le : re, *bs = fs ? rs : ls, *be = fs ? re : le;
+		int aligned = 0;
+		for (int i = 0; i < nf; i++)
+			for (int k = 0; k < nm; k++) {
+				int lo = as[i] > bs[k] ? as[i] : bs[k],
+				    hi = ae[i] < be[k] ? ae[i] : be[k];
+				int smaller = (ae[i] - as[i]) < (be[k] - bs[k]) ? ae[i] - as[i]
+										: be[k] - bs[k];
+				if (hi - lo >= smaller * 6 / 10) {
+					aligned++;
+					break;
+				}
+			}
+		return aligned < nf;
+	}
 	if (nl != nr)
 		return 1;
 	for (int i = 0; i < nl; i++) {

@@ -350,6 +350,44 @@ static void test_speck_between_words_does_not_glue_them(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* Pastes `text`, rendered, with its top left corner at x, y of `page`;
+ * returns the right edge of its ink box (the rendering's margin is 150). */
+static l_int32 paste_text(fixture *f, PIX *page, l_int32 x, l_int32 y, const char *text)
+{
+	PIX *t = render_text(f, text);
+	l_int32 w = pixGetWidth(t), h = pixGetHeight(t);
+	pixRasterop(page, x, y, w - 300, h - 300, PIX_SRC, t, 150, 150);
+	pixDestroy(&t);
+	return x + w - 300;
+}
+
+/* A form block: label and value on the left, a second field far to the right
+ * on the same rows, and the right field's value wrapping onto a line of its
+ * own under the left side. The vertical gutter between the two sides does
+ * not make them columns: the page reads row by row, as a clerk would. */
+static void test_form_fields_on_shared_rows_read_row_by_row(void **state)
+{
+	fixture *f = *state;
+	PIX *page = pixCreate(2480, 1200, 8);
+	pixSetAll(page);
+	pixSetResolution(page, 300, 300);
+	l_int32 r1 = paste_text(f, page, 300, 300, "Ngày, tháng, năm sinh: 08/11/2023");
+	l_int32 r3 = paste_text(f, page, 300, 460, "Giới tính: Nam Dân tộc: Kinh");
+	paste_text(f, page, 300, 380, "hai nghìn");
+	l_int32 x = (r1 > r3 ? r1 : r3) + 80;
+	paste_text(f, page, x, 300, "ghi bằng chữ: Ngày tám, tháng mười một, năm");
+	paste_text(f, page, x, 460, "Quốc tịch: Việt Nam");
+	sohoa_ocr_page *p = recognise(f, page, "form-rows.png", IFF_PNG);
+	print_message("read:\n%s", p->text);
+	const char *a = strstr(p->text, "08/11/2023 ghi bằng chữ"),
+		   *b = strstr(p->text, "hai nghìn"), *c = strstr(p->text, "Kinh Quốc tịch");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	assert_true(a < b && b < c);
+	sohoa_ocr_page_free(p);
+}
+
 static void test_faded_uneven_paper_reads_accurately(void **state)
 {
 	fixture *f = *state;
@@ -457,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_dust_the_size_of_dots_is_not_read_as_punctuation),
 		cmocka_unit_test(test_form_row_with_wide_space_reads_as_one_line),
 		cmocka_unit_test(test_speck_between_words_does_not_glue_them),
+		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
