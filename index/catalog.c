@@ -142,6 +142,7 @@ int sohoa_index_open(sohoa_index **out, const char *path)
 	}
 	sqlite3_busy_timeout(idx->db, BUSY_TIMEOUT_MS);
 	idx->common_min_docs = 10000;
+	idx->max_ranked = SOHOA_INDEX_MAX_RANKED;
 	rc = read_version(&version, idx, path);
 	if (rc < 0)
 		goto cleanup;

@@ -47,11 +47,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* FTS5's own row count: the first varint of its averages record (id 1),
 	 * one page read instead of counting the documents (see all_common). */
 	[ST_COUNT_DOCS] = "SELECT block FROM documents_fts_data WHERE id=1",
-	/* The documents holding a term, counted up to ?2 only: reading the whole
-	 * doclist (as fts5vocab does, positions included) is what made queries of
-	 * common words slow. */
-	[ST_TERM_DOCS] = "SELECT count(*) FROM (SELECT 1 FROM documents_fts"
-			 " WHERE documents_fts MATCH ?1 LIMIT ?2)",
+	/* The documents matching ?1, counted up to ?2 only: reading a common
+	 * word's whole doclist (as fts5vocab did, positions included) was what
+	 * made queries of common words slow. */
+	[ST_MATCH_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM documents_fts"
+			   " WHERE documents_fts MATCH ?1 LIMIT ?2)",
 	[ST_BROWSE] = "SELECT " HIT_COLUMNS " FROM documents d WHERE ?1 IS NULL" FILTERS
 		      " ORDER BY d.issue_date DESC, d.dossier_code, d.doc_no LIMIT ?7",
 	[ST_BY_CITIZEN] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.citizen_id=?1"

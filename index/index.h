@@ -41,6 +41,7 @@ int sohoa_index_fold(char **out, const char *in, size_t len);
 #define SOHOA_INDEX_MAX_TERMS     32         /* terms and phrases in one query */
 #define SOHOA_INDEX_DEFAULT_LIMIT 20
 #define SOHOA_INDEX_MAX_LIMIT     1000
+#define SOHOA_INDEX_MAX_RANKED    5000 /* matches BM25 ranks; more: newest first */
 
 /* One document of a dossier, as the pipeline's index stage gives it. Strings are
  * UTF-8 (stored as NFC) and may be NULL unless marked required. */
@@ -91,7 +92,9 @@ void sohoa_index_batch_rollback(sohoa_index *idx);
  * newest first. When every word of the query is held by more than half of a
  * catalog of 10,000 documents or more, BM25 would rank nearly all of it for
  * little meaning: the newest matches come instead, those with the exact
- * spelling first, with score 0. */
+ * spelling first, with score 0. So too when the query matches more than
+ * SOHOA_INDEX_MAX_RANKED documents (filters not counted), which bounds the
+ * cost of a query. */
 typedef struct {
 	const char *text;
 	const char *agency, *doc_type, *citizen_id, *from, *to;

@@ -19,7 +19,7 @@ enum {
 	ST_SEARCH_HIT,
 	ST_RECENT,
 	ST_COUNT_DOCS,
-	ST_TERM_DOCS,
+	ST_MATCH_COUNT,
 	ST_BROWSE,
 	ST_BY_CITIZEN,
 	ST_BY_DOSSIER,
@@ -41,6 +41,9 @@ struct sohoa_index {
 	/* A query whose every word is in more than half of at least this many
 	 * documents is answered newest first instead of by BM25 (see search.c). */
 	long long common_min_docs;
+	/* BM25 ranks at most this many matches: a query matching more is
+	 * answered newest first too (SOHOA_INDEX_MAX_RANKED; see search.c). */
+	long long max_ranked;
 	/* The audit head file, opened on the first append and kept (see audit.c);
 	 * -1 when not open. head_len: bytes last written to it. */
 	int head_fd;

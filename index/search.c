@@ -406,20 +406,28 @@ static long long count_docs(sohoa_index *idx)
 	return v > (unsigned long long)INT64_MAX ? 0 : (long long)v;
 }
 
-/* True when more than `half` documents hold the (folded) word w[0..n). */
-static int word_common(sohoa_index *idx, sqlite3_stmt *st, const char *w, size_t n, long long half)
+/* True when more than `most` documents match the FTS5 expression `match`;
+ * counts no further. */
+static int matches_more(sqlite3_stmt *st, const char *match, long long most)
 {
-	char phrase[SOHOA_INDEX_MAX_QUERY + 3];
 	long long held = 0;
 
-	snprintf(phrase, sizeof phrase, "\"%.*s\"", (int)n, w);
-	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, half + 1);
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, most + 1);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		held = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return held > half;
+	return held > most;
+}
+
+/* True when more than `half` documents hold the (folded) word w[0..n). */
+static int word_common(sqlite3_stmt *st, const char *w, size_t n, long long half)
+{
+	char phrase[SOHOA_INDEX_MAX_QUERY + 3];
+
+	snprintf(phrase, sizeof phrase, "\"%.*s\"", (int)n, w);
+	return matches_more(st, phrase, half);
 }
 
 /* True when every word of the query is held by more than half of the
@@ -431,7 +439,7 @@ static int all_common(sohoa_index *idx, const fts_query *fq)
 	const char *w = fq->words;
 	int common = 1;
 
-	if (fq->prefix || index_stmt(&st, idx, ST_TERM_DOCS) < 0)
+	if (fq->prefix || index_stmt(&st, idx, ST_MATCH_COUNT) < 0)
 		return 0;
 	docs = count_docs(idx);
 	if (docs == 0 || docs < idx->common_min_docs)
@@ -442,20 +450,30 @@ static int all_common(sohoa_index *idx, const fts_query *fq)
 		while (w[n] && ((unsigned char)w[n] >= 0x80 || isalnum((unsigned char)w[n])))
 			n++;
 		if (n > 0)
-			common = word_common(idx, st, w, n, docs / 2);
+			common = word_common(st, w, n, docs / 2);
 		w += n ? n : 1;
 	}
 	return common;
 }
 
+/* True when the query matches more documents than BM25 may rank: scoring
+ * each costs a few microseconds, so 5,000 already take about 10 ms. */
+static int too_many_to_rank(sohoa_index *idx, const fts_query *fq)
+{
+	sqlite3_stmt *st = NULL;
+	return index_stmt(&st, idx, ST_MATCH_COUNT) == 0 &&
+	       matches_more(st, fq->full, idx->max_ranked);
+}
+
 /* The ids of the best `limit` matches, best first: by BM25; or, for a query
  * of words most documents hold (BM25 would then rank nearly the whole catalog
- * for little meaning), the newest documents with the exact spelling, then the
- * newest with the other spelling, score 0. */
+ * for little meaning) or one matching more than idx->max_ranked documents,
+ * the newest documents with the exact spelling, then the newest with the
+ * other spelling, score 0. */
 static int ranked_ids(sohoa_index *idx, const fts_query *fq, const char *const filters[5],
 		      size_t limit, sqlite3_int64 *ids, double *scores, size_t *n)
 {
-	int common = all_common(idx, fq), filtered = 0, rc = 0;
+	int common = all_common(idx, fq) || too_many_to_rank(idx, fq), filtered = 0, rc = 0;
 	char *rest = NULL;
 
 	for (int i = 0; i < 5; i++)

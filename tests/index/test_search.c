@@ -368,6 +368,24 @@ static void test_common_words_need_a_catalog_of_common_min_docs(void **state)
 	sohoa_index_hits_free(h);
 }
 
+static void test_query_matching_more_than_max_ranked_lists_newest_first(void **state)
+{
+	fixture *f = *state;
+	f->idx->max_ranked = 2;
+	expect(f, "khai sinh", "0003 0001"); /* 2 matches: still BM25 */
+	sohoa_index_hits *h = search(f, "khai sinh");
+	assert_true(h->hits[0].score < 0.0);
+	sohoa_index_hits_free(h);
+	/* 4 matches: the typed spelling first, then newest first, score 0. */
+	expect(f, "dang ky", "0003 0004 0002 0001");
+	expect(f, "đăng ký", "0004 0002 0001 0003");
+	h = search(f, "dang ky");
+	assert_true(h->hits[0].score == 0.0);
+	if (!strstr(h->hits[1].snippet, "«đăng» «ký»"))
+		fail_msg("snippet '%s'", h->hits[1].snippet);
+	sohoa_index_hits_free(h);
+}
+
 static void test_add_refuses_bad_fields_naming_them(void **state)
 {
 	fixture *f = *state;
@@ -428,6 +446,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_common_words_need_a_catalog_of_common_min_docs,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_query_matching_more_than_max_ranked_lists_newest_first, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(
