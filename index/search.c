@@ -473,7 +473,9 @@ static int too_many_to_rank(sohoa_index *idx, const fts_query *fq)
 static int ranked_ids(sohoa_index *idx, const fts_query *fq, const char *const filters[5],
 		      size_t limit, sqlite3_int64 *ids, double *scores, size_t *n)
 {
-	int common = all_common(idx, fq) || too_many_to_rank(idx, fq), filtered = 0, rc = 0;
+	/* The cap first: it stops counting at max_ranked + 1 matches, where
+	 * all_common would count half the catalog for each common word. */
+	int common = too_many_to_rank(idx, fq) || all_common(idx, fq), filtered = 0, rc = 0;
 	char *rest = NULL;
 
 	for (int i = 0; i < 5; i++)
