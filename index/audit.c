@@ -169,11 +169,15 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
+/* Inserts the row `e` after (*id, prev), then makes it the new end of the
+ * chain: *id and prev become its id and hash. Inside the caller's
+ * transaction. */
+static int insert_row(sohoa_index *idx, sqlite3_stmt *ins, const sohoa_index_audit_entry *e,
+		      sqlite3_int64 *id, char prev[SOHOA_SHA256_HEX_LEN + 1])
 {
-	char now[32], prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS, hash[SOHOA_SHA256_HEX_LEN + 1];
-	sqlite3_stmt *last = NULL, *ins = NULL;
-	audit_row r = {.agency = or_dash(e->agency),
+	char now[32], hash[SOHOA_SHA256_HEX_LEN + 1];
+	audit_row r = {.id = *id + 1,
+		       .agency = or_dash(e->agency),
 		       .endpoint = or_dash(e->endpoint),
 		       .query = e->query ? e->query : "",
 		       .request_id = or_dash(e->request_id),
@@ -181,44 +185,64 @@ int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
 		       .count = e->result_count,
 		       .time = now,
 		       .prev = prev};
+	const char *text[] = {r.agency, r.time, r.endpoint, r.query};
+	int rc;
+
+	utc_now(now);
+	if ((rc = row_hash(hash, &r)) < 0)
+		return rc;
+	sqlite3_bind_int64(ins, 1, r.id);
+	for (int i = 0; i < 4; i++)
+		sqlite3_bind_text(ins, 2 + i, text[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 6, r.status);
+	sqlite3_bind_int64(ins, 7, r.count);
+	sqlite3_bind_text(ins, 8, r.request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 9, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 10, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		rc = index_db_error(idx, _("audit: cannot append"));
+	sqlite3_reset(ins);
+	sqlite3_clear_bindings(ins);
+	if (rc == 0) {
+		*id = r.id;
+		memcpy(prev, hash, sizeof hash);
+	}
+	return rc;
+}
+
+int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entry *e, size_t n)
+{
+	char prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS;
+	sqlite3_stmt *last = NULL, *ins = NULL;
+	sqlite3_int64 id = 0;
 	int rc = index_stmt(&last, idx, ST_AUDIT_LAST), step;
 
+	if (n == 0)
+		return 0;
 	if (rc < 0 || (rc = index_stmt(&ins, idx, ST_AUDIT_INSERT)) < 0 ||
 	    (rc = index_begin(idx)) < 0)
 		return rc;
 	step = sqlite3_step(last);
-	r.id = 1;
 	if (step == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(last, 0) + 1;
+		id = sqlite3_column_int64(last, 0);
 		snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(last, 1));
 	} else if (step != SQLITE_DONE) {
 		rc = index_db_error(idx, _("audit: cannot read the last row"));
 	}
 	sqlite3_reset(last);
-	utc_now(now);
-	if (rc == 0)
-		rc = row_hash(hash, &r);
-	if (rc == 0) {
-		const char *text[] = {r.agency, r.time, r.endpoint, r.query};
-		sqlite3_bind_int64(ins, 1, r.id);
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_text(ins, 2 + i, text[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 6, r.status);
-		sqlite3_bind_int64(ins, 7, r.count);
-		sqlite3_bind_text(ins, 8, r.request_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 9, prev, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 10, hash, -1, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE)
-			rc = index_db_error(idx, _("audit: cannot append"));
-		sqlite3_reset(ins);
-		sqlite3_clear_bindings(ins);
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = insert_row(idx, ins, &e[i], &id, prev);
 	if (rc < 0) {
 		index_rollback(idx);
 		return rc;
 	}
 	rc = index_commit(idx);
-	return rc < 0 ? rc : head_write(idx, r.id, hash);
+	return rc < 0 ? rc : head_write(idx, id, prev);
+}
+
+int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e)
+{
+	return sohoa_index_audit_append_many(idx, e, 1);
 }
 
 /* The chain of `n` rows against the head file: it must exist once there are

@@ -33,16 +33,25 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_SEARCH_FILTERED] = "SELECT f.rowid, " BM25 " AS score FROM documents_fts f"
 			       " JOIN documents d ON d.id=f.rowid"
 			       " WHERE documents_fts MATCH ?1" FILTERS " ORDER BY score LIMIT ?7",
-	[ST_DOC_BY_ID] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.id=?1",
-	[ST_HIGHLIGHT] = "SELECT exact_fields, highlight(documents_fts, 1, char(1), char(2)),"
-			 " exact_text, highlight(documents_fts, 3, char(1), char(2))"
-			 " FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid=?2",
+	/* One statement per returned hit: its fields and the highlights of the
+	 * same match (snippet_of reads the four columns after HIT_COLUMNS). */
+	[ST_SEARCH_HIT] = "SELECT " HIT_COLUMNS ", f.exact_fields,"
+			  " highlight(documents_fts, 1, char(1), char(2)), f.exact_text,"
+			  " highlight(documents_fts, 3, char(1), char(2))"
+			  " FROM documents_fts f JOIN documents d ON d.id=f.rowid"
+			  " WHERE documents_fts MATCH ?1 AND f.rowid=?2",
 	/* For queries of words most documents hold, BM25 would rank nearly the
 	 * whole catalog for little meaning: newest first, stopping at the limit. */
 	[ST_RECENT] = "SELECT f.rowid, 0.0 FROM documents_fts f JOIN documents d ON d.id=f.rowid"
 		      " WHERE documents_fts MATCH ?1" FILTERS " ORDER BY f.rowid DESC LIMIT ?7",
-	[ST_COUNT_DOCS] = "SELECT count(*) FROM documents",
-	[ST_VOCAB_DOCS] = "SELECT doc FROM documents_vocab WHERE term=?1",
+	/* FTS5's own row count: the first varint of its averages record (id 1),
+	 * one page read instead of counting the documents (see all_common). */
+	[ST_COUNT_DOCS] = "SELECT block FROM documents_fts_data WHERE id=1",
+	/* The documents matching ?1, counted up to ?2 only: reading a common
+	 * word's whole doclist (as fts5vocab did, positions included) was what
+	 * made queries of common words slow. */
+	[ST_MATCH_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM documents_fts"
+			   " WHERE documents_fts MATCH ?1 LIMIT ?2)",
 	[ST_BROWSE] = "SELECT " HIT_COLUMNS " FROM documents d WHERE ?1 IS NULL" FILTERS
 		      " ORDER BY d.issue_date DESC, d.dossier_code, d.doc_no LIMIT ?7",
 	[ST_BY_CITIZEN] = "SELECT " HIT_COLUMNS " FROM documents d WHERE d.citizen_id=?1"

@@ -35,12 +35,13 @@ const char *sohoa_index_versions(void);
 int sohoa_index_fold(char **out, const char *in, size_t len);
 
 /* ----------------------------------------------------------- documents */
-#define SOHOA_INDEX_MAX_TEXT (8u << 20)  /* bytes of one document's text */
-#define SOHOA_INDEX_MAX_FIELD 1024       /* bytes of one field */
-#define SOHOA_INDEX_MAX_QUERY 1024       /* bytes of one search query */
-#define SOHOA_INDEX_MAX_TERMS 32         /* terms and phrases in one query */
+#define SOHOA_INDEX_MAX_TEXT      (8u << 20) /* bytes of one document's text */
+#define SOHOA_INDEX_MAX_FIELD     1024       /* bytes of one field */
+#define SOHOA_INDEX_MAX_QUERY     1024       /* bytes of one search query */
+#define SOHOA_INDEX_MAX_TERMS     32         /* terms and phrases in one query */
 #define SOHOA_INDEX_DEFAULT_LIMIT 20
-#define SOHOA_INDEX_MAX_LIMIT 1000
+#define SOHOA_INDEX_MAX_LIMIT     1000
+#define SOHOA_INDEX_MAX_RANKED    5000 /* matches BM25 ranks; more: newest first */
 
 /* One document of a dossier, as the pipeline's index stage gives it. Strings are
  * UTF-8 (stored as NFC) and may be NULL unless marked required. */
@@ -91,7 +92,9 @@ void sohoa_index_batch_rollback(sohoa_index *idx);
  * newest first. When every word of the query is held by more than half of a
  * catalog of 10,000 documents or more, BM25 would rank nearly all of it for
  * little meaning: the newest matches come instead, those with the exact
- * spelling first, with score 0. */
+ * spelling first, with score 0. So too when the query matches more than
+ * SOHOA_INDEX_MAX_RANKED documents (filters not counted), which bounds the
+ * cost of a query. */
 typedef struct {
 	const char *text;
 	const char *agency, *doc_type, *citizen_id, *from, *to;
@@ -194,6 +197,10 @@ typedef struct {
  * rewrites the head file. Errors: SOHOA_EDB, SOHOA_EIO (head file not
  * writable; the row is in the table then). */
 int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e);
+/* Appends the `n` rows of `e`, in order, in one transaction (all or none),
+ * then rewrites the head file once: the lookup service's group commit, so a
+ * batch of requests costs one commit. Errors as sohoa_index_audit_append. */
+int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entry *e, size_t n);
 /* Recomputes the chain from the first row and checks it against the head
  * file. 0 when every row holds; else SOHOA_EVERIFY naming the first row that
  * does not match (edited, removed or reordered rows), or saying the table was

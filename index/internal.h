@@ -16,11 +16,10 @@ enum {
 	ST_FTS_INSERT,
 	ST_SEARCH,
 	ST_SEARCH_FILTERED,
-	ST_DOC_BY_ID,
-	ST_HIGHLIGHT,
+	ST_SEARCH_HIT,
 	ST_RECENT,
 	ST_COUNT_DOCS,
-	ST_VOCAB_DOCS,
+	ST_MATCH_COUNT,
 	ST_BROWSE,
 	ST_BY_CITIZEN,
 	ST_BY_DOSSIER,
@@ -42,6 +41,9 @@ struct sohoa_index {
 	/* A query whose every word is in more than half of at least this many
 	 * documents is answered newest first instead of by BM25 (see search.c). */
 	long long common_min_docs;
+	/* BM25 ranks at most this many matches: a query matching more is
+	 * answered newest first too (SOHOA_INDEX_MAX_RANKED; see search.c). */
+	long long max_ranked;
 	/* The audit head file, opened on the first append and kept (see audit.c);
 	 * -1 when not open. head_len: bytes last written to it. */
 	int head_fd;

@@ -3,6 +3,7 @@
 #include "index/internal.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,12 +266,14 @@ void sohoa_index_hits_free(sohoa_index_hits *hits)
 	free(hits);
 }
 
-static int snippet_of(sohoa_index_hit *h, sqlite3_stmt *st, const sohoa_index_query *q)
+/* The snippet from the four columns of `st` from `col`: exact fields, their
+ * highlight, exact text, its highlight. */
+static int snippet_of(sohoa_index_hit *h, sqlite3_stmt *st, int col0, const sohoa_index_query *q)
 {
 	const char *open = q->mark_open ? q->mark_open : "«";
 	const char *close = q->mark_close ? q->mark_close : "»";
 	/* The text's match if there is one, else the fields'. */
-	for (int col = 2; col >= 0; col -= 2) {
+	for (int col = col0 + 2; col >= col0; col -= 2) {
 		const char *exact = (const char *)sqlite3_column_text(st, col);
 		char *marked = transfer_marks(exact ? exact : "",
 					      (const char *)sqlite3_column_text(st, col + 1));
@@ -334,30 +337,26 @@ static int collect(sohoa_index *idx, sqlite3_stmt *st, size_t limit, sohoa_index
 	return 0;
 }
 
-/* Fills one search hit: its fields by id, its snippet from the highlight of
- * the same match. */
+/* Fills one search hit: its fields and its snippet from the highlight of the
+ * same match, in one statement. */
 static int fill_search_hit(sohoa_index *idx, sohoa_index_hit *h, sqlite3_int64 id,
 			   const char *match, const sohoa_index_query *q)
 {
-	sqlite3_stmt *doc = NULL, *hl = NULL;
-	int rc = index_stmt(&doc, idx, ST_DOC_BY_ID);
+	sqlite3_stmt *st = NULL;
+	int rc = index_stmt(&st, idx, ST_SEARCH_HIT);
 
-	if (rc == 0)
-		rc = index_stmt(&hl, idx, ST_HIGHLIGHT);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_int64(doc, 1, id);
-	sqlite3_bind_text(hl, 1, match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(hl, 2, id);
-	if (sqlite3_step(doc) != SQLITE_ROW || sqlite3_step(hl) != SQLITE_ROW)
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		rc = index_db_error(idx, _("query failed"));
 	if (rc == 0)
-		rc = fill_hit(h, doc);
+		rc = fill_hit(h, st);
 	if (rc == 0)
-		rc = snippet_of(h, hl, q);
-	sqlite3_reset(doc);
-	sqlite3_reset(hl);
-	sqlite3_clear_bindings(hl);
+		rc = snippet_of(h, st, 14, q);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc;
 }
 
@@ -384,49 +383,99 @@ static int take_ids(sohoa_index *idx, sqlite3_stmt *st, size_t limit, sqlite3_in
 	return rc;
 }
 
+/* The catalog's document count, read from FTS5's averages record (its first
+ * varint, in SQLite's varint format: big-endian groups of 7 bits, the 9th byte
+ * whole); 0 when there is none yet. */
+static long long count_docs(sohoa_index *idx)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned long long v = 0;
+
+	if (index_stmt(&st, idx, ST_COUNT_DOCS) < 0)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *b = sqlite3_column_blob(st, 0);
+		int n = sqlite3_column_bytes(st, 0);
+		for (int i = 0; b && i < n && i < 9; i++) {
+			v = i == 8 ? (v << 8) | b[i] : (v << 7) | (b[i] & 0x7f);
+			if (i < 8 && !(b[i] & 0x80))
+				break;
+		}
+	}
+	sqlite3_reset(st);
+	return v > (unsigned long long)INT64_MAX ? 0 : (long long)v;
+}
+
+/* True when more than `most` documents match the FTS5 expression `match`;
+ * counts no further. */
+static int matches_more(sqlite3_stmt *st, const char *match, long long most)
+{
+	long long held = 0;
+
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, most + 1);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		held = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return held > most;
+}
+
+/* True when more than `half` documents hold the (folded) word w[0..n). */
+static int word_common(sqlite3_stmt *st, const char *w, size_t n, long long half)
+{
+	char phrase[SOHOA_INDEX_MAX_QUERY + 3];
+
+	snprintf(phrase, sizeof phrase, "\"%.*s\"", (int)n, w);
+	return matches_more(st, phrase, half);
+}
+
 /* True when every word of the query is held by more than half of the
  * catalog's documents, which number at least idx->common_min_docs. */
 static int all_common(sohoa_index *idx, const fts_query *fq)
 {
-	sqlite3_stmt *count = NULL, *vocab = NULL;
-	long long docs = 0, least = -1;
+	sqlite3_stmt *st = NULL;
+	long long docs;
 	const char *w = fq->words;
+	int common = 1;
 
-	if (fq->prefix || index_stmt(&count, idx, ST_COUNT_DOCS) < 0 ||
-	    index_stmt(&vocab, idx, ST_VOCAB_DOCS) < 0)
+	if (fq->prefix || index_stmt(&st, idx, ST_MATCH_COUNT) < 0)
 		return 0;
-	if (sqlite3_step(count) == SQLITE_ROW)
-		docs = sqlite3_column_int64(count, 0);
-	sqlite3_reset(count);
+	docs = count_docs(idx);
 	if (docs == 0 || docs < idx->common_min_docs)
 		return 0;
 	/* The words as the tokenizer splits them, until one is not common. */
-	while (*w && (least < 0 || least > docs / 2)) {
+	while (*w && common) {
 		size_t n = 0;
 		while (w[n] && ((unsigned char)w[n] >= 0x80 || isalnum((unsigned char)w[n])))
 			n++;
-		if (n > 0) {
-			long long held = 0;
-			sqlite3_bind_text(vocab, 1, w, (int)n, SQLITE_STATIC);
-			if (sqlite3_step(vocab) == SQLITE_ROW)
-				held = sqlite3_column_int64(vocab, 0);
-			sqlite3_reset(vocab);
-			least = least < 0 || held < least ? held : least;
-		}
+		if (n > 0)
+			common = word_common(st, w, n, docs / 2);
 		w += n ? n : 1;
 	}
-	sqlite3_clear_bindings(vocab);
-	return least > docs / 2;
+	return common;
+}
+
+/* True when the query matches more documents than BM25 may rank: scoring
+ * each costs a few microseconds, so 5,000 already take about 10 ms. */
+static int too_many_to_rank(sohoa_index *idx, const fts_query *fq)
+{
+	sqlite3_stmt *st = NULL;
+	return index_stmt(&st, idx, ST_MATCH_COUNT) == 0 &&
+	       matches_more(st, fq->full, idx->max_ranked);
 }
 
 /* The ids of the best `limit` matches, best first: by BM25; or, for a query
  * of words most documents hold (BM25 would then rank nearly the whole catalog
- * for little meaning), the newest documents with the exact spelling, then the
- * newest with the other spelling, score 0. */
+ * for little meaning) or one matching more than idx->max_ranked documents,
+ * the newest documents with the exact spelling, then the newest with the
+ * other spelling, score 0. */
 static int ranked_ids(sohoa_index *idx, const fts_query *fq, const char *const filters[5],
 		      size_t limit, sqlite3_int64 *ids, double *scores, size_t *n)
 {
-	int common = all_common(idx, fq), filtered = 0, rc = 0;
+	/* The cap first: it stops counting at max_ranked + 1 matches, where
+	 * all_common would count half the catalog for each common word. */
+	int common = too_many_to_rank(idx, fq) || all_common(idx, fq), filtered = 0, rc = 0;
 	char *rest = NULL;
 
 	for (int i = 0; i < 5; i++)

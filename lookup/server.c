@@ -37,6 +37,14 @@ struct sohoa_lookup_server {
 	 * busy handler (which sleeps) on the write lock. */
 	pthread_mutex_t audit_lock;
 	pthread_cond_t freed;
+	/* Group commit: requests waiting for their audit row, their connections
+	 * suspended, and the thread that writes them (see audit_main). */
+	pthread_mutex_t queue_lock; /* guards queue, draining, writer_stop */
+	pthread_cond_t queued;
+	struct request *queue;
+	int draining, writer_stop, writer_started;
+	pthread_t writer;
+	sohoa_index *writer_idx;
 	sohoa_index *pool[POOL_MAX];
 	int busy[POOL_MAX];
 	size_t npool;
@@ -46,15 +54,6 @@ struct sohoa_lookup_server {
 	lookup_tls tls;
 	lookup_deadline *deadline;
 };
-
-/* One request: the raw target (from the URI log callback), its id, and how
- * far it got. */
-typedef struct {
-	char *target;
-	char request_id[33];
-	int started, replied;
-	size_t body; /* bytes of body received (and dropped: GET takes none) */
-} request;
 
 /* What a handler produced: status, body (JSON or a file) and what to audit. */
 typedef struct {
@@ -68,6 +67,22 @@ typedef struct {
 	const char *endpoint;
 	char agency[65];
 } reply;
+
+/* One request: the raw target (from the URI log callback), its id, how far
+ * it got, and its reply, which waits here (connection suspended) while its
+ * audit row is written. */
+typedef struct request {
+	char *target;
+	char request_id[33];
+	int started, replied;
+	size_t body; /* bytes of body received (and dropped: GET takes none) */
+	reply r;
+	char query[2048];            /* what the audit row records as asked */
+	struct MHD_Connection *conn; /* set while queued for the audit */
+	struct request *next;        /* in the audit queue */
+	int audited;                 /* 1 once the writer has tried its row */
+	int audit_rc;                /* what writing it returned */
+} request;
 
 /* ---------------------------------------------------------------- pool */
 static sohoa_index *pool_take(sohoa_lookup_server *s)
@@ -363,32 +378,81 @@ static int too_large(const sohoa_lookup_server *s, struct MHD_Connection *conn, 
 	       (clen && strtoull(clen, NULL, 10) > s->opt.max_request_bytes - head);
 }
 
-/* Authenticates, rate-limits, routes and audits one request into `r`. */
-static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request *req,
-		   const char *method, reply *r)
+/* Answers 503 in place of `r`: its audit row could not be written. */
+static void reply_unaudited(reply *r, const char *rid, int log)
+{
+	if (log) /* else the audit writer thread has logged why */
+		sohoa_log_error("lookup: request %s: audit: %s", rid, sohoa_error_last());
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "audit_unavailable",
+		    "the request could not be audited; retry later", rid);
+}
+
+/* Queues the request's audit row for the writer thread and suspends its
+ * connection until the row is committed (on_request then sends the reply).
+ * Returns 0 when queued; -1 when the server is stopping (the caller then
+ * writes the row itself). */
+static int audit_queue(sohoa_lookup_server *s, struct MHD_Connection *conn, request *req)
+{
+	pthread_mutex_lock(&s->queue_lock);
+	if (s->draining) {
+		pthread_mutex_unlock(&s->queue_lock);
+		return -1;
+	}
+	lookup_deadline_request_in(s->deadline, conn);
+	/* Suspended before the writer can see it, so its resume always follows. */
+	MHD_suspend_connection(conn);
+	req->conn = conn;
+	req->next = s->queue;
+	s->queue = req;
+	pthread_cond_signal(&s->queued);
+	pthread_mutex_unlock(&s->queue_lock);
+	return 0;
+}
+
+/* The audit row of the request's reply, in the entry form. */
+static sohoa_index_audit_entry audit_entry(const request *req)
+{
+	return (sohoa_index_audit_entry){.agency = req->r.agency,
+					 .endpoint = req->r.endpoint,
+					 .query = req->query,
+					 .request_id = req->request_id,
+					 .status = (int)req->r.status,
+					 .result_count = req->r.count};
+}
+
+/* Authenticates, rate-limits and routes one request into req->r. Every
+ * authenticated request, served or refused, leaves an audit row, and its
+ * reply is sent only once that row is committed; a request that cannot be
+ * audited is answered 503. Returns 1 when the reply waits for the audit
+ * writer (connection suspended), 0 when it can be sent now. */
+static int handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request *req,
+		  const char *method)
 {
 	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
 	const char *rid = req->request_id;
 	sohoa_lookup_route route = {0};
 	sohoa_index *idx = NULL;
-	char query[2048];
-	int rc;
+	reply *r = &req->r;
+	int rc, waits = 0;
 
 	r->endpoint = "-";
 	if (too_large(s, conn, req, method)) {
 		reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
 			    "request larger than the service accepts", rid);
-		return;
+		return 0;
 	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
 			    "only GET is served", rid);
-		return;
+		return 0;
 	}
 	if (!auth || strncmp(auth, "Bearer ", 7) != 0) {
 		reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthorized",
 			    "an agency token is required: Authorization: Bearer TOKEN", rid);
-		return;
+		return 0;
 	}
 	idx = pool_take(s);
 	rc = sohoa_index_agency_auth(idx, auth + 7, r->agency);
@@ -410,28 +474,80 @@ static void handle(sohoa_lookup_server *s, struct MHD_Connection *conn, request 
 	} else {
 		run_route(s, idx, r, &route, rid);
 	}
-	/* Every authenticated request, served or refused, leaves an audit row; a
-	 * request that cannot be audited is not served. */
-	audit_query(query, sizeof query, &route, req->target);
-	sohoa_index_audit_entry e = {.agency = r->agency,
-				     .endpoint = r->endpoint,
-				     .query = query,
-				     .request_id = rid,
-				     .status = (int)r->status,
-				     .result_count = r->count};
-	pthread_mutex_lock(&s->audit_lock);
-	rc = sohoa_index_audit_append(idx, &e);
-	pthread_mutex_unlock(&s->audit_lock);
-	if (rc < 0) {
-		sohoa_log_error("lookup: request %s: audit: %s", rid, sohoa_error_last());
-		if (r->fd >= 0)
-			close(r->fd);
-		r->fd = -1;
-		reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "audit_unavailable",
-			    "the request could not be audited; retry later", rid);
+	audit_query(req->query, sizeof req->query, &route, req->target);
+	if (audit_queue(s, conn, req) == 0) {
+		waits = 1;
+	} else {
+		sohoa_index_audit_entry e = audit_entry(req);
+		pthread_mutex_lock(&s->audit_lock);
+		rc = sohoa_index_audit_append(idx, &e);
+		pthread_mutex_unlock(&s->audit_lock);
+		if (rc < 0)
+			reply_unaudited(r, rid, 1);
 	}
 cleanup:
 	pool_give(s, idx);
+	return waits;
+}
+
+/* Writes the rows of one batch of queued requests (most recent first in
+ * the list, so reversed into arrival order) in one transaction, then
+ * resumes their connections; each reply goes out once its row is
+ * committed, or as 503 if the batch failed. */
+static void audit_batch(sohoa_lookup_server *s, request *batch)
+{
+	sohoa_index_audit_entry *e;
+	request *order = NULL, *next;
+	size_t n = 0;
+	int rc;
+
+	for (; batch; batch = next, n++) {
+		next = batch->next;
+		batch->next = order;
+		order = batch;
+	}
+	e = calloc(n, sizeof *e);
+	n = 0;
+	for (request *q = order; e && q; q = q->next)
+		e[n++] = audit_entry(q);
+	pthread_mutex_lock(&s->audit_lock);
+	rc = e ? sohoa_index_audit_append_many(s->writer_idx, e, n)
+	       : sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	pthread_mutex_unlock(&s->audit_lock);
+	free(e);
+	if (rc < 0)
+		sohoa_log_error("lookup: audit of %zu requests: %s", n, sohoa_error_last());
+	for (request *q = order; q; q = next) {
+		struct MHD_Connection *conn = q->conn;
+		next = q->next; /* q may be freed once its connection resumes */
+		q->audit_rc = rc;
+		q->audited = 1;
+		MHD_resume_connection(conn);
+	}
+}
+
+/* The audit writer: takes whatever requests have queued while the previous
+ * batch was being committed, and commits them together. Runs until told to
+ * stop with the queue empty. */
+static void *audit_main(void *arg)
+{
+	sohoa_lookup_server *s = arg;
+
+	pthread_mutex_lock(&s->queue_lock);
+	for (;;) {
+		request *batch;
+		while (!s->queue && !s->writer_stop)
+			pthread_cond_wait(&s->queued, &s->queue_lock);
+		if (!s->queue)
+			break;
+		batch = s->queue;
+		s->queue = NULL;
+		pthread_mutex_unlock(&s->queue_lock);
+		audit_batch(s, batch);
+		pthread_mutex_lock(&s->queue_lock);
+	}
+	pthread_mutex_unlock(&s->queue_lock);
+	return NULL;
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *conn, reply *r, const char *rid)
@@ -441,6 +557,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, reply *r, const c
 
 	if (r->fd >= 0) {
 		resp = MHD_create_response_from_fd((uint64_t)r->fd_size, r->fd);
+		if (resp) /* the response owns the file now */
+			r->fd = -1;
 	} else {
 		if (!r->json)
 			reply_json(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -488,8 +606,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
 	sohoa_lookup_server *s = cls;
 	request *req = *req_cls;
-	reply r = {.fd = -1, .endpoint = "-"};
-	enum MHD_Result ret;
 
 	(void)url;
 	(void)version;
@@ -500,12 +616,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (req->audited) { /* resumed: the audit writer has tried its row */
+		if (req->audit_rc < 0)
+			reply_unaudited(&req->r, req->request_id, 0);
+		goto answer;
+	}
 	/* The reply is queued once the whole request is in (the call with no
 	 * upload data), so the connection can be kept alive; only a request
 	 * already too large is answered early, and that connection closed. */
 	if (!req->started) {
 		req->started = 1;
-		if (s->tls.client_ca && refuse_client(conn, req, &r))
+		if (s->tls.client_ca && refuse_client(conn, req, &req->r))
 			goto answer;
 		if (!too_large(s, conn, req, method))
 			return MHD_YES;
@@ -515,15 +636,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!too_large(s, conn, req, method))
 			return MHD_YES;
 	}
-	handle(s, conn, req, method, &r);
+	if (handle(s, conn, req, method))
+		return MHD_YES; /* suspended until its audit row is committed */
 answer:
 	req->replied = 1;
 	lookup_deadline_request_in(s->deadline, conn);
-	ret = send_reply(conn, &r, req->request_id);
-	if (ret != MHD_YES && r.fd >= 0)
-		close(r.fd);
-	free(r.json);
-	return ret;
+	return send_reply(conn, &req->r, req->request_id);
 }
 
 /* MHD hands over the raw target (still percent-encoded, query included) here,
@@ -536,6 +654,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)conn;
 	if (!req)
 		return NULL;
+	req->r.fd = -1;
+	req->r.endpoint = "-";
 	req->target = strdup(uri ? uri : "");
 	if (RAND_bytes(raw, sizeof raw) != 1)
 		memset(raw, 0, sizeof raw);
@@ -555,6 +675,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	(void)why;
 	lookup_deadline_request_done(s->deadline, conn);
 	if (req) {
+		if (req->r.fd >= 0)
+			close(req->r.fd);
+		free(req->r.json);
 		free(req->target);
 		free(req);
 	}
@@ -592,6 +715,8 @@ static int open_pool(sohoa_lookup_server *s)
 	s->npool = s->opt.threads + 1 > POOL_MAX ? POOL_MAX : s->opt.threads + 1;
 	for (size_t i = 0; rc == 0 && i < s->npool; i++)
 		rc = sohoa_index_open(&s->pool[i], path);
+	if (rc == 0) /* the audit writer's own handle */
+		rc = sohoa_index_open(&s->writer_idx, path);
 	free(path);
 	return rc;
 }
@@ -623,7 +748,8 @@ static struct MHD_Daemon *start_daemon(sohoa_lookup_server *s, struct sockaddr_s
 {
 	struct MHD_OptionItem o[32];
 	size_t n = 0;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 #define OPT(opt, value, ptr) o[n++] = (struct MHD_OptionItem){(opt), (intptr_t)(value), (ptr)}
 	OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, NULL);
@@ -665,6 +791,8 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->audit_lock, NULL);
 	pthread_cond_init(&s->freed, NULL);
+	pthread_mutex_init(&s->queue_lock, NULL);
+	pthread_cond_init(&s->queued, NULL);
 	s->store_fd = -1;
 	s->opt = *opt;
 	if (!s->opt.threads)
@@ -697,6 +825,11 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 	if ((rc = lookup_tls_load(&s->tls, &s->opt)) < 0 ||
 	    (rc = lookup_deadline_start(&s->deadline, s->opt.deadline_ms)) < 0)
 		goto cleanup;
+	if (pthread_create(&s->writer, NULL, audit_main, s) != 0) {
+		rc = sohoa_error_set(SOHOA_ENOMEM, _("cannot start the audit writer thread"));
+		goto cleanup;
+	}
+	s->writer_started = 1;
 	s->mhd = start_daemon(s, &sa);
 	if (!s->mhd) {
 		rc = sohoa_error_set(SOHOA_EIO, _("cannot listen on %s port %u"),
@@ -724,17 +857,30 @@ void sohoa_lookup_stop(sohoa_lookup_server *s)
 {
 	if (!s)
 		return;
+	/* Requests from now on write their own audit rows; the writer commits
+	 * those queued and resumes their connections (libmicrohttpd refuses to
+	 * stop with a connection suspended), then the daemon stops. */
+	pthread_mutex_lock(&s->queue_lock);
+	s->draining = 1;
+	s->writer_stop = 1;
+	pthread_cond_signal(&s->queued);
+	pthread_mutex_unlock(&s->queue_lock);
+	if (s->writer_started)
+		pthread_join(s->writer, NULL);
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
 	lookup_deadline_stop(s->deadline);
 	lookup_tls_free(&s->tls);
 	for (size_t i = 0; i < s->npool; i++)
 		sohoa_index_close(s->pool[i]);
+	sohoa_index_close(s->writer_idx);
 	if (s->store_fd >= 0)
 		close(s->store_fd);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->audit_lock);
 	pthread_cond_destroy(&s->freed);
+	pthread_mutex_destroy(&s->queue_lock);
+	pthread_cond_destroy(&s->queued);
 	free(s->buckets);
 	free(s->store);
 	free(s);

@@ -239,6 +239,32 @@ static void test_audit_head_removed_is_written_again_by_the_next_append(void **s
 	free(head);
 }
 
+static void test_audit_batch_is_one_chain_segment_and_moves_the_head(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, *head = tu_path(s->dir, SOHOA_INDEX_AUDIT_HEAD), *text = NULL;
+	sohoa_index_audit_entry e[3] = {
+		{.agency = "a", .endpoint = "GET /v1/search", .query = "q=x", .request_id = "r1"},
+		{.agency = "b", .endpoint = "GET /v1/search", .query = "q=y", .request_id = "r2"},
+		{.agency = "c", .endpoint = "GET /v1/search", .query = "q=z", .request_id = "r3"},
+	};
+	size_t rows = 0;
+	sohoa_index *idx = open_in(s->dir, &path);
+
+	append_rows(idx, 2);
+	assert_int_equal(sohoa_index_audit_append_many(idx, e, 3), 0);
+	assert_int_equal(sohoa_index_audit_append_many(idx, e, 0), 0); /* nothing to do */
+	append_rows(idx, 1);
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 6);
+	assert_int_equal(sohoa_file_read(&text, NULL, head, 4096), 0);
+	assert_non_null(strstr(text, " rows=6 "));
+	sohoa_index_close(idx);
+	free(text);
+	free(head);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +283,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_audit_head_removed_is_written_again_by_the_next_append,
 			tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_audit_batch_is_one_chain_segment_and_moves_the_head, tu_scratch_setup,
+			tu_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -350,6 +350,42 @@ static void test_common_words_list_newest_first_exact_spelling_first(void **stat
 	sohoa_index_hits_free(h);
 }
 
+static void test_common_words_need_a_catalog_of_common_min_docs(void **state)
+{
+	fixture *f = *state;
+	sohoa_index_doc d = doc("000.00.12.H30-230101-0004", 1, "001099000000", "H30", "Quyết định",
+				"2023-01-02", "Trần Thị Bình, bản thay thế.");
+	d.version = 2; /* replaces a document: the catalog still holds 4 */
+	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	f->idx->common_min_docs = 4;
+	sohoa_index_hits *h = search(f, "tran thi");
+	assert_int_equal(h->count, 4);
+	assert_true(h->hits[0].score == 0.0); /* 4 documents: newest first */
+	sohoa_index_hits_free(h);
+	f->idx->common_min_docs = 5;
+	h = search(f, "tran thi");
+	assert_true(h->hits[0].score < 0.0); /* fewer than 5: BM25 */
+	sohoa_index_hits_free(h);
+}
+
+static void test_query_matching_more_than_max_ranked_lists_newest_first(void **state)
+{
+	fixture *f = *state;
+	f->idx->max_ranked = 2;
+	expect(f, "khai sinh", "0003 0001"); /* 2 matches: still BM25 */
+	sohoa_index_hits *h = search(f, "khai sinh");
+	assert_true(h->hits[0].score < 0.0);
+	sohoa_index_hits_free(h);
+	/* 4 matches: the typed spelling first, then newest first, score 0. */
+	expect(f, "dang ky", "0003 0004 0002 0001");
+	expect(f, "đăng ký", "0004 0002 0001 0003");
+	h = search(f, "dang ky");
+	assert_true(h->hits[0].score == 0.0);
+	if (!strstr(h->hits[1].snippet, "«đăng» «ký»"))
+		fail_msg("snippet '%s'", h->hits[1].snippet);
+	sohoa_index_hits_free(h);
+}
+
 static void test_add_refuses_bad_fields_naming_them(void **state)
 {
 	fixture *f = *state;
@@ -408,6 +444,11 @@ int main(void)
 			test_trim_drops_documents_a_new_version_no_longer_has, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_common_words_need_a_catalog_of_common_min_docs,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_query_matching_more_than_max_ranked_lists_newest_first, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_add_refuses_bad_fields_naming_them, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(

@@ -2,7 +2,8 @@
  * port) over a real store — every endpoint with good, bad and revoked tokens,
  * traversal attempts, oversized requests, a slow client dropped while others
  * are served, a trickling one dropped at the total deadline, the rate limit,
- * and the audit rows the requests leave. */
+ * and the audit rows the requests leave, written in group commits while
+ * many clients ask at once, or a 503 when they cannot be written. */
 #include "testutil.h"
 
 #include <arpa/inet.h>
@@ -10,6 +11,8 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -460,6 +463,87 @@ static void test_requests_leave_a_verifiable_audit_chain(void **state)
 	free(env);
 }
 
+/* Six clients, each asking 30 times on its own connection. */
+typedef struct {
+	fixture *f;
+	int ok;
+} client;
+
+static void *client_main(void *arg)
+{
+	client *c = arg;
+	char url[256], auth[128];
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdr = NULL;
+	FILE *sink = fopen("/dev/null", "w");
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/citizens/" CITIZEN "/results",
+		 c->f->port);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->f->token);
+	hdr = curl_slist_append(hdr, auth);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	for (int i = 0; i < 30; i++) {
+		long status = 0;
+		if (curl_easy_perform(h) == CURLE_OK &&
+		    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+		    status == 200)
+			c->ok++;
+	}
+	fclose(sink);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+static void test_concurrent_requests_each_leave_one_committed_row(void **state)
+{
+	fixture *f = *state;
+	pthread_t t[6];
+	client c[6];
+	size_t rows = 0;
+	sohoa_index *idx = NULL;
+	char *path = tu_path(f->dir, "catalog.sqlite");
+
+	for (int i = 0; i < 6; i++) {
+		c[i] = (client){.f = f};
+		assert_int_equal(pthread_create(&t[i], NULL, client_main, &c[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(c[i].ok, 30);
+	}
+	/* Every answer was sent after its row was committed: all 180 are there
+	 * while the server still runs. */
+	assert_int_equal(sohoa_index_open(&idx, path), 0);
+	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
+	assert_int_equal(rows, 180);
+	sohoa_index_close(idx);
+	free(path);
+}
+
+static void test_request_that_cannot_be_audited_is_refused(void **state)
+{
+	fixture *f = *state;
+	char *path = tu_path(f->dir, "catalog.sqlite");
+	sqlite3 *db = NULL;
+
+	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TRIGGER audit_full BEFORE INSERT ON audit"
+				      " BEGIN SELECT RAISE(ABORT, 'full'); END",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 503, "audit_unavailable");
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_full", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+	free(path);
+}
+
 static void test_agency_commands_add_list_revoke(void **state)
 {
 	fixture *f = *state;
@@ -512,6 +596,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_agency_commands_add_list_revoke, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_concurrent_requests_each_leave_one_committed_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_request_that_cannot_be_audited_is_refused,
+						setup, teardown),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
