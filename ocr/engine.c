@@ -343,8 +343,8 @@ static int sits_on_baseline(const char *t)
 	if (!u[1])
 		return (*u >= '0' && *u <= '9') ||
 		       (((*u | 0x20) >= 'a' && (*u | 0x20) <= 'z') && !strchr("gjpqyQ", *u));
-	/* Vietnamese letters with a dot below: U+1EA0..U+1EF7, the odd code points
-	 * of the "ạ ậ ặ ẹ ệ ị ọ ộ ợ ụ ự ỵ" rows; tell them by name. */
+	/* Vietnamese letters whose foot is below the line: those with a dot
+	 * below, and the accented y's (a descender). */
 	static const char *const below[] = {"ạ", "ậ", "ặ", "ẹ", "ệ", "ị", "ọ", "ộ", "ợ", "ụ",
 					    "ự", "ỵ", "Ạ", "Ậ", "Ặ", "Ẹ", "Ệ", "Ị", "Ọ", "Ộ",
 					    "Ợ", "Ụ", "Ự", "Ỵ", "ỹ", "ỳ", "ỷ", "ý", "Ý"};
