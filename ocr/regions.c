@@ -32,14 +32,57 @@ typedef struct {
 	int failed;
 } cutter;
 
-/* Ink per row (dir 0) or column (dir 1) of a box; caller frees. */
+/* Ink per row (dir 0) or column (dir 1) of a box, read straight from the
+ * page's words row by row (Leptonica's per-column count walks the bits down
+ * each column and was 3% of a page's time); caller frees. */
 static NUMA *profile(PIX *bin, BOX *box, int dir)
 {
-	PIX *clip = pixClipRectangle(bin, box, NULL);
-	NUMA *na = NULL;
-	if (clip)
-		na = dir == 0 ? pixCountPixelsByRow(clip, NULL) : pixCountPixelsByColumn(clip);
-	pixDestroy(&clip);
+	l_int32 bx, by, bw, bh, W = pixGetWidth(bin), H = pixGetHeight(bin);
+	l_int32 wpl = pixGetWpl(bin);
+	const l_uint32 *data = pixGetData(bin);
+	NUMA *na;
+	l_float32 *v;
+
+	boxGetGeometry(box, &bx, &by, &bw, &bh);
+	if (bx < 0) {
+		bw += bx;
+		bx = 0;
+	}
+	if (by < 0) {
+		bh += by;
+		by = 0;
+	}
+	bw = bx + bw > W ? W - bx : bw;
+	bh = by + bh > H ? H - by : bh;
+	if (bw <= 0 || bh <= 0)
+		return NULL;
+	na = numaMakeConstant(0, dir == 0 ? bh : bw);
+	v = na ? numaGetFArray(na, L_NOCOPY) : NULL;
+	if (!v)
+		return na;
+	for (l_int32 y = 0; y < bh; y++) {
+		const l_uint32 *line = data + (size_t)(by + y) * wpl;
+		for (l_int32 wd = bx / 32; wd <= (bx + bw - 1) / 32; wd++) {
+			l_uint32 word = line[wd];
+			l_int32 base = wd * 32;
+			if (!word)
+				continue;
+			/* Leptonica keeps the leftmost pixel in the word's top bit. */
+			if (base < bx)
+				word &= 0xffffffffu >> (bx - base);
+			if (base + 32 > bx + bw)
+				word &= ~(0xffffffffu >> (bx + bw - base));
+			if (dir == 0) {
+				v[y] += (l_float32)__builtin_popcount(word);
+				continue;
+			}
+			while (word) {
+				int lead = __builtin_clz(word);
+				v[base + lead - bx] += 1.0f;
+				word &= ~(0x80000000u >> lead);
+			}
+		}
+	}
 	return na;
 }
 
