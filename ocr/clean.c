@@ -308,7 +308,7 @@ static int near_kept_dot(const l_int32 s[4], BOXA *small, const int *keep, l_int
 	return 0;
 }
 
-static PIX *despeckle(PIX *bin)
+static PIX *despeckle(PIX *bin, int *letter)
 {
 	PIX *sized = NULL, *big = NULL, *out = NULL;
 	PIXA *pixa = NULL;
@@ -325,6 +325,7 @@ static PIX *despeckle(PIX *bin)
 	bigb = big ? pixConnCompBB(big, 8) : NULL;
 	if (!small || !bigb || speck_ctx_init(&c, bigb, pixGetWidth(bin), pixGetHeight(bin)) < 0)
 		goto fallback;
+	*letter = c.letter;
 	keep = calloc((size_t)boxaGetCount(small) + 1, sizeof *keep);
 	if (!keep)
 		goto fallback;
@@ -463,7 +464,7 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	bin = ocr_binarise(rot ? rot : norm);
 	if (!bin)
 		goto cleanup;
-	clean = despeckle(bin);
+	clean = despeckle(bin, &g->letter);
 	remove_rules(clean, hrules, vrules);
 	out = pixRemoveBorderConnComps(clean, 8);
 	if (!out)

@@ -699,7 +699,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	}
 	rc = ocr_find_tables(&tables, &ntables, hrules, vrules);
 	if (rc == 0)
-		rc = ocr_regions(&regions, &is_table, clean, tables, ntables);
+		rc = ocr_regions(&regions, &is_table, clean, g.letter, tables, ntables);
 	if (rc < 0)
 		goto cleanup;
 	t_reg = now_ms();

@@ -20,6 +20,7 @@ typedef struct {
 	int rotation;
 	double skew;
 	int prep_w, prep_h;
+	int letter; /* median letter height on the cleaned page, px (0: unknown) */
 } ocr_geometry;
 
 /* Sets g->dpi from the declared value when it is plausible for the page size
@@ -81,7 +82,8 @@ void ocr_tables_free(ocr_table *tables, size_t count);
 /* Text blocks of a cleaned binary page in reading order (see regions.c).
  * Tables are blocks of their own: (*is_table)[i] is the index of the table
  * + 1, or 0 for text. The caller owns *out and *is_table. */
-int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables, size_t ntables);
+int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
+		size_t ntables);
 
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */

@@ -165,6 +165,33 @@ static int whole_lines(const int *s, const int *e, int n)
 	return 1;
 }
 
+/* Whether the lines (bands s..e) of a side, in box x..x+w, are set centred:
+ * their middles agree while their left edges do not, as in the two-column
+ * header of a Decree 30 document. A form's labels start at one edge. */
+static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int n, int y)
+{
+	int lmin = 1 << 30, lmax = -1, mmin = 1 << 30, mmax = -1;
+	const int tol = 12; /* px at 300 dpi, half a letter */
+	for (int i = 0; i < n; i++) {
+		BOX *b = boxCreate(x, y + s[i], w, e[i] - s[i]);
+		NUMA *na = b ? profile(bin, b, 1) : NULL;
+		int first = -1, last = -1;
+		boxDestroy(&b);
+		if (!na)
+			return 0;
+		ink_span(na, &first, &last);
+		numaDestroy(&na);
+		if (first < 0)
+			return 0;
+		int mid = (first + last) / 2;
+		lmin = first < lmin ? first : lmin;
+		lmax = first > lmax ? first : lmax;
+		mmin = mid < mmin ? mid : mmin;
+		mmax = mid > mmax ? mid : mmax;
+	}
+	return mmax - mmin <= tol && lmax - lmin > 3 * tol;
+}
+
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row). */
@@ -201,6 +228,11 @@ static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 		return aligned < nf;
 	}
 	if (nl != nr)
+		return 1;
+	/* Centred lines on both sides are the two blocks of a header, even
+	 * when their lines happen to share rows. */
+	if (centred_lines(bin, x, split - x, ls, le, nl, y) &&
+	    centred_lines(bin, split + gap, x + w - split - gap, rs, re, nr, y))
 		return 1;
 	for (int i = 0; i < nl; i++) {
 		int lo = ls[i] > rs[i] ? ls[i] : rs[i], hi = le[i] < re[i] ? le[i] : re[i];
@@ -315,7 +347,28 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
 	}
 }
 
-int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables, size_t ntables)
+/* Dust as big as a letter part (a speck scanned at 150 dpi is 10-16 px at
+ * 300) survives despeckling, and one speck in a gutter hides it from the
+ * XY-cut: a two-column header then reads across. For layout only, ink that
+ * stands alone — no other ink within a letter's height to either side or
+ * half of it above or below (a capital's tone mark has its letter there),
+ * and under 0.8 of a letter tall — is left out (dev sets: mean CER 5.77% ->
+ * 4.49% and 3.00% -> 2.66%, samples 1.85% -> 1.77%). It is still read if it lies
+ * in a region. */
+static void drop_lone_specks(PIX *bin, int letter)
+{
+	PIX *smear = pixDilateBrick(NULL, bin, letter, letter / 2 + 1);
+	PIX *groups = smear ? pixSelectBySize(smear, 2 * letter, letter * 13 / 10, 8,
+					      L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
+			    : NULL;
+	if (groups)
+		pixAnd(bin, bin, groups);
+	pixDestroy(&smear);
+	pixDestroy(&groups);
+}
+
+int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
+		size_t ntables)
 {
 	cutter c = {.next_column = 1};
 	BOXA *boxa = NULL;
@@ -327,6 +380,8 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, const ocr_table *tables, s
 	 * would otherwise fill the gaps between lines and columns. A table is
 	 * one solid block, never cut. */
 	c.bin = pixSelectBySize(bin, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
+	if (c.bin && letter > 0)
+		drop_lone_specks(c.bin, letter);
 	if (!c.bin)
 		goto fail;
 	for (size_t t = 0; t < ntables; t++)

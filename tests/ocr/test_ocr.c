@@ -388,6 +388,67 @@ static void test_form_fields_on_shared_rows_read_row_by_row(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* Pastes `text` centred on column cx, its top at y. */
+static void paste_centred(fixture *f, PIX *page, l_int32 cx, l_int32 y, const char *text)
+{
+	PIX *t = render_text(f, text);
+	l_int32 w = pixGetWidth(t) - 300, h = pixGetHeight(t) - 300;
+	pixRasterop(page, cx - w / 2, y, w, h, PIX_SRC, t, 150, 150);
+	pixDestroy(&t);
+}
+
+/* A black disk of radius r centred on x, y. */
+static void blot(PIX *gray, l_int32 x, l_int32 y, l_int32 r)
+{
+	for (l_int32 dy = -r; dy <= r; dy++)
+		for (l_int32 dx = -r; dx <= r; dx++)
+			if (dx * dx + dy * dy <= r * r)
+				pixSetPixel(gray, x + dx, y + dy, 0);
+}
+
+/* The two-column header of a Decree 30 document, each block two centred
+ * lines on the same rows as the other's (which a form's fields also do), on a
+ * page strewn with specks of dust as big as a letter's dot: centred lines on
+ * both sides make the two blocks columns, the left read whole before the
+ * right, and no speck is read as a word. */
+static void test_centred_header_blocks_on_shared_rows_are_columns(void **state)
+{
+	fixture *f = *state;
+	PIX *page = pixCreate(2480, 900, 8);
+	pixSetAll(page);
+	pixSetResolution(page, 300, 300);
+	paste_centred(f, page, 620, 200, "ỦY BAN NHÂN DÂN");
+	paste_centred(f, page, 620, 280, "QUẬN BA ĐÌNH");
+	paste_centred(f, page, 1760, 200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+	paste_centred(f, page, 1760, 280, "Độc lập - Tự do - Hạnh phúc");
+	paste_text(f, page, 300, 520, "Kính gửi: Ủy ban nhân dân các phường thuộc quận Ba Đình.");
+	/* 60 specks 10-14 px across strewn over the page, none within 40 px
+	 * of the text */
+	l_uint32 seed = 7;
+	for (int n = 0; n < 60;) {
+		l_int32 x = 40 + (l_int32)(lcg(&seed) % 2400), y = 40 + (l_int32)(lcg(&seed) % 820);
+		int clear = 1;
+		for (l_int32 dy = -40; dy <= 40 && clear; dy += 4)
+			for (l_int32 dx = -40; dx <= 40 && clear; dx += 4)
+				clear = !ink_at(page, x + dx, y + dy);
+		if (clear) {
+			blot(page, x, y, 5 + n % 3);
+			n++;
+		}
+	}
+	sohoa_ocr_page *p = recognise(f, page, "header-dust.png", IFF_PNG);
+	print_message("read:\n%s", p->text);
+	const char *a = strstr(p->text, "QUẬN BA ĐÌNH"), *b = strstr(p->text, "CỘNG HÒA");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);
+	assert_non_null(strstr(p->text, "Độc lập - Tự do - Hạnh phúc"));
+	assert_true(cer_compute("ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA "
+				      "VIỆT NAM Độc lập - Tự do - Hạnh phúc Kính gửi: Ủy ban "
+				      "nhân dân các phường thuộc quận Ba Đình.", p->text, NULL, NULL) < 0.03);
+	sohoa_ocr_page_free(p);
+}
+
 static void test_faded_uneven_paper_reads_accurately(void **state)
 {
 	fixture *f = *state;
@@ -496,6 +557,7 @@ int main(void)
 		cmocka_unit_test(test_form_row_with_wide_space_reads_as_one_line),
 		cmocka_unit_test(test_speck_between_words_does_not_glue_them),
 		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
+		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),

@@ -1,0 +1,94 @@
+/* tests/ocr/test_regions.c: reading-order regions (ocr/regions.c) on drawn
+ * binary pages — two columns of text lines on rows of their own are two
+ * regions, left then right, even with dust strewn across the gutter between
+ * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi. */
+#include "testutil.h"
+
+#include <stdlib.h>
+
+#include <leptonica/allheaders.h>
+
+#include "ocr/ocr_int.h"
+
+#define LETTER 24 /* px: the page's letter height */
+
+/* A line of "words": 80 × 36 px blocks (letters with their marks) 20 px
+ * apart, from x0 to x1. */
+static void draw_line(PIX *bin, l_int32 x0, l_int32 x1, l_int32 y)
+{
+	for (l_int32 x = x0; x + 80 <= x1; x += 100)
+		pixRasterop(bin, x, y, 80, 36, PIX_SET, NULL, 0, 0);
+}
+
+/* Two columns: the left from x 200 to 880, the right from 1280 to 2160, its
+ * lines half a line lower, so the two do not share rows and no row is empty
+ * across both. */
+static PIX *two_columns(void)
+{
+	PIX *bin = pixCreate(2480, 1000, 1);
+	assert_non_null(bin);
+	for (int i = 0; i < 8; i++) {
+		draw_line(bin, 200, 900, 200 + 60 * i);
+		draw_line(bin, 1280, 2180, 230 + 60 * i);
+	}
+	return bin;
+}
+
+/* Regions of `bin`; returns their count, their boxes in *boxa. */
+static int regions_of(PIX *bin, int letter, BOXA **boxa)
+{
+	int *is_table = NULL;
+	assert_int_equal(ocr_regions(boxa, &is_table, bin, letter, NULL, 0), 0);
+	free(is_table);
+	return (int)boxaGetCount(*boxa);
+}
+
+static void assert_left_then_right(BOXA *boxa)
+{
+	l_int32 x0, y0, w0, h0, x1, y1, w1, h1;
+	assert_int_equal(boxaGetCount(boxa), 2);
+	boxaGetBoxGeometry(boxa, 0, &x0, &y0, &w0, &h0);
+	boxaGetBoxGeometry(boxa, 1, &x1, &y1, &w1, &h1);
+	assert_true(x0 + w0 <= 880 + 12);
+	assert_true(x1 >= 1280 - 12);
+}
+
+static void test_two_columns_are_two_regions(void **state)
+{
+	(void)state;
+	PIX *bin = two_columns();
+	BOXA *boxa = NULL;
+	regions_of(bin, LETTER, &boxa);
+	assert_left_then_right(boxa);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+/* Specks 12 px square every 22 px across the gutter, on two rows taken in
+ * turn (so no two touch), the outer ones a little more than a letter from the
+ * text: no 32 px of the gutter is clear of ink. Left in, they join the
+ * columns into one region read across; lone specks are no layout. */
+static void test_dust_across_the_gutter_does_not_join_the_columns(void **state)
+{
+	(void)state;
+	PIX *bin = two_columns();
+	BOXA *boxa = NULL;
+	for (l_int32 x = 880 + LETTER + 4, k = 0; x + 12 <= 1280 - LETTER - 4; x += 22, k++)
+		pixRasterop(bin, x, 350 + (k % 2) * 40, 12, 12, PIX_SET, NULL, 0, 0);
+	/* without the page's letter height the specks count as text */
+	assert_int_equal(regions_of(bin, 0, &boxa), 1);
+	boxaDestroy(&boxa);
+	regions_of(bin, LETTER, &boxa);
+	assert_left_then_right(boxa);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_columns_are_two_regions),
+		cmocka_unit_test(test_dust_across_the_gutter_does_not_join_the_columns),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
