@@ -444,8 +444,9 @@ static void test_centred_header_blocks_on_shared_rows_are_columns(void **state)
 	assert_true(a < b);
 	assert_non_null(strstr(p->text, "Độc lập - Tự do - Hạnh phúc"));
 	assert_true(cer_compute("ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA "
-				      "VIỆT NAM Độc lập - Tự do - Hạnh phúc Kính gửi: Ủy ban "
-				      "nhân dân các phường thuộc quận Ba Đình.", p->text, NULL, NULL) < 0.03);
+				"VIỆT NAM Độc lập - Tự do - Hạnh phúc Kính gửi: Ủy ban "
+				"nhân dân các phường thuộc quận Ba Đình.",
+				p->text, NULL, NULL) < 0.03);
 	sohoa_ocr_page_free(p);
 }
 
