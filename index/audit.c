@@ -210,6 +210,21 @@ static int insert_row(sohoa_index *idx, sqlite3_stmt *ins, const sohoa_index_aud
 	return rc;
 }
 
+/* Audit rows are committed with synchronous=FULL (the WAL is synced at each
+ * commit), unlike the catalog's other writes (NORMAL): the lookup service
+ * sends a reply only once its row is appended, and that row must survive a
+ * power cut, not only a crash of the process. Group commit makes the sync
+ * cheap per row. The handle keeps FULL afterwards. */
+static int audit_durable(sohoa_index *idx)
+{
+	if (idx->durable)
+		return 0;
+	if (sqlite3_exec(idx->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return index_db_error(idx, _("audit: cannot make commits durable"));
+	idx->durable = 1;
+	return 0;
+}
+
 int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entry *e, size_t n)
 {
 	char prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS;
@@ -220,7 +235,7 @@ int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entr
 	if (n == 0)
 		return 0;
 	if (rc < 0 || (rc = index_stmt(&ins, idx, ST_AUDIT_INSERT)) < 0 ||
-	    (rc = index_begin(idx)) < 0)
+	    (rc = audit_durable(idx)) < 0 || (rc = index_begin(idx)) < 0)
 		return rc;
 	step = sqlite3_step(last);
 	if (step == SQLITE_ROW) {

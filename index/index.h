@@ -194,7 +194,9 @@ typedef struct {
 #define SOHOA_INDEX_AUDIT_HEAD "audit.head"
 
 /* Appends one row with the current UTC time, in its own transaction, then
- * rewrites the head file. Errors: SOHOA_EDB, SOHOA_EIO (head file not
+ * rewrites the head file. The row is durable when this returns: audit
+ * commits sync the WAL (synchronous=FULL; the handle keeps that setting for
+ * its later writes too), so a power cut cannot lose it. Errors: SOHOA_EDB, SOHOA_EIO (head file not
  * writable; the row is in the table then). */
 int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e);
 /* Appends the `n` rows of `e`, in order, in one transaction (all or none),

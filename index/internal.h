@@ -48,6 +48,9 @@ struct sohoa_index {
 	 * -1 when not open. head_len: bytes last written to it. */
 	int head_fd;
 	size_t head_len;
+	/* 1 once the handle commits with synchronous=FULL: set by the first
+	 * audit append, so an audit row is on disk when its append returns. */
+	int durable;
 };
 
 /* Closes the audit head file if open. */

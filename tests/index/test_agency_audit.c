@@ -1,15 +1,35 @@
 /* tests/index/test_agency_audit.c: agency tokens are shown once and stored only
  * as hashes, revocation takes effect at once, and the audit chain verifies
  * until a row is edited, removed or the chain reordered — or, against the
- * head file, rows are cut from the end or the whole chain is recomputed. */
+ * head file, rows are cut from the end or the whole chain is recomputed —
+ * and an appended row is synced to disk before the append returns. */
 #include "testutil.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "index/index.h"
+
+/* SQLite syncs with fdatasync(); this one, interposed, counts the syncs of
+ * write-ahead logs (files ending in "-wal") before doing the real one. */
+static int wal_syncs;
+
+int fdatasync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	char link[64], name[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof name - 1);
+	if (n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
+		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
+	return real ? real(fd) : -1;
+}
 
 static sohoa_index *open_in(const char *dir, char **path)
 {
@@ -265,6 +285,25 @@ static void test_audit_batch_is_one_chain_segment_and_moves_the_head(void **stat
 	free(path);
 }
 
+static void test_audit_row_is_synced_to_disk_before_the_append_returns(void **state)
+{
+	tu_scratch *s = *state;
+	char *path;
+	sohoa_index *idx = open_in(s->dir, &path);
+	int before;
+
+	append_rows(idx, 1);
+	before = wal_syncs;
+	assert_true(before >= 1);
+	append_rows(idx, 1); /* each commit of audit rows syncs the log */
+	assert_true(wal_syncs > before);
+	before = wal_syncs;
+	append_rows(idx, 1);
+	assert_true(wal_syncs > before);
+	sohoa_index_close(idx);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +325,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_audit_batch_is_one_chain_segment_and_moves_the_head, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_audit_row_is_synced_to_disk_before_the_append_returns,
+			tu_scratch_setup, tu_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
