@@ -137,6 +137,10 @@ void sohoa_index_hits_free(sohoa_index_hits *hits);
 /* Writes hits as JSON {"count":N,"results":[{...}]} (machine output, never
  * localised), or as one block of lines per hit for a person. */
 void sohoa_index_write_json(FILE *out, const sohoa_index_hits *hits);
+/* The same JSON, byte for byte, in a new NUL-terminated buffer (*out, the
+ * caller frees; *len its length without the NUL), built without stdio: the
+ * lookup service's replies. Errors: SOHOA_ENOMEM. */
+int sohoa_index_json(char **out, size_t *len, const sohoa_index_hits *hits);
 void sohoa_index_write_text(FILE *out, const sohoa_index_hits *hits);
 
 /* True when s is 12 ASCII digits / a plausible dossier code (letters, digits, '_',

@@ -212,11 +212,8 @@ static void reply_hits(reply *r, const sohoa_index_hits *hits)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	sohoa_index_write_json(f, hits);
-	fclose(f);
+	if (sohoa_index_json(&buf, &len, hits) < 0)
+		return; /* send_reply answers 500 */
 	free(r->json);
 	r->status = MHD_HTTP_OK;
 	r->json = buf;

@@ -403,6 +403,52 @@ static void test_add_refuses_bad_fields_naming_them(void **state)
 	expect(f, "bad", "");
 }
 
+static void test_json_in_a_buffer_is_the_json_written_to_a_file(void **state)
+{
+	(void)state;
+	char tricky[] = "q\"uote\\ back\nline\ttab\r\x01\x1f Nguyễn «Văn»";
+	sohoa_index_hit h[2] = {{0}};
+	char *strs[] = {tricky, "", "001088012345", "Trần Thị Bình"};
+	for (int i = 0; i < 2; i++) {
+		h[i] = (sohoa_index_hit){.dossier_code = strs[i],
+					 .doc_no = 3,
+					 .version = 2,
+					 .superseded = i,
+					 .citizen_id = strs[2],
+					 .applicant = strs[3],
+					 .agency = strs[i],
+					 .doc_type = tricky,
+					 .notation = strs[1],
+					 .issue_date = strs[1],
+					 .procedure = strs[1],
+					 .title = tricky,
+					 .package_path = strs[1],
+					 .signature = strs[1],
+					 .score = -12.345678901};
+	}
+	h[1].snippet = tricky;
+	sohoa_index_hits hits = {.count = 2, .hits = h}, none = {0};
+	const sohoa_index_hits *cases[] = {&hits, &none};
+	for (int i = 0; i < 2; i++) {
+		char *file = NULL, *buf = NULL;
+		size_t file_len = 0, len = 0;
+		FILE *f = open_memstream(&file, &file_len);
+		sohoa_index_write_json(f, cases[i]);
+		fclose(f);
+		assert_int_equal(sohoa_index_json(&buf, &len, cases[i]), 0);
+		assert_int_equal(len, file_len);
+		assert_int_equal(strlen(buf), len);
+		assert_string_equal(buf, file);
+		if (i == 0)
+			assert_non_null(strstr(buf, "\"q\\\"uote\\\\ back\\nline\\ttab\\r"
+						    "\\u0001\\u001f Nguyễn «Văn»\""));
+		else
+			assert_string_equal(buf, "{\"count\":0,\"results\":[]}\n");
+		free(file);
+		free(buf);
+	}
+}
+
 static void test_batch_adds_commit_together_and_a_bad_one_alone_fails(void **state)
 {
 	fixture *f = *state;
@@ -427,6 +473,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_drops_marks_and_d_stroke_one_char_for_one),
+		cmocka_unit_test(test_json_in_a_buffer_is_the_json_written_to_a_file),
 		cmocka_unit_test_setup_teardown(test_query_without_marks_finds_text_with_them,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_with_marks_finds_text_without_them,
