@@ -20,6 +20,12 @@
 #include "index/index.h"
 
 #define POOL_MAX 64
+/* Bytes libmicrohttpd holds per connection for the request line, the
+ * headers and the reply's headers. It clears all of them after every
+ * request, so this is paid per request: request lines and headers beyond
+ * (about) it are answered 431 by libmicrohttpd itself; a body is counted
+ * against max_request_bytes and dropped, never held. */
+#define CONNECTION_BYTES (16u << 10)
 
 typedef struct {
 	char name[65];
@@ -751,7 +757,7 @@ static struct MHD_Daemon *start_daemon(sohoa_lookup_server *s, struct sockaddr_s
 	OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout_s, NULL);
-	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_request_bytes + 16384, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_BYTES, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, 4096, NULL);
 	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, s);

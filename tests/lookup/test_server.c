@@ -304,15 +304,24 @@ static void test_oversized_requests_are_refused(void **state)
 			     f->token) > 0);
 	assert_int_equal(raw_status(f, req, strlen(req)), 413);
 	free(req);
-	/* Headers over the cap. */
+	/* Headers of 10 KB are read and served; headers over the 16 KiB that
+	 * libmicrohttpd holds per connection are refused by it (431). */
 	char *pad = malloc(70001);
+	memset(pad, 'a', 10000);
+	pad[10000] = '\0';
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
+			     f->token, pad) > 0);
+	assert_int_equal(raw_status(f, req, strlen(req)), 200);
+	free(req);
 	memset(pad, 'a', 70000);
 	pad[70000] = '\0';
 	assert_true(asprintf(&req,
 			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
 			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
 			     f->token, pad) > 0);
-	assert_int_equal(raw_status(f, req, strlen(req)), 413);
+	assert_int_equal(raw_status(f, req, strlen(req)), 431);
 	free(req);
 	/* Headers over even libmicrohttpd's buffer: refused by it, not read on. */
 	char *big = malloc(300001);
@@ -332,6 +341,27 @@ static void test_oversized_requests_are_refused(void **state)
 	free(req);
 	free(pad);
 	free(big);
+	expect(f, "/v1/search?q=still+serving", f->token, 200, NULL);
+}
+
+static void test_headers_over_max_request_bytes_are_refused_413(void **state)
+{
+	fixture *f = *state;
+	sohoa_lookup_options o = {.store = f->dir, .host = "127.0.0.1", .max_request_bytes = 4096};
+	char pad[6001], *req = NULL;
+
+	sohoa_lookup_stop(f->srv);
+	if (sohoa_lookup_start(&f->srv, &o) != 0)
+		fail_msg("start: %s", sohoa_error_last());
+	f->port = sohoa_lookup_port(f->srv);
+	memset(pad, 'a', 6000);
+	pad[6000] = '\0';
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
+			     f->token, pad) > 0);
+	assert_int_equal(raw_status(f, req, strlen(req)), 413);
+	free(req);
 	expect(f, "/v1/search?q=still+serving", f->token, 200, NULL);
 }
 
@@ -586,6 +616,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_requests_are_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_headers_over_max_request_bytes_are_refused_413,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client_is_dropped_while_others_are_served,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trickling_client_is_dropped_at_the_deadline,
