@@ -285,6 +285,37 @@ static void test_audit_batch_is_one_chain_segment_and_moves_the_head(void **stat
 	free(path);
 }
 
+static void test_repeated_token_is_refused_at_once_when_revoked_elsewhere(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, tok[SOHOA_INDEX_TOKEN_LEN + 1], other[SOHOA_INDEX_TOKEN_LEN + 1], name[65];
+	sohoa_index *idx = open_in(s->dir, &path), *cli = NULL;
+
+	assert_int_equal(sohoa_index_agency_add(idx, "so-tu-phap", tok), 0);
+	assert_int_equal(sohoa_index_agency_add(idx, "cong-an.h29", other), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sohoa_index_agency_auth(idx, tok, name), 0);
+		assert_string_equal(name, "so-tu-phap");
+	}
+	/* Almost the token seen last (its last character changed): unknown. */
+	char near[SOHOA_INDEX_TOKEN_LEN + 1];
+	memcpy(near, tok, sizeof near);
+	near[SOHOA_INDEX_TOKEN_LEN - 1] = near[SOHOA_INDEX_TOKEN_LEN - 1] == 'a' ? 'b' : 'a';
+	assert_int_equal(sohoa_index_agency_auth(idx, near, name), SOHOA_EAUTH);
+	assert_int_equal(sohoa_index_agency_auth(idx, other, name), 0);
+	assert_string_equal(name, "cong-an.h29");
+	assert_int_equal(sohoa_index_agency_auth(idx, tok, name), 0);
+	/* Revoked through another handle (as `sohoa agency revoke` does while
+	 * the service runs): the next request with the token is refused. */
+	assert_int_equal(sohoa_index_open(&cli, path), 0);
+	assert_int_equal(sohoa_index_agency_revoke(cli, "so-tu-phap"), 0);
+	sohoa_index_close(cli);
+	assert_int_equal(sohoa_index_agency_auth(idx, tok, name), SOHOA_EPERM);
+	assert_string_equal(name, "so-tu-phap");
+	sohoa_index_close(idx);
+	free(path);
+}
+
 static void test_audit_row_is_synced_to_disk_before_the_append_returns(void **state)
 {
 	tu_scratch *s = *state;
@@ -325,6 +356,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_audit_batch_is_one_chain_segment_and_moves_the_head, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_repeated_token_is_refused_at_once_when_revoked_elsewhere,
+			tu_scratch_setup, tu_scratch_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_audit_row_is_synced_to_disk_before_the_append_returns,
 			tu_scratch_setup, tu_scratch_teardown),
