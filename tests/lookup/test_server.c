@@ -551,6 +551,22 @@ static void test_concurrent_requests_each_leave_one_committed_row(void **state)
 	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
 	assert_int_equal(rows, 180);
 	sohoa_index_close(idx);
+	/* Each request had its own id. */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT count(DISTINCT request_id), min(length(request_id)),"
+				   " max(length(request_id)) FROM audit",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 180);
+	assert_int_equal(sqlite3_column_int(st, 1), 32);
+	assert_int_equal(sqlite3_column_int(st, 2), 32);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	free(path);
 }
 
