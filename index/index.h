@@ -85,6 +85,16 @@ int sohoa_index_batch_begin(sohoa_index *idx);
 int sohoa_index_batch_commit(sohoa_index *idx);
 void sohoa_index_batch_rollback(sohoa_index *idx);
 
+/* Merges the full-text index a step further towards one segment: each
+ * committed batch adds a segment, and a query reads every segment (ten of
+ * them made queries twice as slow as one). One call merges about `pages`
+ * pages (0 gives SOHOA_INDEX_MERGE_PAGES) in its own short transaction, so
+ * other writers wait little; call it until *done is 1 (nothing left to
+ * merge), e.g. when the pipeline is idle. Not inside a batch. Errors:
+ * SOHOA_EBUSY, SOHOA_EDB. */
+#define SOHOA_INDEX_MERGE_PAGES 1000
+int sohoa_index_merge(sohoa_index *idx, int pages, int *done);
+
 /* A search: words, "quoted phrases" and prefix* terms, all required; a word
  * without diacritics also matches the word with them, and the other way round,
  * while rows with the exact spelling rank first (BM25). Filters NULL = any;
