@@ -14,8 +14,8 @@
 
 #include "index/index.h"
 
-/* SQLite syncs with fdatasync(); this one, interposed, counts the syncs of
- * write-ahead logs (files ending in "-wal") before doing the real one. */
+/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
+ * then counts the completed syncs of write-ahead logs ("-wal" files). */
 static int wal_syncs;
 
 int fdatasync(int fd)
@@ -23,12 +23,13 @@ int fdatasync(int fd)
 	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
 	char link[64], name[PATH_MAX];
 	ssize_t n;
+	int rc = real ? real(fd) : -1;
 
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	n = readlink(link, name, sizeof name - 1);
-	if (n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
+	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
 		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
-	return real ? real(fd) : -1;
+	return rc;
 }
 
 static sohoa_index *open_in(const char *dir, char **path)

@@ -8,7 +8,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +24,24 @@
 
 #include "index/index.h"
 #include "lookup/lookup.h"
+
+/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
+ * then counts the completed syncs of write-ahead logs ("-wal" files). */
+static int wal_syncs;
+
+int fdatasync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	char link[64], name[PATH_MAX];
+	ssize_t n;
+	int rc = real ? real(fd) : -1;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof name - 1);
+	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
+		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
+	return rc;
+}
 
 #define CODE    "000.00.12.H29-231122-0001"
 #define CITIZEN "001088012345"
@@ -570,6 +590,31 @@ static void test_concurrent_requests_each_leave_one_committed_row(void **state)
 	free(path);
 }
 
+static void test_each_answer_follows_the_sync_of_its_audit_row(void **state)
+{
+	fixture *f = *state;
+	char *path = tu_path(f->dir, "catalog.sqlite");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &st, NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < 5; i++) {
+		int before = __atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST);
+		expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+		/* The log was synced, to the end, after the request came in and
+		 * before its answer went out; the row is there. */
+		assert_true(__atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST) > before);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), i + 1);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+}
+
 static void test_request_that_cannot_be_audited_is_refused(void **state)
 {
 	fixture *f = *state;
@@ -646,6 +691,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_concurrent_requests_each_leave_one_committed_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_answer_follows_the_sync_of_its_audit_row,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_that_cannot_be_audited_is_refused,
 						setup, teardown),
 	};
