@@ -1,7 +1,9 @@
 /* bench/index_bench.c: fills a store's catalog with N generated documents
  * (Vietnamese names, agencies, types and text; default 100,000) and prints the
  * in-process latency percentiles of citizen lookups and full-text queries.
- *   sohoa-index-bench STORE [N]
+ *   sohoa-index-bench STORE [N] [merge]
+ * With "merge", the full-text index is first merged into one segment
+ * (sohoa_index_merge until done), and the time that took printed.
  * A store that already has STORE/bench-citizens.txt is reused as it is (give
  * the same N). Writes STORE/bench-citizens.txt (one citizen id per line) and
  * STORE/bench-token (a token of agency "bench") for the HTTP bench. Prints
@@ -184,7 +186,7 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: sohoa-index-bench STORE [N]\n");
+		fprintf(stderr, "usage: sohoa-index-bench STORE [N] [merge]\n");
 		return 2;
 	}
 	if (sohoa_mkdir_p(argv[1]) < 0)
@@ -200,6 +202,19 @@ int main(int argc, char **argv)
 	else if (fill(idx, argv[1], ndocs) < 0) {
 		fprintf(stderr, "fill failed: %s\n", sohoa_error_last());
 		return 2;
+	}
+	if (argc > 3 && strcmp(argv[3], "merge") == 0) {
+		double t0 = now_ms();
+		int done = 0, steps = 0;
+		while (!done) {
+			if (sohoa_index_merge(idx, 0, &done) < 0) {
+				fprintf(stderr, "merge: %s\n", sohoa_error_last());
+				return 2;
+			}
+			steps++;
+		}
+		printf("merged the full-text index in %d steps, %.1f s\n", steps,
+		       (now_ms() - t0) / 1e3);
 	}
 	if (sohoa_index_agency_add(idx, "bench", token) == 0) {
 		snprintf(path, sizeof path, "%s/bench-token", argv[1]);

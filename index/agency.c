@@ -3,6 +3,7 @@
 #include "index/internal.h"
 
 #include <ctype.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,26 @@ int sohoa_index_agency_revoke(sohoa_index *idx, const char *name)
 	return rc;
 }
 
+/* The token's SHA-256 (hex): the one of the last token seen on this handle
+ * when it is the same (compared in constant time, so the time taken says
+ * nothing of the cached token), else computed and remembered. Caching the
+ * hash is as safe as computing it: the agency is still looked up by it on
+ * each call, so a revocation takes effect at once. */
+static int auth_hash(sohoa_index *idx, char hash[SOHOA_SHA256_HEX_LEN + 1], const char *token)
+{
+	int rc;
+	if (idx->auth_hash[0] &&
+	    CRYPTO_memcmp(idx->auth_token, token, SOHOA_INDEX_TOKEN_LEN) == 0) {
+		memcpy(hash, idx->auth_hash, SOHOA_SHA256_HEX_LEN + 1);
+		return 0;
+	}
+	if ((rc = token_hash(hash, token)) < 0)
+		return rc;
+	memcpy(idx->auth_token, token, SOHOA_INDEX_TOKEN_LEN + 1);
+	memcpy(idx->auth_hash, hash, SOHOA_SHA256_HEX_LEN + 1);
+	return 0;
+}
+
 int sohoa_index_agency_auth(sohoa_index *idx, const char *token, char name[65])
 {
 	char hash[SOHOA_SHA256_HEX_LEN + 1];
@@ -89,7 +110,7 @@ int sohoa_index_agency_auth(sohoa_index *idx, const char *token, char name[65])
 	name[0] = '\0';
 	if (!token || strlen(token) != SOHOA_INDEX_TOKEN_LEN)
 		return sohoa_error_set(SOHOA_EAUTH, _("unknown token"));
-	rc = token_hash(hash, token);
+	rc = auth_hash(idx, hash, token);
 	if (rc == 0)
 		rc = index_stmt(&st, idx, ST_AGENCY_AUTH);
 	if (rc < 0)

@@ -24,20 +24,27 @@ typedef struct {
 	sqlite3_int64 count;
 } audit_row;
 
-static int row_hash(char hex[SOHOA_SHA256_HEX_LEN + 1], const audit_row *r)
+/* The row's hash, with the handle's SHA-256 and context, fetched and made
+ * on first use and reused for every later row (OpenSSL 3 looks the
+ * algorithm up on every EVP_sha256() init otherwise). */
+static int row_hash(sohoa_index *idx, char hex[SOHOA_SHA256_HEX_LEN + 1], const audit_row *r)
 {
 	char num[3][32];
 	const char *fields[] = {r->prev,  num[0], r->agency, r->time,      r->endpoint,
 				r->query, num[1], num[2],    r->request_id};
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	uint8_t md[SOHOA_SHA256_LEN];
 	unsigned int n = 0;
 	int ok;
 
+	if (!idx->sha256)
+		idx->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (!idx->sha256_ctx)
+		idx->sha256_ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = idx->sha256_ctx;
 	snprintf(num[0], sizeof num[0], "%lld", (long long)r->id);
 	snprintf(num[1], sizeof num[1], "%d", r->status);
 	snprintf(num[2], sizeof num[2], "%lld", (long long)r->count);
-	ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	ok = ctx && idx->sha256 && EVP_DigestInit_ex2(ctx, idx->sha256, NULL) == 1;
 	for (size_t i = 0; ok && i < sizeof fields / sizeof fields[0]; i++) {
 		char len[32];
 		int k = snprintf(len, sizeof len, "\n%zu:", strlen(fields[i]));
@@ -45,7 +52,6 @@ static int row_hash(char hex[SOHOA_SHA256_HEX_LEN + 1], const audit_row *r)
 		     EVP_DigestUpdate(ctx, fields[i], strlen(fields[i])) == 1;
 	}
 	ok = ok && EVP_DigestFinal_ex(ctx, md, &n) == 1 && n == SOHOA_SHA256_LEN;
-	EVP_MD_CTX_free(ctx);
 	if (!ok)
 		return sohoa_error_set(SOHOA_ECRYPTO, _("audit: SHA-256 failed"));
 	sohoa_hex(hex, md, sizeof md);
@@ -123,6 +129,15 @@ void index_audit_close(sohoa_index *idx)
 	idx->head_fd = -1;
 }
 
+void index_audit_free(sohoa_index *idx)
+{
+	index_audit_close(idx);
+	EVP_MD_CTX_free(idx->sha256_ctx);
+	EVP_MD_free(idx->sha256);
+	idx->sha256_ctx = NULL;
+	idx->sha256 = NULL;
+}
+
 /* Reads the head file: *rows and `hash`, or *rows = -1 when there is none.
  * SOHOA_EVERIFY when it is not a head line with a matching check. */
 static int head_read(sohoa_index *idx, sqlite3_int64 *rows, char hash[SOHOA_SHA256_HEX_LEN + 1])
@@ -189,7 +204,7 @@ static int insert_row(sohoa_index *idx, sqlite3_stmt *ins, const sohoa_index_aud
 	int rc;
 
 	utc_now(now);
-	if ((rc = row_hash(hash, &r)) < 0)
+	if ((rc = row_hash(idx, hash, &r)) < 0)
 		return rc;
 	sqlite3_bind_int64(ins, 1, r.id);
 	for (int i = 0; i < 4; i++)
@@ -210,6 +225,21 @@ static int insert_row(sohoa_index *idx, sqlite3_stmt *ins, const sohoa_index_aud
 	return rc;
 }
 
+/* Audit rows are committed with synchronous=FULL (the WAL is synced at each
+ * commit), unlike the catalog's other writes (NORMAL): the lookup service
+ * sends a reply only once its row is appended, and that row must survive a
+ * power cut, not only a crash of the process. Group commit makes the sync
+ * cheap per row. The handle keeps FULL afterwards. */
+static int audit_durable(sohoa_index *idx)
+{
+	if (idx->durable)
+		return 0;
+	if (sqlite3_exec(idx->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK)
+		return index_db_error(idx, _("audit: cannot make commits durable"));
+	idx->durable = 1;
+	return 0;
+}
+
 int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entry *e, size_t n)
 {
 	char prev[SOHOA_SHA256_HEX_LEN + 1] = GENESIS;
@@ -220,7 +250,7 @@ int sohoa_index_audit_append_many(sohoa_index *idx, const sohoa_index_audit_entr
 	if (n == 0)
 		return 0;
 	if (rc < 0 || (rc = index_stmt(&ins, idx, ST_AUDIT_INSERT)) < 0 ||
-	    (rc = index_begin(idx)) < 0)
+	    (rc = audit_durable(idx)) < 0 || (rc = index_begin(idx)) < 0)
 		return rc;
 	step = sqlite3_step(last);
 	if (step == SQLITE_ROW) {
@@ -313,7 +343,7 @@ int sohoa_index_audit_verify(sohoa_index *idx, size_t *rows)
 			rc = sohoa_error_set(SOHOA_EVERIFY,
 					     _("audit: row %lld does not follow row %lld"),
 					     (long long)r.id, (long long)r.id - 1);
-		else if ((rc = row_hash(hash, &r)) == 0 && strcmp(hash, T(9)) != 0)
+		else if ((rc = row_hash(idx, hash, &r)) == 0 && strcmp(hash, T(9)) != 0)
 			rc = sohoa_error_set(SOHOA_EVERIFY,
 					     _("audit: row %lld was altered (hash mismatch)"),
 					     (long long)r.id);

@@ -2,6 +2,7 @@
  * schema; the one place that knows how the catalog file is configured. */
 #include "index/internal.h"
 
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -179,7 +180,8 @@ void sohoa_index_close(sohoa_index *idx)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(idx->st[i]);
 	sqlite3_close(idx->db);
-	index_audit_close(idx);
+	index_audit_free(idx);
+	OPENSSL_cleanse(idx->auth_token, sizeof idx->auth_token);
 	free(idx->path);
 	free(idx);
 }

@@ -70,6 +70,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_TRIM_FTS] = "DELETE FROM documents_fts WHERE rowid IN"
 			" (SELECT id FROM documents WHERE dossier_code=?1 AND doc_no>?2)",
 	[ST_TRIM_DOCS] = "DELETE FROM documents WHERE dossier_code=?1 AND doc_no>?2",
+	[ST_FTS_MERGE] = "INSERT INTO documents_fts(documents_fts, rank) VALUES('merge', ?1)",
 };
 
 int index_stmt(sqlite3_stmt **out, sohoa_index *idx, int which)
@@ -337,6 +338,35 @@ int sohoa_index_batch_commit(sohoa_index *idx)
 void sohoa_index_batch_rollback(sohoa_index *idx)
 {
 	index_rollback(idx);
+}
+
+/* One step of FTS5's incremental merge with a negative page count: every
+ * segment is put on one level and about `pages` pages of them merged, so
+ * repeated steps end in a single segment (what 'optimize' does at once).
+ * FTS5 changes rows only when it did work: fewer than 2 changes means
+ * nothing was left to merge. */
+int sohoa_index_merge(sohoa_index *idx, int pages, int *done)
+{
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 before;
+	int rc;
+
+	*done = 0;
+	if (pages < 1)
+		pages = SOHOA_INDEX_MERGE_PAGES;
+	if ((rc = index_stmt(&st, idx, ST_FTS_MERGE)) < 0 || (rc = index_begin(idx)) < 0)
+		return rc;
+	before = sqlite3_total_changes64(idx->db);
+	sqlite3_bind_int(st, 1, -pages);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = index_db_error(idx, _("cannot merge the full-text index"));
+	sqlite3_reset(st);
+	if (rc < 0) {
+		index_rollback(idx);
+		return rc;
+	}
+	*done = sqlite3_total_changes64(idx->db) - before < 2;
+	return index_commit(idx);
 }
 
 int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs)

@@ -85,6 +85,16 @@ int sohoa_index_batch_begin(sohoa_index *idx);
 int sohoa_index_batch_commit(sohoa_index *idx);
 void sohoa_index_batch_rollback(sohoa_index *idx);
 
+/* Merges the full-text index a step further towards one segment: each
+ * committed batch adds a segment, and a query reads every segment (ten of
+ * them made queries twice as slow as one). One call merges about `pages`
+ * pages (0 gives SOHOA_INDEX_MERGE_PAGES) in its own short transaction, so
+ * other writers wait little; call it until *done is 1 (nothing left to
+ * merge), e.g. when the pipeline is idle. Not inside a batch. Errors:
+ * SOHOA_EBUSY, SOHOA_EDB. */
+#define SOHOA_INDEX_MERGE_PAGES 1000
+int sohoa_index_merge(sohoa_index *idx, int pages, int *done);
+
 /* A search: words, "quoted phrases" and prefix* terms, all required; a word
  * without diacritics also matches the word with them, and the other way round,
  * while rows with the exact spelling rank first (BM25). Filters NULL = any;
@@ -137,6 +147,10 @@ void sohoa_index_hits_free(sohoa_index_hits *hits);
 /* Writes hits as JSON {"count":N,"results":[{...}]} (machine output, never
  * localised), or as one block of lines per hit for a person. */
 void sohoa_index_write_json(FILE *out, const sohoa_index_hits *hits);
+/* The same JSON, byte for byte, in a new NUL-terminated buffer (*out, the
+ * caller frees; *len its length without the NUL), built without stdio: the
+ * lookup service's replies. Errors: SOHOA_ENOMEM. */
+int sohoa_index_json(char **out, size_t *len, const sohoa_index_hits *hits);
 void sohoa_index_write_text(FILE *out, const sohoa_index_hits *hits);
 
 /* True when s is 12 ASCII digits / a plausible dossier code (letters, digits, '_',
@@ -194,7 +208,9 @@ typedef struct {
 #define SOHOA_INDEX_AUDIT_HEAD "audit.head"
 
 /* Appends one row with the current UTC time, in its own transaction, then
- * rewrites the head file. Errors: SOHOA_EDB, SOHOA_EIO (head file not
+ * rewrites the head file. The row is durable when this returns: audit
+ * commits sync the WAL (synchronous=FULL; the handle keeps that setting for
+ * its later writes too), so a power cut cannot lose it. Errors: SOHOA_EDB, SOHOA_EIO (head file not
  * writable; the row is in the table then). */
 int sohoa_index_audit_append(sohoa_index *idx, const sohoa_index_audit_entry *e);
 /* Appends the `n` rows of `e`, in order, in one transaction (all or none),

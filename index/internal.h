@@ -30,6 +30,7 @@ enum {
 	ST_AUDIT_INSERT,
 	ST_TRIM_FTS,
 	ST_TRIM_DOCS,
+	ST_FTS_MERGE,
 	ST_COUNT
 };
 
@@ -48,10 +49,24 @@ struct sohoa_index {
 	 * -1 when not open. head_len: bytes last written to it. */
 	int head_fd;
 	size_t head_len;
+	/* 1 once the handle commits with synchronous=FULL: set by the first
+	 * audit append, so an audit row is on disk when its append returns. */
+	int durable;
+	/* The last token authenticated on this handle and its SHA-256 (hex),
+	 * so a client repeating its token is not hashed again; the hash is
+	 * still looked up on every request (see agency.c). */
+	char auth_token[SOHOA_INDEX_TOKEN_LEN + 1];
+	char auth_hash[SOHOA_SHA256_HEX_LEN + 1];
+	/* SHA-256 for the audit rows, fetched once, and its context, reused
+	 * (see audit.c); NULL until the first row. */
+	struct evp_md_st *sha256;
+	struct evp_md_ctx_st *sha256_ctx;
 };
 
 /* Closes the audit head file if open. */
 void index_audit_close(sohoa_index *idx);
+/* That, and frees the audit's digest: when the handle closes. */
+void index_audit_free(sohoa_index *idx);
 
 /* The cached statement `which`, prepared if needed. */
 int index_stmt(sqlite3_stmt **out, sohoa_index *idx, int which);

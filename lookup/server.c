@@ -10,6 +10,7 @@
 #include <math.h>
 #include <openssl/rand.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,6 +21,12 @@
 #include "index/index.h"
 
 #define POOL_MAX 64
+/* Bytes libmicrohttpd holds per connection for the request line, the
+ * headers and the reply's headers. It clears all of them after every
+ * request, so this is paid per request: request lines and headers beyond
+ * (about) it are answered 431 by libmicrohttpd itself; a body is counted
+ * against max_request_bytes and dropped, never held. */
+#define CONNECTION_BYTES (16u << 10)
 
 typedef struct {
 	char name[65];
@@ -50,6 +57,10 @@ struct sohoa_lookup_server {
 	size_t npool;
 	bucket *buckets;
 	size_t nbuckets;
+	/* Request ids: 8 random bytes drawn at start, then a counter (no
+	 * random draw per request). */
+	uint8_t rid_key[8];
+	atomic_uint_fast64_t rid_next;
 	uint16_t port;
 	lookup_tls tls;
 	lookup_deadline *deadline;
@@ -212,11 +223,8 @@ static void reply_hits(reply *r, const sohoa_index_hits *hits)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return;
-	sohoa_index_write_json(f, hits);
-	fclose(f);
+	if (sohoa_index_json(&buf, &len, hits) < 0)
+		return; /* send_reply answers 500 */
 	free(r->json);
 	r->status = MHD_HTTP_OK;
 	r->json = buf;
@@ -648,17 +656,19 @@ answer:
  * before any decoding of its own; route.c does all the decoding. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+	sohoa_lookup_server *s = cls;
 	request *req = calloc(1, sizeof *req);
+	uint64_t n = atomic_fetch_add_explicit(&s->rid_next, 1, memory_order_relaxed);
 	uint8_t raw[16];
-	(void)cls;
 	(void)conn;
 	if (!req)
 		return NULL;
 	req->r.fd = -1;
 	req->r.endpoint = "-";
 	req->target = strdup(uri ? uri : "");
-	if (RAND_bytes(raw, sizeof raw) != 1)
-		memset(raw, 0, sizeof raw);
+	memcpy(raw, s->rid_key, sizeof s->rid_key);
+	for (int i = 0; i < 8; i++)
+		raw[8 + i] = (uint8_t)(n >> (56 - 8 * i));
 	sohoa_hex(req->request_id, raw, sizeof raw);
 	if (!req->target) {
 		free(req);
@@ -754,7 +764,7 @@ static struct MHD_Daemon *start_daemon(sohoa_lookup_server *s, struct sockaddr_s
 	OPT(MHD_OPTION_SOCK_ADDR, 0, sa);
 	OPT(MHD_OPTION_THREAD_POOL_SIZE, s->opt.threads, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, s->opt.timeout_s, NULL);
-	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->opt.max_request_bytes + 16384, NULL);
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_BYTES, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, 4096, NULL);
 	OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL);
 	OPT(MHD_OPTION_URI_LOG_CALLBACK, on_uri, s);
@@ -807,6 +817,10 @@ int sohoa_lookup_start(sohoa_lookup_server **out, const sohoa_lookup_options *op
 		s->opt.deadline_ms = 30000;
 	if (!s->opt.max_request_bytes)
 		s->opt.max_request_bytes = sohoa_limits_default().max_request_bytes;
+	if (RAND_bytes(s->rid_key, sizeof s->rid_key) != 1) {
+		rc = sohoa_error_set(SOHOA_ECRYPTO, _("no random bytes for request ids"));
+		goto cleanup;
+	}
 	s->store = strdup(opt->store ? opt->store : ".");
 	if (!s->store) {
 		rc = sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));

@@ -1,15 +1,36 @@
 /* tests/index/test_agency_audit.c: agency tokens are shown once and stored only
  * as hashes, revocation takes effect at once, and the audit chain verifies
  * until a row is edited, removed or the chain reordered — or, against the
- * head file, rows are cut from the end or the whole chain is recomputed. */
+ * head file, rows are cut from the end or the whole chain is recomputed —
+ * and an appended row is synced to disk before the append returns. */
 #include "testutil.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "index/index.h"
+
+/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
+ * then counts the completed syncs of write-ahead logs ("-wal" files). */
+static int wal_syncs;
+
+int fdatasync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	char link[64], name[PATH_MAX];
+	ssize_t n;
+	int rc = real ? real(fd) : -1;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof name - 1);
+	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
+		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
+	return rc;
+}
 
 static sohoa_index *open_in(const char *dir, char **path)
 {
@@ -265,6 +286,56 @@ static void test_audit_batch_is_one_chain_segment_and_moves_the_head(void **stat
 	free(path);
 }
 
+static void test_repeated_token_is_refused_at_once_when_revoked_elsewhere(void **state)
+{
+	tu_scratch *s = *state;
+	char *path, tok[SOHOA_INDEX_TOKEN_LEN + 1], other[SOHOA_INDEX_TOKEN_LEN + 1], name[65];
+	sohoa_index *idx = open_in(s->dir, &path), *cli = NULL;
+
+	assert_int_equal(sohoa_index_agency_add(idx, "so-tu-phap", tok), 0);
+	assert_int_equal(sohoa_index_agency_add(idx, "cong-an.h29", other), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(sohoa_index_agency_auth(idx, tok, name), 0);
+		assert_string_equal(name, "so-tu-phap");
+	}
+	/* Almost the token seen last (its last character changed): unknown. */
+	char near[SOHOA_INDEX_TOKEN_LEN + 1];
+	memcpy(near, tok, sizeof near);
+	near[SOHOA_INDEX_TOKEN_LEN - 1] = near[SOHOA_INDEX_TOKEN_LEN - 1] == 'a' ? 'b' : 'a';
+	assert_int_equal(sohoa_index_agency_auth(idx, near, name), SOHOA_EAUTH);
+	assert_int_equal(sohoa_index_agency_auth(idx, other, name), 0);
+	assert_string_equal(name, "cong-an.h29");
+	assert_int_equal(sohoa_index_agency_auth(idx, tok, name), 0);
+	/* Revoked through another handle (as `sohoa agency revoke` does while
+	 * the service runs): the next request with the token is refused. */
+	assert_int_equal(sohoa_index_open(&cli, path), 0);
+	assert_int_equal(sohoa_index_agency_revoke(cli, "so-tu-phap"), 0);
+	sohoa_index_close(cli);
+	assert_int_equal(sohoa_index_agency_auth(idx, tok, name), SOHOA_EPERM);
+	assert_string_equal(name, "so-tu-phap");
+	sohoa_index_close(idx);
+	free(path);
+}
+
+static void test_audit_row_is_synced_to_disk_before_the_append_returns(void **state)
+{
+	tu_scratch *s = *state;
+	char *path;
+	sohoa_index *idx = open_in(s->dir, &path);
+	int before;
+
+	append_rows(idx, 1);
+	before = wal_syncs;
+	assert_true(before >= 1);
+	append_rows(idx, 1); /* each commit of audit rows syncs the log */
+	assert_true(wal_syncs > before);
+	before = wal_syncs;
+	append_rows(idx, 1);
+	assert_true(wal_syncs > before);
+	sohoa_index_close(idx);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +357,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_audit_batch_is_one_chain_segment_and_moves_the_head, tu_scratch_setup,
 			tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_repeated_token_is_refused_at_once_when_revoked_elsewhere,
+			tu_scratch_setup, tu_scratch_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_audit_row_is_synced_to_disk_before_the_append_returns,
+			tu_scratch_setup, tu_scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

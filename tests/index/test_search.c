@@ -403,6 +403,104 @@ static void test_add_refuses_bad_fields_naming_them(void **state)
 	expect(f, "bad", "");
 }
 
+/* The hits as JSON, scores included. */
+static char *h2json(const sohoa_index_hits *h)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(sohoa_index_json(&buf, &len, h), 0);
+	return buf;
+}
+
+static void test_json_in_a_buffer_is_the_json_written_to_a_file(void **state)
+{
+	(void)state;
+	char tricky[] = "q\"uote\\ back\nline\ttab\r\x01\x1f Nguyễn «Văn»";
+	sohoa_index_hit h[2] = {{0}};
+	char *strs[] = {tricky, "", "001088012345", "Trần Thị Bình"};
+	for (int i = 0; i < 2; i++) {
+		h[i] = (sohoa_index_hit){.dossier_code = strs[i],
+					 .doc_no = 3,
+					 .version = 2,
+					 .superseded = i,
+					 .citizen_id = strs[2],
+					 .applicant = strs[3],
+					 .agency = strs[i],
+					 .doc_type = tricky,
+					 .notation = strs[1],
+					 .issue_date = strs[1],
+					 .procedure = strs[1],
+					 .title = tricky,
+					 .package_path = strs[1],
+					 .signature = strs[1],
+					 .score = -12.345678901};
+	}
+	h[1].snippet = tricky;
+	sohoa_index_hits hits = {.count = 2, .hits = h}, none = {0};
+	const sohoa_index_hits *cases[] = {&hits, &none};
+	for (int i = 0; i < 2; i++) {
+		char *file = NULL, *buf = NULL;
+		size_t file_len = 0, len = 0;
+		FILE *f = open_memstream(&file, &file_len);
+		sohoa_index_write_json(f, cases[i]);
+		fclose(f);
+		assert_int_equal(sohoa_index_json(&buf, &len, cases[i]), 0);
+		assert_int_equal(len, file_len);
+		assert_int_equal(strlen(buf), len);
+		assert_string_equal(buf, file);
+		if (i == 0)
+			assert_non_null(strstr(buf, "\"q\\\"uote\\\\ back\\nline\\ttab\\r"
+						    "\\u0001\\u001f Nguyễn «Văn»\""));
+		else
+			assert_string_equal(buf, "{\"count\":0,\"results\":[]}\n");
+		free(file);
+		free(buf);
+	}
+}
+
+static void test_merge_steps_end_in_one_segment_and_change_no_result(void **state)
+{
+	fixture *f = *state;
+	const char *queries[] = {"khai sinh", "nguyen van an", "\"đăng ký\"", "kết*", ""};
+	char *before[5] = {0};
+	int done = 0, steps = 0;
+
+	/* More segments: each committed add writes one, and FTS5 merges them
+	 * four by four on its own (18 leave three). */
+	for (int i = 0; i < 14; i++) {
+		char code[64];
+		snprintf(code, sizeof code, "000.00.12.H31-231122-%04d", i);
+		sohoa_index_doc d = doc(code, 1, "001088077777", "H31", "Công văn", "2021-01-01",
+					"Công văn số ba về việc đăng ký kết hôn.");
+		assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	}
+	for (int q = 0; q < 5; q++) {
+		sohoa_index_query sq = {.text = queries[q], .limit = 100};
+		sohoa_index_hits *h = NULL;
+		assert_int_equal(sohoa_index_search(f->idx, &sq, &h), 0);
+		before[q] = h2json(h);
+		sohoa_index_hits_free(h);
+	}
+	while (!done && steps < 100) {
+		assert_int_equal(sohoa_index_merge(f->idx, 2, &done), 0);
+		steps++;
+	}
+	assert_true(done);
+	assert_true(steps > 1); /* the first step found segments to merge */
+	assert_int_equal(sohoa_index_merge(f->idx, 0, &done), 0);
+	assert_true(done); /* one segment: nothing left */
+	for (int q = 0; q < 5; q++) {
+		sohoa_index_query sq = {.text = queries[q], .limit = 100};
+		sohoa_index_hits *h = NULL;
+		assert_int_equal(sohoa_index_search(f->idx, &sq, &h), 0);
+		char *after = h2json(h);
+		assert_string_equal(after, before[q]);
+		free(after);
+		free(before[q]);
+		sohoa_index_hits_free(h);
+	}
+}
+
 static void test_batch_adds_commit_together_and_a_bad_one_alone_fails(void **state)
 {
 	fixture *f = *state;
@@ -427,6 +525,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fold_drops_marks_and_d_stroke_one_char_for_one),
+		cmocka_unit_test(test_json_in_a_buffer_is_the_json_written_to_a_file),
+		cmocka_unit_test_setup_teardown(
+			test_merge_steps_end_in_one_segment_and_change_no_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_without_marks_finds_text_with_them,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_with_marks_finds_text_without_them,

@@ -8,7 +8,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +24,24 @@
 
 #include "index/index.h"
 #include "lookup/lookup.h"
+
+/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
+ * then counts the completed syncs of write-ahead logs ("-wal" files). */
+static int wal_syncs;
+
+int fdatasync(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	char link[64], name[PATH_MAX];
+	ssize_t n;
+	int rc = real ? real(fd) : -1;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, name, sizeof name - 1);
+	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
+		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
+	return rc;
+}
 
 #define CODE    "000.00.12.H29-231122-0001"
 #define CITIZEN "001088012345"
@@ -304,15 +324,24 @@ static void test_oversized_requests_are_refused(void **state)
 			     f->token) > 0);
 	assert_int_equal(raw_status(f, req, strlen(req)), 413);
 	free(req);
-	/* Headers over the cap. */
+	/* Headers of 10 KB are read and served; headers over the 16 KiB that
+	 * libmicrohttpd holds per connection are refused by it (431). */
 	char *pad = malloc(70001);
+	memset(pad, 'a', 10000);
+	pad[10000] = '\0';
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
+			     f->token, pad) > 0);
+	assert_int_equal(raw_status(f, req, strlen(req)), 200);
+	free(req);
 	memset(pad, 'a', 70000);
 	pad[70000] = '\0';
 	assert_true(asprintf(&req,
 			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
 			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
 			     f->token, pad) > 0);
-	assert_int_equal(raw_status(f, req, strlen(req)), 413);
+	assert_int_equal(raw_status(f, req, strlen(req)), 431);
 	free(req);
 	/* Headers over even libmicrohttpd's buffer: refused by it, not read on. */
 	char *big = malloc(300001);
@@ -332,6 +361,27 @@ static void test_oversized_requests_are_refused(void **state)
 	free(req);
 	free(pad);
 	free(big);
+	expect(f, "/v1/search?q=still+serving", f->token, 200, NULL);
+}
+
+static void test_headers_over_max_request_bytes_are_refused_413(void **state)
+{
+	fixture *f = *state;
+	sohoa_lookup_options o = {.store = f->dir, .host = "127.0.0.1", .max_request_bytes = 4096};
+	char pad[6001], *req = NULL;
+
+	sohoa_lookup_stop(f->srv);
+	if (sohoa_lookup_start(&f->srv, &o) != 0)
+		fail_msg("start: %s", sohoa_error_last());
+	f->port = sohoa_lookup_port(f->srv);
+	memset(pad, 'a', 6000);
+	pad[6000] = '\0';
+	assert_true(asprintf(&req,
+			     "GET /v1/search?q=an HTTP/1.1\r\nHost: x\r\nAuthorization: "
+			     "Bearer %s\r\nX-Pad: %s\r\n\r\n",
+			     f->token, pad) > 0);
+	assert_int_equal(raw_status(f, req, strlen(req)), 413);
+	free(req);
 	expect(f, "/v1/search?q=still+serving", f->token, 200, NULL);
 }
 
@@ -521,6 +571,47 @@ static void test_concurrent_requests_each_leave_one_committed_row(void **state)
 	assert_int_equal(sohoa_index_audit_verify(idx, &rows), 0);
 	assert_int_equal(rows, 180);
 	sohoa_index_close(idx);
+	/* Each request had its own id. */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db,
+				   "SELECT count(DISTINCT request_id), min(length(request_id)),"
+				   " max(length(request_id)) FROM audit",
+				   -1, &st, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 180);
+	assert_int_equal(sqlite3_column_int(st, 1), 32);
+	assert_int_equal(sqlite3_column_int(st, 2), 32);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(path);
+}
+
+static void test_each_answer_follows_the_sync_of_its_audit_row(void **state)
+{
+	fixture *f = *state;
+	char *path = tu_path(f->dir, "catalog.sqlite");
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &st, NULL),
+			 SQLITE_OK);
+	for (int i = 0; i < 5; i++) {
+		int before = __atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST);
+		expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
+		/* The log was synced, to the end, after the request came in and
+		 * before its answer went out; the row is there. */
+		assert_true(__atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST) > before);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), i + 1);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
 	free(path);
 }
 
@@ -586,6 +677,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_requests_are_refused, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_headers_over_max_request_bytes_are_refused_413,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_client_is_dropped_while_others_are_served,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trickling_client_is_dropped_at_the_deadline,
@@ -598,6 +691,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_concurrent_requests_each_leave_one_committed_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_each_answer_follows_the_sync_of_its_audit_row,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_request_that_cannot_be_audited_is_refused,
 						setup, teardown),
 	};
