@@ -679,6 +679,21 @@ static int open_seal(run_ctx *r)
 	return sohoa_signer_key_open(&r->seal, r->opt->seal_key, &ko);
 }
 
+/* Each dossier's catalog batch writes a full-text segment of its own, and a
+ * query reads every segment (ten made queries twice as slow as one): the run
+ * ends by merging them, in short steps so a server reading the catalog waits
+ * little. A failure costs only speed, so it is a warning. */
+static void merge_index(sohoa_index *idx)
+{
+	int done = 0;
+	for (int step = 0; step < 256 && !done; step++)
+		if (sohoa_index_merge(idx, 0, &done) < 0) {
+			sohoa_log_warn(_("%s: full-text index not merged: %s"), "catalog.sqlite",
+				       sohoa_error_last());
+			return;
+		}
+}
+
 int sohoa_pipeline_run(sohoa_run_summary *sum, const sohoa_run_options *opt)
 {
 	run_ctx r = {.opt = opt, .sum = sum, .limits = sohoa_limits_default(), .start = now()};
@@ -731,6 +746,8 @@ int sohoa_pipeline_run(sohoa_run_summary *sum, const sohoa_run_options *opt)
 				     opt->jobs > 0 ? opt->jobs : 1, sink, &r, progress);
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
+	if (rc == 0)
+		merge_index(r.index);
 	sum->seconds = now() - r.start;
 	if (rc == 0 && opt->report)
 		rc = pipeline_report_write(opt->report, sum, r.d, r.nd);

@@ -203,6 +203,8 @@ static void test_run_packages_every_page_and_report_matches_store(void **state)
 	assert_non_null(strstr(found, "\"signature\":\"sealed\""));
 	free(found);
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents"), 4);
+	/* three dossiers' batches, merged into one full-text segment at the end */
+	assert_int_equal(rf_query(store, "SELECT count(DISTINCT segid) FROM documents_fts_idx"), 1);
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_dossiers WHERE indexed=1"),
 			 3);
 
