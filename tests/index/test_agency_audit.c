@@ -4,8 +4,8 @@
  * head file, rows are cut from the end or the whole chain is recomputed —
  * and an appended row is synced to disk before the append returns. */
 #include "testutil.h"
+#include "walsync.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -13,24 +13,6 @@
 #include <unistd.h>
 
 #include "index/index.h"
-
-/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
- * then counts the completed syncs of write-ahead logs ("-wal" files). */
-static int wal_syncs;
-
-int fdatasync(int fd)
-{
-	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-	char link[64], name[PATH_MAX];
-	ssize_t n;
-	int rc = real ? real(fd) : -1;
-
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	n = readlink(link, name, sizeof name - 1);
-	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
-		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
-	return rc;
-}
 
 static sohoa_index *open_in(const char *dir, char **path)
 {
@@ -325,13 +307,13 @@ static void test_audit_row_is_synced_to_disk_before_the_append_returns(void **st
 	int before;
 
 	append_rows(idx, 1);
-	before = wal_syncs;
+	before = tu_wal_syncs();
 	assert_true(before >= 1);
 	append_rows(idx, 1); /* each commit of audit rows syncs the log */
-	assert_true(wal_syncs > before);
-	before = wal_syncs;
+	assert_true(tu_wal_syncs() > before);
+	before = tu_wal_syncs();
 	append_rows(idx, 1);
-	assert_true(wal_syncs > before);
+	assert_true(tu_wal_syncs() > before);
 	sohoa_index_close(idx);
 	free(path);
 }

@@ -5,10 +5,10 @@
  * and the audit rows the requests leave, written in group commits while
  * many clients ask at once, or a 503 when they cannot be written. */
 #include "testutil.h"
+#include "walsync.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -24,24 +24,6 @@
 
 #include "index/index.h"
 #include "lookup/lookup.h"
-
-/* SQLite syncs with fdatasync(); this one, interposed, does the real one,
- * then counts the completed syncs of write-ahead logs ("-wal" files). */
-static int wal_syncs;
-
-int fdatasync(int fd)
-{
-	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-	char link[64], name[PATH_MAX];
-	ssize_t n;
-	int rc = real ? real(fd) : -1;
-
-	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	n = readlink(link, name, sizeof name - 1);
-	if (rc == 0 && n > 4 && memcmp(name + n - 4, "-wal", 4) == 0)
-		__atomic_add_fetch(&wal_syncs, 1, __ATOMIC_SEQ_CST);
-	return rc;
-}
 
 #define CODE    "000.00.12.H29-231122-0001"
 #define CITIZEN "001088012345"
@@ -601,11 +583,11 @@ static void test_each_answer_follows_the_sync_of_its_audit_row(void **state)
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &st, NULL),
 			 SQLITE_OK);
 	for (int i = 0; i < 5; i++) {
-		int before = __atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST);
+		int before = tu_wal_syncs();
 		expect(f, "/v1/citizens/" CITIZEN "/results", f->token, 200, NULL);
 		/* The log was synced, to the end, after the request came in and
 		 * before its answer went out; the row is there. */
-		assert_true(__atomic_load_n(&wal_syncs, __ATOMIC_SEQ_CST) > before);
+		assert_true(tu_wal_syncs() > before);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(st, 0), i + 1);
 		sqlite3_reset(st);
