@@ -1,0 +1,68 @@
+/* tests/ocr/test_layout.c: the plain text of a recognised page (ocr/layout.c)
+ * — a full stop followed on its line by a word in small letters is a speck,
+ * not the end of a sentence, and goes; real stops, abbreviations, numbers
+ * and stops at the end of a line stay. */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocr/ocr_int.h"
+
+/* A page of one block whose lines are the words of `lines`, one string per
+ * line, words separated by single spaces. */
+static sohoa_ocr_page *page_of(const char *const *lines, size_t n)
+{
+	sohoa_ocr_page *p = calloc(1, sizeof *p);
+	assert_non_null(p);
+	p->words = calloc(64, sizeof *p->words);
+	p->lines = calloc(n, sizeof *p->lines);
+	assert_non_null(p->words);
+	assert_non_null(p->lines);
+	for (size_t i = 0; i < n; i++) {
+		char *copy = strdup(lines[i]), *save = NULL;
+		p->lines[i].first_word = p->word_count;
+		for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+			assert_true(p->word_count < 64);
+			p->words[p->word_count] = (sohoa_ocr_word){
+				.text = strdup(w),
+				.box = {10 * (int)p->word_count, 20 * (int)i, 8, 10}};
+			p->word_count++;
+			p->lines[i].word_count++;
+		}
+		free(copy);
+	}
+	p->line_count = n;
+	return p;
+}
+
+static void test_stop_before_a_small_letter_goes(void **state)
+{
+	(void)state;
+	const char *lines[] = {"Ủy. ban nhân. dân các phường.", "Kính gửi: đất. đai và ơn. ưu"};
+	sohoa_ocr_page *p = page_of(lines, 2);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "Ủy ban nhân dân các phường.\nKính gửi: đất đai và ơn ưu\n");
+	sohoa_ocr_page_free(p);
+}
+
+static void test_real_stops_abbreviations_and_numbers_stay(void **state)
+{
+	(void)state;
+	const char *lines[] = {"hành chính. Điều 5. Hiệu lực", "TP. Hồ Chí Minh, v.v. các",
+			       "số 5. các mục 1.3. và năm 2023. nay", "Nơi nhận."};
+	sohoa_ocr_page *p = page_of(lines, 4);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "hành chính. Điều 5. Hiệu lực\nTP. Hồ Chí Minh, v.v. các\n"
+				     "số 5. các mục 1.3. và năm 2023. nay\nNơi nhận.\n");
+	sohoa_ocr_page_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stop_before_a_small_letter_goes),
+		cmocka_unit_test(test_real_stops_abbreviations_and_numbers_stay),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
