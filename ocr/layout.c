@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 static void line_boxes(sohoa_ocr_page *p)
 {
@@ -36,46 +38,18 @@ static void drop_empty_lines(sohoa_ocr_page *p)
 	p->line_count = n;
 }
 
-/* The code point at s (UTF-8, valid: words are NFC text); *len its bytes. */
-static unsigned cp_at(const unsigned char *s, int *len)
-{
-	if (s[0] < 0x80) {
-		*len = 1;
-		return s[0];
-	}
-	if (s[0] < 0xe0) {
-		*len = 2;
-		return (unsigned)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
-	}
-	*len = 3;
-	return (unsigned)(s[0] & 0x0f) << 12 | (unsigned)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
-}
-
-/* Whether a code point is a lowercase letter of Vietnamese (or English):
- * a-z, ß-ÿ, and in Latin Extended-A/B and Extended Additional, where capitals
- * and small letters alternate, the small ones (đ, ơ, ư, ạ … ỹ). */
-static int is_lower(unsigned c)
-{
-	if (c >= 'a' && c <= 'z')
-		return 1;
-	if (c >= 0xdf && c <= 0xff)
-		return c != 0xf7;
-	if ((c >= 0x100 && c <= 0x17f) || (c >= 0x1ea0 && c <= 0x1ef9))
-		return c & 1;
-	return c == 0x1a1 || c == 0x1b0;
-}
-
 /* Whether the word ends in a full stop right after a letter, its only one
  * (not "v.v.", "1.3." or "2023."). */
 static int ends_in_lone_stop(const char *w)
 {
-	size_t n = strlen(w);
+	int32_t n = (int32_t)strlen(w);
 	const char *dot = strchr(w, '.');
+	UChar32 before;
 	if (n < 2 || dot != w + n - 1)
 		return 0;
-	unsigned char before = (unsigned char)w[n - 2];
-	return (before >= 'A' && before <= 'Z') || (before >= 'a' && before <= 'z') ||
-	       before >= 0x80;
+	n--;
+	U8_PREV((const uint8_t *)w, 0, n, before);
+	return u_isalpha(before);
 }
 
 /* A full stop followed on the same line by a word in small letters ends no
@@ -88,10 +62,11 @@ static void drop_stray_stops(sohoa_ocr_page *p)
 		const sohoa_ocr_line *l = &p->lines[i];
 		for (size_t k = 0; k + 1 < l->word_count; k++) {
 			char *w = p->words[l->first_word + k].text;
-			const unsigned char *next =
-				(const unsigned char *)p->words[l->first_word + k + 1].text;
-			int len;
-			if (ends_in_lone_stop(w) && next[0] && is_lower(cp_at(next, &len)))
+			const char *next = p->words[l->first_word + k + 1].text;
+			int32_t at = 0;
+			UChar32 c;
+			U8_NEXT((const uint8_t *)next, at, -1, c); /* 0 for an empty word */
+			if (ends_in_lone_stop(w) && u_islower(c))
 				w[strlen(w) - 1] = '\0';
 		}
 	}

@@ -192,6 +192,15 @@ static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int
 	return mmax - mmin <= tol && lmax - lmin > 3 * tol;
 }
 
+/* Whether two row bands sit on one row: they overlap by at least 0.6 of the
+ * shorter. */
+static int same_row(int s1, int e1, int s2, int e2)
+{
+	int lo = s1 > s2 ? s1 : s2, hi = e1 < e2 ? e1 : e2;
+	int smaller = e1 - s1 < e2 - s2 ? e1 - s1 : e2 - s2;
+	return hi - lo >= smaller * 6 / 10;
+}
+
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row). */
@@ -215,16 +224,11 @@ static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 		int *as = fs ? ls : rs, *ae = fs ? le : re, *bs = fs ? rs : ls, *be = fs ? re : le;
 		int aligned = 0;
 		for (int i = 0; i < nf; i++)
-			for (int k = 0; k < nm; k++) {
-				int lo = as[i] > bs[k] ? as[i] : bs[k],
-				    hi = ae[i] < be[k] ? ae[i] : be[k];
-				int smaller = (ae[i] - as[i]) < (be[k] - bs[k]) ? ae[i] - as[i]
-										: be[k] - bs[k];
-				if (hi - lo >= smaller * 6 / 10) {
+			for (int k = 0; k < nm; k++)
+				if (same_row(as[i], ae[i], bs[k], be[k])) {
 					aligned++;
 					break;
 				}
-			}
 		return aligned < nf;
 	}
 	if (nl != nr)
@@ -234,12 +238,9 @@ static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 	if (centred_lines(bin, x, split - x, ls, le, nl, y) &&
 	    centred_lines(bin, split + gap, x + w - split - gap, rs, re, nr, y))
 		return 1;
-	for (int i = 0; i < nl; i++) {
-		int lo = ls[i] > rs[i] ? ls[i] : rs[i], hi = le[i] < re[i] ? le[i] : re[i];
-		int smaller = (le[i] - ls[i]) < (re[i] - rs[i]) ? le[i] - ls[i] : re[i] - rs[i];
-		if (hi - lo < smaller * 6 / 10)
+	for (int i = 0; i < nl; i++)
+		if (!same_row(ls[i], le[i], rs[i], re[i]))
 			return 1;
-	}
 	return 0;
 }
 

@@ -683,12 +683,12 @@ static int open_seal(run_ctx *r)
  * query reads every segment (ten made queries twice as slow as one): the run
  * ends by merging them, in short steps so a server reading the catalog waits
  * little. A failure costs only speed, so it is a warning. */
-static void merge_index(sohoa_index *idx)
+static void merge_index(sohoa_index *idx, const char *catalog)
 {
 	int done = 0;
 	for (int step = 0; step < 256 && !done; step++)
 		if (sohoa_index_merge(idx, 0, &done) < 0) {
-			sohoa_log_warn(_("%s: full-text index not merged: %s"), "catalog.sqlite",
+			sohoa_log_warn(_("%s: full-text index not merged: %s"), catalog,
 				       sohoa_error_last());
 			return;
 		}
@@ -747,7 +747,7 @@ int sohoa_pipeline_run(sohoa_run_summary *sum, const sohoa_run_options *opt)
 	if (opt->progress)
 		fputs("\r\033[K", stderr);
 	if (rc == 0)
-		merge_index(r.index);
+		merge_index(r.index, catalog);
 	sum->seconds = now() - r.start;
 	if (rc == 0 && opt->report)
 		rc = pipeline_report_write(opt->report, sum, r.d, r.nd);
