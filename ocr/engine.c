@@ -103,6 +103,14 @@ void sohoa_ocr_page_free(sohoa_ocr_page *p)
 	free(p);
 }
 
+/* Milliseconds on a monotonic clock, for the per-stage timings at -v -v. */
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
 /* Orientation from the shapes of the letters (Leptonica's count of
  * ascender and descender patterns, in the four turns): Vietnamese, with its
  * marks above the letters, leans heavily one way. Returns clockwise degrees
@@ -129,6 +137,31 @@ static int rotation_from_shapes(PIX *bin)
 	return -1;
 }
 
+/* Top of the band of `rows` rows holding the most ink: the trial reads only
+ * that (recognition costs in proportion to the text read), and the densest
+ * band of a sparse form is still its text, not its margins. */
+static l_int32 densest_band(PIX *bin, l_int32 rows)
+{
+	NUMA *ink = pixCountPixelsByRow(bin, NULL);
+	l_int32 n = ink ? numaGetCount(ink) : 0, best = 0;
+	l_float32 sum = 0, most = -1, v;
+
+	for (l_int32 y = 0; y < n; y++) {
+		numaGetFValue(ink, y, &v);
+		sum += v;
+		if (y >= rows) {
+			numaGetFValue(ink, y - rows, &v);
+			sum -= v;
+		}
+		if (y + 1 >= rows && sum > most) {
+			most = sum;
+			best = y + 1 - rows;
+		}
+	}
+	numaDestroy(&ink);
+	return best;
+}
+
 /* Tesseract's OSD on the binarised page: clockwise degrees to turn it upright,
  * or -1 when unsure; *guess gets its answer even then. */
 static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
@@ -136,14 +169,21 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
 	int deg = 0;
 	float conf = 0, sconf = 0;
 	const char *script = NULL;
+	double t0 = now_ms();
 
-	TessBaseAPISetImage2(e->osd, bin);
+	l_int32 h = pixGetHeight(bin);
+	BOX *band = boxCreate(0, densest_band(bin, h / 3), pixGetWidth(bin), h / 3);
+	PIX *crop = band ? pixClipRectangle(bin, band, NULL) : NULL;
+
+	boxDestroy(&band);
+	TessBaseAPISetImage2(e->osd, crop ? crop : bin);
+	pixDestroy(&crop);
 	TessBaseAPISetSourceResolution(e->osd, dpi);
 	if (!TessBaseAPIDetectOrientationScript(e->osd, &deg, &conf, &script, &sconf))
 		deg = 0;
 	TessBaseAPIClear(e->osd);
-	sohoa_log_debug("OSD: orientation %d, confidence %.2f, script %s", deg, conf,
-			script ? script : "?");
+	sohoa_log_debug("OSD: orientation %d, confidence %.2f, script %s (%.0f ms)", deg, conf,
+			script ? script : "?", now_ms() - t0);
 	/* Tesseract reports how far the text is turned clockwise from upright;
 	 * the page is made upright by turning it the rest of the way round. */
 	*guess = (360 - deg % 360) % 360;
@@ -188,14 +228,16 @@ static long reading_score(TessBaseAPI *api)
 	return score;
 }
 
-/* Reads the middle band of the page turned by q quarter turns clockwise. */
+
+/* Reads the inkiest fifth of the page turned by q quarter turns clockwise. */
 static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 {
 	PIX *r = pixRotateOrth(bin, q);
 	l_int32 w = r ? pixGetWidth(r) : 0, h = r ? pixGetHeight(r) : 0;
-	BOX *band = boxCreate(0, h * 3 / 10, w, h * 4 / 10);
+	BOX *band = r ? boxCreate(0, densest_band(r, h / 8), w, h / 8) : NULL;
 	PIX *crop = r && band ? pixClipRectangle(r, band, NULL) : NULL;
 	long score = 0;
+	double t0 = now_ms();
 
 	if (crop) {
 		TessBaseAPISetImage2(e->api, crop);
@@ -204,7 +246,7 @@ static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 			score = reading_score(e->api);
 		TessBaseAPIClear(e->api);
 	}
-	sohoa_log_debug("orientation trial %d°: score %ld", q * 90, score);
+	sohoa_log_debug("orientation trial %d°: score %ld (%.0f ms)", q * 90, score, now_ms() - t0);
 	pixDestroy(&crop);
 	boxDestroy(&band);
 	pixDestroy(&r);
@@ -614,13 +656,6 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	return rc;
 }
 
-/* Milliseconds on a monotonic clock, for the per-stage timings at -v -v. */
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
 
 static void summarise(sohoa_ocr_page *p)
 {
@@ -659,6 +694,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	}
 	p->page = page;
 	t_dec = now_ms();
+	ocr_lines_raw(1);
 	g.orig_w = (uint32_t)pixGetWidth(orig);
 	g.orig_h = (uint32_t)pixGetHeight(orig);
 	gray = ocr_to_gray(orig);
@@ -722,6 +758,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 			path, page + 1, t_dec - t0, t_clean - t_dec, t_osd - t_clean, t_fin - t_osd,
 			t_reg - t_fin, (int)boxaGetCount(regions), now_ms() - t_reg);
 cleanup:
+	ocr_lines_raw(0);
 	TessBaseAPIClear(e->api);
 	pixDestroy(&orig);
 	pixDestroy(&gray);

@@ -89,6 +89,11 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
  * of the page. Words of a line are already left to right. */
 int ocr_layout(sohoa_ocr_page *page);
 
+/* linestore.c: while on (per thread), the PNG copies Tesseract keeps of each
+ * text line are stored without deflate; the count is for tests. */
+void ocr_lines_raw(int on);
+unsigned long ocr_lines_stored_raw(void);
+
 /* ------------------------------------------------- markup (see markup.c) */
 /* A streaming XML writer to a FILE (libxml2's xmlTextWriter) whose errors
  * stick: after the first failure every call is a no-op, and ocr_xml_close

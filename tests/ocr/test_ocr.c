@@ -11,6 +11,7 @@
 
 #include "cer_lib.h"
 #include "ocr/ocr.h"
+#include "ocr/ocr_int.h"
 
 #define FIXTURE SOHOA_SOURCE_DIR "/tests/ocr/data/page.tif"
 #define TRUTH   SOHOA_SOURCE_DIR "/tests/ocr/data/page.txt"
@@ -92,6 +93,34 @@ static void test_clean_page_reads_accurately(void **state)
 	assert_false(p->needs_review);
 	assert_true(p->mean_confidence >= 85);
 	sohoa_ocr_page_free(p);
+}
+
+/* Tesseract keeps each text line it reads as a PNG in memory and decodes it
+ * at once: during recognition those go without deflate (ocr/linestore.c),
+ * other PNG is written as before, and the page reads the same. */
+static void test_line_images_are_stored_without_deflate(void **state)
+{
+	fixture *f = *state;
+	PIX *white = pixCreate(200, 200, 8);
+	l_uint8 *data = NULL;
+	size_t n = 0;
+	unsigned long before = ocr_lines_stored_raw();
+
+	assert_non_null(white);
+	pixSetAll(white);
+	assert_int_equal(pixWriteMem(&data, &n, white, IFF_PNG), 0);
+	assert_true(n < 2000); /* deflated */
+	lept_free(data);
+	sohoa_ocr_page *p = recognise(f, pixClone(f->clean), "lines.png", IFF_PNG);
+	assert_true(ocr_lines_stored_raw() >= before + 10); /* one per line read */
+	assert_true(cer_of(f, p) <= 0.01);
+	sohoa_ocr_page_free(p);
+	ocr_lines_raw(1);
+	assert_int_equal(pixWriteMem(&data, &n, white, IFF_PNG), 0);
+	ocr_lines_raw(0);
+	assert_true(n >= 200 * 200); /* stored */
+	lept_free(data);
+	pixDestroy(&white);
 }
 
 static void test_upside_down_page_comes_back_upright(void **state)
@@ -563,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
 		cmocka_unit_test(test_boxes_are_in_original_page_coordinates),
+		cmocka_unit_test(test_line_images_are_stored_without_deflate),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
