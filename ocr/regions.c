@@ -327,10 +327,44 @@ cleanup:
 	numaDestroy(&cols);
 }
 
-/* Marks the pieces that hold a table (most of its area) and gives them the
- * table's own box. */
-static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
+/* Puts p at position `at` of the pieces, moving the later ones down. */
+static void insert_piece(cutter *c, size_t at, piece p)
 {
+	emit(c, p.x, p.y, p.w, p.h, p.column);
+	if (c->failed)
+		return;
+	memmove(&c->items[at + 1], &c->items[at], (c->count - 1 - at) * sizeof *c->items);
+	c->items[at] = p;
+}
+
+/* Whether a band holds a few letters (not just the broken ends of a rule):
+ * three pieces of ink at least half a letter tall and no wider than three. */
+static int holds_letters(PIX *bin, int x, int y, int w, int h, int letter)
+{
+	BOX *b = boxCreate(x, y, w, h);
+	PIX *crop = b ? pixClipRectangle(bin, b, NULL) : NULL;
+	BOXA *comps = crop ? pixConnCompBB(crop, 8) : NULL;
+	int n = 0;
+	for (l_int32 i = 0; comps && i < boxaGetCount(comps); i++) {
+		l_int32 cw, ch;
+		boxaGetBoxGeometry(comps, i, NULL, NULL, &cw, &ch);
+		n += 2 * ch >= letter && ch <= 2 * letter && cw <= 3 * letter;
+	}
+	boxaDestroy(&comps);
+	pixDestroy(&crop);
+	boxDestroy(&b);
+	return n >= 3;
+}
+
+/* Marks the pieces that hold a table (most of its area) and gives them the
+ * table's own box. Letters the cuts left in the same piece above or below
+ * the table (a heading set close over it) become a piece of their own before
+ * or after it, not lost under the table's box. */
+static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int letter)
+{
+	const int slack = 12;
+	if (letter <= 0)
+		letter = 30;
 	for (size_t t = 0; t < ntables; t++) {
 		l_int32 tx, ty, tw, th;
 		boxGetGeometry(tables[t].box, &tx, &ty, &tw, &th);
@@ -341,7 +375,17 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
 			int oy = (p->y + p->h < ty + th ? p->y + p->h : ty + th) -
 				 (p->y > ty ? p->y : ty);
 			if (ox > 0 && oy > 0 && (long)ox * oy * 2 >= (long)tw * th) {
+				piece old = *p;
+				int above = ty - old.y, below = old.y + old.h - (ty + th);
 				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1};
+				if (below > slack &&
+				    holds_letters(c->bin, old.x, ty + th, old.w, below, letter))
+					insert_piece(c, i + 1,
+						     (piece){old.x, ty + th, old.w, below, old.column, 0});
+				if (above > slack &&
+				    holds_letters(c->bin, old.x, old.y, old.w, above, letter))
+					insert_piece(c, i,
+						     (piece){old.x, old.y, old.w, above, old.column, 0});
 				break;
 			}
 		}
@@ -388,10 +432,11 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	for (size_t t = 0; t < ntables; t++)
 		pixSetInRect(c.bin, tables[t].box);
 	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
+	if (!c.failed)
+		mark_tables(&c, tables, ntables, letter);
 	pixDestroy(&c.bin);
 	if (c.failed)
 		goto fail;
-	mark_tables(&c, tables, ntables);
 	boxa = boxaCreate((l_int32)c.count);
 	flags = calloc(c.count + 1, sizeof *flags);
 	if (!boxa || !flags)

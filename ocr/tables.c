@@ -42,6 +42,22 @@ static int grid(ocr_table *t, PIX *hrules, PIX *vrules)
 		ok = t->rows && t->cols && numaGetCount(t->rows) >= 2 &&
 		     numaGetCount(t->cols) >= 2;
 	}
+	if (ok) {
+		/* The table is its grid: a rule's stub or a speck on it can reach
+		 * above the top rule or past the outer ones, and the text there (a
+		 * heading just above the table) belongs to the page around it. */
+		l_int32 top, bottom, left, right;
+		const l_int32 m = 3;
+		numaGetIValue(t->rows, 0, &top);
+		numaGetIValue(t->rows, numaGetCount(t->rows) - 1, &bottom);
+		numaGetIValue(t->cols, 0, &left);
+		numaGetIValue(t->cols, numaGetCount(t->cols) - 1, &right);
+		top = top - m > y ? top - m : y;
+		left = left - m > x ? left - m : x;
+		bottom = bottom + m < y + h - 1 ? bottom + m : y + h - 1;
+		right = right + m < x + w - 1 ? right + m : x + w - 1;
+		boxSetGeometry(t->box, left, top, right - left + 1, bottom - top + 1);
+	}
 	numaDestroy(&hr);
 	numaDestroy(&vc_counts);
 	pixDestroy(&hc);

@@ -1,7 +1,8 @@
 /* tests/ocr/test_regions.c: reading-order regions (ocr/regions.c) on drawn
  * binary pages — two columns of text lines on rows of their own are two
  * regions, left then right, even with dust strewn across the gutter between
- * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi. */
+ * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi; a heading
+ * set close over a ruled table is read before the table, not lost in it. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -84,11 +85,62 @@ static void test_dust_across_the_gutter_does_not_join_the_columns(void **state)
 	pixDestroy(&bin);
 }
 
+/* Letters 20 × 30 px, 8 px apart, from x0 to x1 at y. */
+static void draw_letters(PIX *bin, l_int32 x0, l_int32 x1, l_int32 y)
+{
+	for (l_int32 x = x0; x + 20 <= x1; x += 28)
+		pixRasterop(bin, x, y, 20, 30, PIX_SET, NULL, 0, 0);
+}
+
+/* "1. Thành phần hồ sơ:" ending 2 px over a table's top rule (a faded scan
+ * thickens nothing and leaves no gap for the cuts), and a stub of the left
+ * rule reaching up past the heading. The table is its grid, and the heading
+ * is a region of its own, before it. */
+static void test_heading_close_over_a_table_is_its_own_region(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 800, 1), *hr = pixCreate(2480, 800, 1),
+	    *vr = pixCreate(2480, 800, 1);
+	ocr_table *tables = NULL;
+	size_t ntables = 0;
+	BOXA *boxa = NULL;
+	int *is_table = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	draw_letters(bin, 220, 1200, 226); /* the heading: y 226-255 */
+	for (l_int32 r = 0; r < 3; r++)
+		pixRasterop(hr, 200, 258 + 70 * r, 1800, 3, PIX_SET, NULL, 0, 0);
+	for (l_int32 k = 0; k < 3; k++)
+		pixRasterop(vr, 200 + 900 * k, 258, 3, 143, PIX_SET, NULL, 0, 0);
+	pixRasterop(vr, 200, 180, 3, 80, PIX_SET, NULL, 0, 0); /* the stub */
+	draw_letters(bin, 230, 900, 280);
+	draw_letters(bin, 230, 900, 350);
+
+	assert_int_equal(ocr_find_tables(&tables, &ntables, hr, vr), 0);
+	assert_int_equal(ntables, 1);
+	boxGetGeometry(tables[0].box, &x, &y, &w, &h);
+	assert_true(y >= 250 && y <= 258); /* the grid's top, not the stub's */
+	assert_int_equal(ocr_regions(&boxa, &is_table, bin, LETTER, tables, ntables), 0);
+	assert_int_equal(boxaGetCount(boxa), 2);
+	assert_int_equal(is_table[0], 0);
+	assert_int_equal(is_table[1], 1);
+	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_true(y <= 226 && y + h >= 250);
+	free(is_table);
+	boxaDestroy(&boxa);
+	ocr_tables_free(tables, ntables);
+	pixDestroy(&bin);
+	pixDestroy(&hr);
+	pixDestroy(&vr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_columns_are_two_regions),
 		cmocka_unit_test(test_dust_across_the_gutter_does_not_join_the_columns),
+		cmocka_unit_test(test_heading_close_over_a_table_is_its_own_region),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
