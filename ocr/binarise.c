@@ -10,44 +10,27 @@
 #define SAUVOLA_HALF 25    /* window of 51 × 51 pixels at 300 dpi */
 #define SAUVOLA_K    0.40f /* weight of the local deviation */
 
-/* Adds row `line` (8-bit gray, w pixels) to the per-column sums. Leptonica
- * keeps four pixels in a 32-bit word, the leftmost in its top byte; reading
- * whole words lets the compiler vectorise the loop. */
+/* Adds row `line` (8-bit gray, w pixels) to the per-column sums, or takes
+ * it away with sign = (uint32_t)-1: unsigned arithmetic wraps, so adding
+ * −v is subtracting v exactly. Leptonica keeps four pixels in a 32-bit word,
+ * the leftmost in its top byte; reading whole words lets the compiler
+ * vectorise the loop. */
 static void column_sums_add(uint32_t *restrict sum, uint32_t *restrict sq, const l_uint32 *line,
-			    l_int32 w)
+			    l_int32 w, uint32_t sign)
 {
 	l_int32 x = 0;
 	for (; x + 4 <= w; x += 4) {
 		l_uint32 word = line[x / 4];
 		for (int k = 0; k < 4; k++) {
 			uint32_t v = (word >> (24 - 8 * k)) & 0xff;
-			sum[x + k] += v;
-			sq[x + k] += v * v;
+			sum[x + k] += sign * v;
+			sq[x + k] += sign * (v * v);
 		}
 	}
 	for (; x < w; x++) {
 		uint32_t v = GET_DATA_BYTE(line, x);
-		sum[x] += v;
-		sq[x] += v * v;
-	}
-}
-
-static void column_sums_remove(uint32_t *restrict sum, uint32_t *restrict sq,
-			       const l_uint32 *line, l_int32 w)
-{
-	l_int32 x = 0;
-	for (; x + 4 <= w; x += 4) {
-		l_uint32 word = line[x / 4];
-		for (int k = 0; k < 4; k++) {
-			uint32_t v = (word >> (24 - 8 * k)) & 0xff;
-			sum[x + k] -= v;
-			sq[x + k] -= v * v;
-		}
-	}
-	for (; x < w; x++) {
-		uint32_t v = GET_DATA_BYTE(line, x);
-		sum[x] -= v;
-		sq[x] -= v * v;
+		sum[x] += sign * v;
+		sq[x] += sign * (v * v);
 	}
 }
 
@@ -118,10 +101,10 @@ static PIX *sauvola(PIX *gray, l_int32 half)
 	for (l_int32 y = 0; y < h; y++) {
 		while (bottom < h - 1 && bottom < y + half) {
 			bottom++;
-			column_sums_add(sum, sq, src + bottom * wpls, w);
+			column_sums_add(sum, sq, src + bottom * wpls, w, 1);
 		}
 		while (top < y - half) {
-			column_sums_remove(sum, sq, src + top * wpls, w);
+			column_sums_add(sum, sq, src + top * wpls, w, (uint32_t)-1);
 			top++;
 		}
 		window_sums(ws, wq, sum, sq, w, half);

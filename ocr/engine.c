@@ -140,9 +140,10 @@ static int rotation_from_shapes(PIX *bin)
 	return -1;
 }
 
-/* Top of the band of `rows` rows holding the most ink: the trial reads only
- * that (recognition costs in proportion to the text read), and the densest
- * band of a sparse form is still its text, not its margins. */
+/* Top of the band of `rows` rows holding the most ink. OSD and the
+ * recognition trial read only such a band (recognition costs in proportion
+ * to the text read), and the densest band of a sparse form is still its
+ * text, not its margins. */
 static l_int32 densest_band(PIX *bin, l_int32 rows)
 {
 	NUMA *ink = pixCountPixelsByRow(bin, NULL);
@@ -231,8 +232,7 @@ static long reading_score(TessBaseAPI *api)
 	return score;
 }
 
-
-/* Reads the inkiest fifth of the page turned by q quarter turns clockwise. */
+/* Reads the inkiest eighth of the page turned by q quarter turns clockwise. */
 static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 {
 	PIX *r = pixRotateOrth(bin, q);
@@ -257,7 +257,7 @@ static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 }
 
 /* Orientation by trial, when letter shapes and OSD are both unsure (faded or
- * sparse pages): reads the middle band of the page in OSD's guess and the
+ * sparse pages): reads the inkiest band of the page in OSD's guess and the
  * opposite turn; when one reads well over twice as well as the other the
  * axis is right and it wins, else the other two turns are read too and the
  * best of the four wins. On the dev pages OSD's unsure guess was right every
@@ -658,7 +658,6 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	}
 	return rc;
 }
-
 
 static void summarise(sohoa_ocr_page *p)
 {
