@@ -166,6 +166,16 @@ static l_int32 densest_band(PIX *bin, l_int32 rows)
 	return best;
 }
 
+/* Rows in a band of 1/`part` of the page, but at least `least` rows (an
+ * inch or two: a few lines of text, whole) and at most the page. A band
+ * of a small slip would otherwise cut its one or two lines in half. */
+static l_int32 band_rows(PIX *pix, l_int32 part, l_int32 least)
+{
+	l_int32 h = pixGetHeight(pix), rows = h / part;
+	rows = rows > least ? rows : least;
+	return rows < h ? rows : h;
+}
+
 /* Tesseract's OSD on the binarised page: clockwise degrees to turn it upright,
  * or -1 when unsure; *guess gets its answer even then. */
 static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
@@ -175,8 +185,8 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
 	const char *script = NULL;
 	double t0 = now_ms();
 
-	l_int32 h = pixGetHeight(bin);
-	BOX *band = boxCreate(0, densest_band(bin, h / 3), pixGetWidth(bin), h / 3);
+	l_int32 h = band_rows(bin, 3, 2 * dpi);
+	BOX *band = boxCreate(0, densest_band(bin, h), pixGetWidth(bin), h);
 	PIX *crop = band ? pixClipRectangle(bin, band, NULL) : NULL;
 
 	boxDestroy(&band);
@@ -236,8 +246,8 @@ static long reading_score(TessBaseAPI *api)
 static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 {
 	PIX *r = pixRotateOrth(bin, q);
-	l_int32 w = r ? pixGetWidth(r) : 0, h = r ? pixGetHeight(r) : 0;
-	BOX *band = r ? boxCreate(0, densest_band(r, h / 8), w, h / 8) : NULL;
+	l_int32 w = r ? pixGetWidth(r) : 0, h = r ? band_rows(r, 8, dpi) : 0;
+	BOX *band = r ? boxCreate(0, densest_band(r, h), w, h) : NULL;
 	PIX *crop = r && band ? pixClipRectangle(r, band, NULL) : NULL;
 	long score = 0;
 	double t0 = now_ms();

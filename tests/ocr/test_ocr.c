@@ -269,13 +269,16 @@ static void test_dust_the_size_of_dots_is_not_read_as_punctuation(void **state)
  * space. (Several such rows one under the other can still be read as two
  * columns: the row bands of the two sides differ where tone marks stand
  * apart from their letters.) */
-/* `text` rendered by pango-view in Liberation Serif 13 at 300 dpi, 8-bit gray. */
-static PIX *render_text(fixture *f, const char *text)
+/* `text` rendered by pango-view in `font` (a Pango font description) at
+ * 300 dpi with a margin of 150 pixels, 8-bit gray. */
+static PIX *render_in(fixture *f, const char *font, const char *text)
 {
 	char *txt = tu_path(f->dir, "render.txt"), *png = tu_path(f->dir, "render.png");
+	char *font_arg = NULL;
+	assert_true(asprintf(&font_arg, "--font=%s", font) > 0);
 	tu_write(txt, text, strlen(text));
 	char *argv[] = {"/usr/bin/pango-view",
-			"--font=Liberation Serif 13",
+			font_arg,
 			"--dpi=300",
 			"--margin=150",
 			"-q",
@@ -291,9 +294,65 @@ static PIX *render_text(fixture *f, const char *text)
 	PIX *gray = pixConvertTo8(pix, 0);
 	pixDestroy(&pix);
 	pixSetResolution(gray, 300, 300);
+	free(font_arg);
 	free(txt);
 	free(png);
 	return gray;
+}
+
+static PIX *render_text(fixture *f, const char *text)
+{
+	return render_in(f, "Liberation Serif 13", text);
+}
+
+/* A slip of two lines, upright and upside down: the bands that orientation
+ * reads must hold whole lines even when the page is that short. */
+static void test_two_line_slip_is_read_upright(void **state)
+{
+	fixture *f = *state;
+	static const char text[] =
+		"Nghị định số 43/2014/NĐ-CP quy định chi tiết thi hành Luật Đất đai;\n"
+		"(Ký, ghi rõ họ tên) bà Đinh Thị Hồng, Giám đốc Chi nhánh Văn phòng\n";
+	for (int q = 0; q <= 2; q += 2) {
+		PIX *gray = render_in(f, "Liberation Serif 12", text), *ink = NULL;
+		/* trimmed to the ink with a margin of 40: a slip, not a page */
+		PIX *bin = pixThresholdToBinary(gray, 128);
+		BOX *box = NULL;
+		assert_int_equal(pixClipBoxToForeground(bin, NULL, NULL, &box), 0);
+		ink = pixClipRectangle(gray, box, NULL);
+		PIX *slip = pixAddBorder(ink, 40, 255);
+		PIX *turned = pixRotateOrth(slip, q);
+		pixSetResolution(turned, 300, 300);
+		pixDestroy(&slip);
+		pixDestroy(&ink);
+		pixDestroy(&bin);
+		boxDestroy(&box);
+		pixDestroy(&gray);
+		sohoa_ocr_page *p = recognise(f, turned, "slip.png", IFF_PNG);
+		print_message("%d°: rotation %d: %s", q * 90, p->rotation, p->text);
+		assert_int_equal(p->rotation, q * 90);
+		assert_non_null(strstr(p->text, "Luật Đất đai"));
+		assert_non_null(strstr(p->text, "Văn phòng"));
+		sohoa_ocr_page_free(p);
+	}
+}
+
+/* Despeckling keeps the upper dot of a semicolon: in a sans-serif face the
+ * dot is speck-sized and the comma under it too tall to count as a dot. */
+static void test_semicolons_keep_their_dot(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "Chiều dài; chiều rộng; đất ở; dân cư; năm 2019; hợp đồng;\n";
+	static const char *const fonts[] = {"Liberation Sans 12", "FreeSans 12"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		sohoa_ocr_page *p = recognise(f, render_in(f, fonts[i], text), "semi.png", IFF_PNG);
+		print_message("%s: %s", fonts[i], p->text);
+		size_t semis = 0;
+		for (const char *c = p->text; (c = strchr(c, ';')); c++)
+			semis++;
+		assert_true(semis >= 5);
+		sohoa_ocr_page_free(p);
+	}
 }
 
 static void test_form_row_with_wide_space_reads_as_one_line(void **state)
@@ -593,6 +652,8 @@ int main(void)
 		cmocka_unit_test(test_missing_resolution_is_estimated),
 		cmocka_unit_test(test_boxes_are_in_original_page_coordinates),
 		cmocka_unit_test(test_line_images_are_stored_without_deflate),
+		cmocka_unit_test(test_two_line_slip_is_read_upright),
+		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
