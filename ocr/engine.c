@@ -206,18 +206,21 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
 	return *guess;
 }
 
-/* Letters in a UTF-8 word: ASCII letters and every code point from U+00C0
- * (Vietnamese letters with their marks); punctuation, digits and the bars
- * and dashes that specks and turned lines are read as do not count. */
+/* Whether a symbol is a letter: an ASCII one or any from U+00C0 on
+ * (Vietnamese letters with their marks). */
+static int is_letter(const char *t)
+{
+	unsigned char c = (unsigned char)t[0];
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC3 && c < 0xF5);
+}
+
+/* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
+ * specks and turned lines are read as do not count. */
 static int letters_in(const char *s)
 {
 	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
-			n++;
-		else if (*p >= 0xc3 && *p < 0xf5) /* lead byte of U+00C0 and above */
-			n++;
-	}
+	for (; *s; s++)
+		n += is_letter(s);
 	return n;
 }
 
@@ -505,9 +508,26 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	} while (!TessPageIteratorIsAtFinalElement(pi, RIL_WORD, RIL_SYMBOL) &&
 		 TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
+	/* An e-mail or web address keeps its dots: a word with "@" or "/", or
+	 * of ASCII without capitals ("dichvucong.gov.vn"). */
+	int address = 0, plain = 1;
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)sym[i][0];
+		address |= c == '@' || c == '/';
+		plain &= c < 0x80 && !(c >= 'A' && c <= 'Z');
+	}
+	address |= plain;
 	for (int i = 0; i < n; i++) {
 		if (!strchr(".,-", sym[i][0]) || sym[i][1])
 			continue;
+		/* A dot or comma between two letters stands where a space was:
+		 * a speck in the gap between two words ("CỘNG.HÒA", "Ủy,ban"). */
+		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n && is_letter(sym[i - 1]) &&
+		    is_letter(sym[i + 1])) {
+			speck[i] = 1;
+			specks++;
+			continue;
+		}
 		/* the baseline here: the foot of a neighbouring letter that sits on
 		 * it, else the line's baseline at this point */
 		double base = bl[1];

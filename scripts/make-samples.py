@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import unicodedata
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -250,7 +251,7 @@ class Renderer:
         if width:
             args += ["--width=%d" % int(width * 72.0 / DPI)]  # pango-view takes whole points
             if wrap:
-                args += ["--wrap=word"]
+                args += ["--wrap=%s" % ("word-char" if wrap == "char" else "word")]
         if justify:
             args += ["--justify"]
         if indent:
@@ -258,12 +259,16 @@ class Renderer:
         key = hashlib.sha256(("\x1f".join(args) + "\x1e" + markup).encode("utf-8")).hexdigest()[:24]
         base = os.path.join(self.work, "u-" + key)
         if not os.path.exists(base + ".json"):
-            with open(base + ".txt", "w", encoding="utf-8") as f:
+            # threads may render the same unit at once: each writes its own
+            # files and renames them into place (the results are identical)
+            tmp = "%s.%d" % (base, threading.get_ident())
+            with open(tmp + ".txt", "w", encoding="utf-8") as f:
                 f.write(markup)
             run(["pango-view", "-q", "--markup"] + args +
-                ["-o", base + ".tmp.png", "--serialize-to=" + base + ".tmp.json", base + ".txt"])
-            os.replace(base + ".tmp.png", base + ".png")
-            os.replace(base + ".tmp.json", base + ".json")
+                ["-o", tmp + ".png", "--serialize-to=" + tmp + ".json", tmp + ".txt"])
+            os.replace(tmp + ".png", base + ".png")
+            os.replace(tmp + ".json", base + ".json")
+            os.remove(tmp + ".txt")
         with open(base + ".json", encoding="utf-8") as f:
             ser = json.load(f)
         out = ser["output"]
@@ -465,7 +470,11 @@ def layout_table(b, r, lay, y):
                 continue
             mk = "<b>%s</b>" % cell if head and ri == 0 else cell
             align = "center" if head and ri == 0 else cols[ci][1]
-            units.append(r.text(mk, xs[ci + 1] - xs[ci] - 2 * padx, align=align, size=size))
+            width = xs[ci + 1] - xs[ci] - 2 * padx
+            u = r.text(mk, width, align=align, size=size)
+            if u.w > width:  # a word longer than the cell (a dossier code): broken, as Word would
+                u = r.text(mk, width, align=align, size=size, wrap="char")
+            units.append(u)
         row_h = max([u.h for u in units if u] + [r.line_height()]) + 2 * pady
         words = []
         for ci, u in enumerate(units):
@@ -988,7 +997,18 @@ def random_faults(rng, page, fonts):
     return f, ext
 
 
-def build_dev_set(out_dir, seed, count, jobs):
+def clean_faults(rng, page, fonts):
+    """A perfect scan: font and size vary, nothing else (grey PNG at 300 dpi,
+    seal in colour if the page has one). What sohoa loses on these, its
+    cleaning loses."""
+    f = {"font": rng.choice(fonts), "size": fmt_num(rng.choice([11, 11.5, 12, 12.5, 13, 13.5, 14])),
+         "shrink": "1", "dpi": "300", "mode": "gray"}
+    if page.seal is not None:
+        f["seal"] = "none"
+    return f, ".png"
+
+
+def build_dev_set(out_dir, seed, count, jobs, clean=False):
     fonts = installed_fonts()
     pages = all_pages()
     os.makedirs(os.path.join(out_dir, "images"), exist_ok=True)
@@ -999,7 +1019,7 @@ def build_dev_set(out_dir, seed, count, jobs):
     for n in range(1, count + 1):
         base = rng.choice(pages)
         page = mixed_page(rng, pages, base) if rng.random() < 0.5 else base
-        faults, ext = random_faults(rng, page, fonts)
+        faults, ext = (clean_faults if clean else random_faults)(rng, page, fonts)
         frames = [(page, faults)]
         if ext == ".tif" and rng.random() < 0.3:  # multi-page TIFF: same scan settings
             for _ in range(rng.randint(1, 2)):
@@ -1080,6 +1100,8 @@ def main(argv):
                       "their faults as a Markdown table")
     ap.add_argument("--seed", type=int, default=1, help="seed of the development set (default 1)")
     ap.add_argument("--count", type=int, default=100, help="images in the development set (default 100)")
+    ap.add_argument("--clean", action="store_true",
+                    help="with --set: pages without faults (font and size vary, grey PNG at 300 dpi)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="pages rendered in parallel (default: number of CPUs)")
     args = ap.parse_args(argv)
@@ -1092,7 +1114,7 @@ def main(argv):
     if args.check:
         return check(args.jobs)
     if args.set:
-        build_dev_set(args.set, args.seed, args.count, args.jobs)
+        build_dev_set(args.set, args.seed, args.count, args.jobs, args.clean)
         return 0
     for top in GENERATED:
         p = os.path.join(SAMPLES, top)

@@ -337,6 +337,19 @@ static void test_two_line_slip_is_read_upright(void **state)
 	}
 }
 
+/* Dots between letters in an e-mail or web address are the address's own. */
+static void test_dots_of_an_address_stay(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = recognise(
+		f, render_text(f, "Email: ngoclan.banhmi@gmail.com\nCổng: dichvucong.gov.vn, dichvucong.gov.vn/p/home\n"),
+		"address.png", IFF_PNG);
+	print_message("%s", p->text);
+	assert_non_null(strstr(p->text, "ngoclan.banhmi@gmail.com"));
+	assert_non_null(strstr(p->text, "dichvucong.gov.vn, dichvucong.gov.vn/p/home"));
+	sohoa_ocr_page_free(p);
+}
+
 /* Despeckling keeps the upper dot of a semicolon: in a sans-serif face the
  * dot is speck-sized and the comma under it too tall to count as a dot. */
 static void test_semicolons_keep_their_dot(void **state)
@@ -374,7 +387,7 @@ static int ink_at(PIX *gray, l_int32 x, l_int32 y)
 /* Dust in every other word space of the text line between rows y0 and y1 (its
  * lowest ink being the baseline): disks 6 px across, 9 px above the line.
  * Returns how many spaces got one. */
-static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1)
+static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 lift)
 {
 	l_int32 w = pixGetWidth(gray), base = y1 - 1, run = -1;
 	int gaps = 0;
@@ -387,7 +400,7 @@ static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1)
 			continue;
 		}
 		if (run >= 10 && (gaps++ & 1)) { /* every other word space */
-			l_int32 cx = x - run / 2, cy = base - 9;
+			l_int32 cx = x - run / 2, cy = base - 3 - lift;
 			for (l_int32 dy = -3; dy <= 3; dy++)
 				for (l_int32 dx = -3; dx <= 3; dx++)
 					if (dx * dx + dy * dy <= 9)
@@ -403,9 +416,8 @@ static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1)
  * glues the words together ("tờ.nhà"); the words must come out apart and the
  * real full stop at the end stay. The lines have no descenders, so the lowest
  * ink of each is its baseline. */
-static void test_speck_between_words_does_not_glue_them(void **state)
+static void specks_between_words(fixture *f, l_int32 lift)
 {
-	fixture *f = *state;
 	const char *line = "tờ nhà Cảnh sát bản kê khai thuế.";
 	char text[512] = "";
 	for (int i = 0; i < 6; i++)
@@ -420,7 +432,7 @@ static void test_speck_between_words_does_not_glue_them(void **state)
 		if (ink && top < 0)
 			top = y;
 		else if (!ink && top >= 0 && y - top > 20) { /* a line, not a tone mark's row */
-			gaps += dust_word_spaces(gray, top, y);
+			gaps += dust_word_spaces(gray, top, y, lift);
 			lines++;
 			top = -1;
 		} else if (!ink && top >= 0 && y - top <= 20)
@@ -428,7 +440,6 @@ static void test_speck_between_words_does_not_glue_them(void **state)
 	}
 	assert_int_equal(lines, 6);
 	assert_int_equal(gaps, 6 * 3);
-	pixWrite("/tmp/ev/td.png", gray, IFF_PNG);
 	sohoa_ocr_page *p = recognise(f, gray, "dust-in-gaps.png", IFF_PNG);
 	print_message("read:\n%s", p->text);
 	size_t found = 0;
@@ -436,6 +447,18 @@ static void test_speck_between_words_does_not_glue_them(void **state)
 		found++;
 	assert_true(found >= 5);
 	sohoa_ocr_page_free(p);
+}
+
+static void test_speck_between_words_does_not_glue_them(void **state)
+{
+	specks_between_words(*state, 6);
+}
+
+/* The same with the specks on the baseline, where a full stop would be: a
+ * stop between two letters with no space after it is no full stop. */
+static void test_speck_on_the_baseline_between_words_does_not_glue_them(void **state)
+{
+	specks_between_words(*state, 0);
 }
 
 /* Pastes `text`, rendered, with its top left corner at x, y of `page`;
@@ -645,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_dust_the_size_of_dots_is_not_read_as_punctuation),
 		cmocka_unit_test(test_form_row_with_wide_space_reads_as_one_line),
 		cmocka_unit_test(test_speck_between_words_does_not_glue_them),
+		cmocka_unit_test(test_speck_on_the_baseline_between_words_does_not_glue_them),
 		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
 		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
@@ -654,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_line_images_are_stored_without_deflate),
 		cmocka_unit_test(test_two_line_slip_is_read_upright),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
+		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
