@@ -468,12 +468,13 @@ static int sits_on_baseline(const char *t)
 	return *u >= 0xC3; /* another accented Latin letter */
 }
 
-/* Adds a word, unless it reads as noise, to the page's last line. */
+/* Adds a word, unless it reads as noise (and is not `sure`), to the page's
+ * last line. */
 static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box b, float conf,
-		     const ocr_geometry *g)
+		     const ocr_geometry *g, int sure)
 {
 	int rc;
-	if (!*text || p->line_count == 0 || is_noise(text, conf))
+	if (!*text || p->line_count == 0 || (!sure && is_noise(text, conf)))
 		return 0;
 	rc = add_word(p, wcap, text, ocr_map_box(g, b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1), conf);
 	if (rc == 0)
@@ -481,18 +482,80 @@ static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box 
 	return rc;
 }
 
-/* Adds the word the iterator is at, its speck marks dropped: a speck inside
- * the word splits it in two. Returns 1 when the word has no speck mark (the
- * caller adds it whole). */
+/* The baseline under symbol i of a word: the foot of a neighbouring letter
+ * that sits on it, else the line's baseline at that point. */
+static double baseline_at(char *const *sym, const sym_box *sb, int n, int i, const int bl[4])
+{
+	if (i > 0 && sits_on_baseline(sym[i - 1]))
+		return sb[i - 1].y2;
+	if (i + 1 < n && sits_on_baseline(sym[i + 1]))
+		return sb[i + 1].y2;
+	double cx = (sb[i].x1 + sb[i].x2) / 2.0;
+	if (bl[2] == bl[0])
+		return bl[1];
+	return bl[1] + (double)(bl[3] - bl[1]) * (cx - bl[0]) / (bl[2] - bl[0]);
+}
+
+/* Whether symbol i of a word follows a unit of length that takes a power:
+ * the word so far is "m", "cm", "dm", "km" or "mm", after a bracket maybe. */
+static int after_unit(char *const *sym, int i)
+{
+	int k = i - 1;
+	if (k < 0 || strcmp(sym[k], "m"))
+		return 0;
+	if (k > 0 && sym[k - 1][0] && !sym[k - 1][1] && strchr("cdkm", sym[k - 1][0]))
+		k--;
+	return k == 0 || (k == 1 && (sym[0][0] == '(' || sym[0][0] == '['));
+}
+
+/* What the mark read as `t` right after an "m" (box m) stands for when it
+ * is raised: the square or cube of an area or volume (m², m³), whatever the
+ * LSTM read it as ("2", "?", "°", "'", "ê" — the model has no superscripts).
+ * The first glyph right of the "m" in the recognised image is looked at, not
+ * the symbol's box, which can take in a comma after it. NULL when that
+ * glyph comes down to the baseline or is not there. */
+static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, double base)
+{
+	l_int32 w = img ? pixGetWidth(img) : 0, h = img ? pixGetHeight(img) : 0;
+	l_int32 y0 = (l_int32)(base - 1.8 * xh), y1 = (l_int32)(base + 0.3 * xh);
+	l_int32 x = m.x2 + 1, xmax = m.x2 + (l_int32)(1.2 * xh), low = -1;
+	int started = 0;
+
+	y0 = y0 < 0 ? 0 : y0;
+	y1 = y1 < h ? y1 : h - 1;
+	for (; x < w && x <= xmax; x++) {
+		l_int32 bottom = -1;
+		for (l_int32 y = y0; y <= y1; y++) {
+			l_uint32 v;
+			pixGetPixel(img, x, y, &v);
+			if (pixGetDepth(img) == 1 ? v != 0 : v < 128)
+				bottom = y;
+		}
+		if (bottom < 0 && started)
+			break; /* the glyph ends */
+		if (bottom >= 0) {
+			started = 1;
+			low = bottom > low ? bottom : low;
+		}
+	}
+	if (!started || low > base - 0.35 * xh)
+		return NULL;
+	return strcmp(t, "3") ? "²" : "³";
+}
+
+/* Adds the word the iterator is at, its speck marks dropped (a speck inside
+ * the word splits it in two) and the power of a unit written as such.
+ * Returns 1 when the word has neither (the caller adds it whole). */
 static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
-			  const ocr_geometry *g, double xh, const int bl[4])
+			  const ocr_geometry *g, double xh, const int bl[4], PIX *img)
 {
 	enum { MAXSYM = 64 };
 	TessResultIterator *it = TessResultIteratorCopy(at);
 	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
 	char *sym[MAXSYM];
+	const char *as[MAXSYM] = {0}; /* what symbol i stands for, when not itself */
 	sym_box sb[MAXSYM];
-	int n = 0, specks = 0, rc = 0;
+	int n = 0, specks = 0, powers = 0, rc = 0;
 	char speck[MAXSYM] = {0};
 
 	if (!it)
@@ -518,41 +581,39 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	}
 	address |= plain;
 	for (int i = 0; i < n; i++) {
+		if (after_unit(sym, i) && !strchr(",.;:)", sym[i][0]) &&
+		    (as[i] = unit_power(img, sym[i], sb[i - 1], xh, baseline_at(sym, sb, n, i, bl)))) {
+			powers++;
+			continue;
+		}
 		if (!strchr(".,-", sym[i][0]) || sym[i][1])
 			continue;
 		/* A dot or comma between two letters stands where a space was:
 		 * a speck in the gap between two words ("CỘNG.HÒA", "Ủy,ban"). */
 		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n && is_letter(sym[i - 1]) &&
-		    is_letter(sym[i + 1])) {
+		    is_letter(sym[i + 1]))
 			speck[i] = 1;
-			specks++;
-			continue;
-		}
-		/* the baseline here: the foot of a neighbouring letter that sits on
-		 * it, else the line's baseline at this point */
-		double base = bl[1];
-		double cx = (sb[i].x1 + sb[i].x2) / 2.0;
-		if (bl[2] != bl[0])
-			base = bl[1] + (double)(bl[3] - bl[1]) * (cx - bl[0]) / (bl[2] - bl[0]);
-		if (i > 0 && sits_on_baseline(sym[i - 1]))
-			base = sb[i - 1].y2;
-		else if (i + 1 < n && sits_on_baseline(sym[i + 1]))
-			base = sb[i + 1].y2;
-		speck[i] = (char)is_speck_mark(sym[i], sb[i], xh, base);
+		else
+			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
+						       baseline_at(sym, sb, n, i, bl));
 		specks += speck[i];
 	}
-	if (specks) {
+	if (specks || powers) {
 		char part[256];
 		size_t len = 0;
 		sym_box box = {0};
+		int sure = 0; /* a unit with its power is a reading, however unsure */
 		for (int i = 0; i <= n && rc == 0; i++) {
 			if (i == n || speck[i]) {
 				part[len] = 0;
-				rc = keep_word(p, wcap, part, box, conf, g);
+				rc = keep_word(p, wcap, part, box, conf, g, sure);
 				len = 0;
+				sure = 0;
 				continue;
 			}
-			size_t tl = strlen(sym[i]);
+			const char *t = as[i] ? as[i] : sym[i];
+			sure |= as[i] != NULL;
+			size_t tl = strlen(t);
 			if (len + tl >= sizeof part)
 				continue;
 			if (len == 0)
@@ -561,20 +622,21 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 					sb[i].y1 < box.y1 ? sb[i].y1 : box.y1,
 					sb[i].x2 > box.x2 ? sb[i].x2 : box.x2,
 					sb[i].y2 > box.y2 ? sb[i].y2 : box.y2};
-			memcpy(part + len, sym[i], tl);
+			memcpy(part + len, t, tl);
 			len += tl;
 		}
 	}
 	for (int i = 0; i < n; i++)
 		TessDeleteText(sym[i]);
-	return specks ? rc : 1;
+	return specks || powers ? rc : 1;
 }
 
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
  * page coordinates. one_line: append every word to the page's last line (a
- * table row) instead of following Tesseract's lines. */
+ * table row) instead of following Tesseract's lines. img: the image that was
+ * read, for a look at a glyph where the reading is in doubt. */
 static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
-		   const ocr_geometry *g, int block, int one_line)
+		   const ocr_geometry *g, int block, int one_line, PIX *img)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	int rc = 0, have_metrics = 0, bl[4] = {0};
@@ -598,10 +660,10 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		rc = have_metrics ? add_despeckled(p, wcap, it, conf, g, xh, bl) : 1;
+		rc = have_metrics ? add_despeckled(p, wcap, it, conf, g, xh, bl, img) : 1;
 		if (rc == 1) {
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-			rc = text ? keep_word(p, wcap, text, b, conf, g) : 0;
+			rc = text ? keep_word(p, wcap, text, b, conf, g, 0) : 0;
 			TessDeleteText(text);
 		}
 		if (rc < 0)
@@ -652,7 +714,7 @@ static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI
 			rc = read_rect(api, clean, x0 + inset, y0 + inset, x1 - x0 - 2 * inset,
 				       y1 - y0 - 2 * inset, 0);
 			if (rc == 0)
-				rc = collect(p, wcap, lcap, api, g, block, 1);
+				rc = collect(p, wcap, lcap, api, g, block, 1, clean);
 			else if (rc > 0)
 				rc = 0;
 		}
@@ -682,7 +744,7 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, x, y, w, h);
 		rc = read_rect(api, clean, x, y, w, h, 12);
 		if (rc == 0)
-			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0);
+			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0, clean);
 		else if (rc > 0)
 			rc = 0;
 	}

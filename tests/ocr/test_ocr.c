@@ -337,6 +337,27 @@ static void test_two_line_slip_is_read_upright(void **state)
 	}
 }
 
+/* The model has no superscripts: a raised mark after "m" is read as "2",
+ * "?", "°" or "ê". Looked at in the image, it comes out as m² (and "đệm,"
+ * keeps its comma: only a unit takes a power). */
+static void test_square_metres_keep_their_power(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "Diện tích 112,5 m²; đất ở tại nông thôn 200,0 m², đất trồng cây\n"
+				   "Họ, chữ đệm, tên: Diện tích xây dựng (m²) 312,5 m²\n";
+	static const char *const fonts[] = {"Liberation Sans 12", "DejaVu Serif 12"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		sohoa_ocr_page *p = recognise(f, render_in(f, fonts[i], text), "m2.png", IFF_PNG);
+		print_message("%s: %s", fonts[i], p->text);
+		size_t powers = 0;
+		for (const char *c = p->text; (c = strstr(c, "m²")); c++)
+			powers++;
+		assert_true(powers >= 3);
+		assert_non_null(strstr(p->text, "đệm,"));
+		sohoa_ocr_page_free(p);
+	}
+}
+
 /* Dots between letters in an e-mail or web address are the address's own. */
 static void test_dots_of_an_address_stay(void **state)
 {
@@ -679,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_two_line_slip_is_read_upright),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_dots_of_an_address_stay),
+		cmocka_unit_test(test_square_metres_keep_their_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
