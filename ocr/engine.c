@@ -516,7 +516,9 @@ static int after_unit(char *const *sym, int i)
  * glyph comes down to the baseline or is not there. */
 static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, double base)
 {
-	l_int32 w = img ? pixGetWidth(img) : 0, h = img ? pixGetHeight(img) : 0;
+	if (!img)
+		return NULL;
+	l_int32 w = pixGetWidth(img), h = pixGetHeight(img), bits = pixGetDepth(img);
 	l_int32 y0 = (l_int32)(base - 1.8 * xh), y1 = (l_int32)(base + 0.3 * xh);
 	l_int32 x = m.x2 + 1, xmax = m.x2 + (l_int32)(1.2 * xh), low = -1;
 	int started = 0;
@@ -528,7 +530,7 @@ static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, dou
 		for (l_int32 y = y0; y <= y1; y++) {
 			l_uint32 v;
 			pixGetPixel(img, x, y, &v);
-			if (pixGetDepth(img) == 1 ? v != 0 : v < 128)
+			if (bits == 1 ? v != 0 : v < 128)
 				bottom = y;
 		}
 		if (bottom < 0 && started)
