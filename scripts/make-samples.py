@@ -999,8 +999,7 @@ def random_faults(rng, page, fonts):
 
 def clean_faults(rng, page, fonts):
     """A perfect scan: font and size vary, nothing else (grey PNG at 300 dpi,
-    seal in colour if the page has one). What sohoa loses on these, its
-    cleaning loses."""
+    a page's seal left off). What sohoa loses on these, its cleaning loses."""
     f = {"font": rng.choice(fonts), "size": fmt_num(rng.choice([11, 11.5, 12, 12.5, 13, 13.5, 14])),
          "shrink": "1", "dpi": "300", "mode": "gray"}
     if page.seal is not None:
