@@ -2,7 +2,8 @@
  * uneven paper both come out black and the paper white, and the fast running-sum
  * Sauvola gives the same page as Leptonica's (contrast norm + Sauvola, 51 px
  * window, k 0.40) within a few pixels in a thousand; the shaded image handed
- * to recognition thresholds back to exactly the clean page; and a resolution
+ * to recognition thresholds back to exactly the clean page; background
+ * normalisation in one pass gives Leptonica's bytes; and a resolution
  * guessed from broken letters gives way to the page size. */
 #include "testutil.h"
 
@@ -92,6 +93,78 @@ static void test_fast_sauvola_matches_leptonica_on_a_scan(void **state)
 	}
 }
 
+/* Background normalisation done in one pass gives the bytes of Leptonica's
+ * steps (pixBackgroundNormMorph, then the tone curve from the darkest 0.3%
+ * to black), on a scan, on blotchy paper and on a page too small for the
+ * closing. */
+static PIX *normalised_by_leptonica(PIX *gray)
+{
+	PIX *norm = pixBackgroundNormMorph(gray, NULL, 4, 9, 255);
+	if (!norm)
+		norm = pixCopy(NULL, gray);
+	NUMA *hist = pixGetGrayHistogram(norm, 1);
+	l_float32 total = 0, acc = 0, v;
+	l_int32 dark = 0;
+	for (l_int32 i = 0; i < 256; i++) {
+		numaGetFValue(hist, i, &v);
+		total += v;
+	}
+	for (l_int32 i = 0; i < 256; i++) {
+		numaGetFValue(hist, i, &v);
+		acc += v;
+		if (acc >= total * 0.003f) {
+			dark = i;
+			break;
+		}
+	}
+	numaDestroy(&hist);
+	if (dark > 0 && dark < 200)
+		pixGammaTRC(norm, norm, 1.0f, dark, dark + (255 - dark) * 9 / 10);
+	return norm;
+}
+
+static void test_background_normalisation_gives_leptonicas_bytes(void **state)
+{
+	(void)state;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/samples/inbox/000.00.12.H29-231122-0001/0001.jpg",
+		 SOHOA_SOURCE_DIR);
+	PIX *src = pixRead(path);
+	assert_non_null(src);
+	PIX *scan = ocr_to_gray(src), *tiny = pixCreate(20, 12, 8);
+	assert_non_null(scan);
+	assert_non_null(tiny);
+	for (int y = 0; y < 12; y++)
+		for (int x = 0; x < 20; x++)
+			pixSetPixel(tiny, x, y, (l_uint32)(x % 5 == 0 ? 60 : 200 - y));
+	/* Blotchy paper: each 16-pixel square its own shade, so the map varies. */
+	PIX *blotchy = uneven_page(400, 300);
+	assert_non_null(blotchy);
+	for (int y = 0; y < 300; y++)
+		for (int x = 0; x < 400; x++) {
+			l_uint32 v;
+			pixGetPixel(blotchy, x, y, &v);
+			pixSetPixel(blotchy, x, y, v - (l_uint32)((x / 16 * 7 + y / 16 * 13) % 40));
+		}
+	PIX *pages[] = {scan, tiny, blotchy};
+	for (size_t i = 0; i < 3; i++) {
+		ocr_geometry g = {0};
+		g.dpi = 300;
+		PIX *ours = ocr_normalise(pages[i], &g), *lept = normalised_by_leptonica(pages[i]);
+		l_int32 same = 0;
+		assert_non_null(ours);
+		assert_non_null(lept);
+		pixEqual(ours, lept, &same);
+		assert_true(same);
+		pixDestroy(&ours);
+		pixDestroy(&lept);
+	}
+	pixDestroy(&blotchy);
+	pixDestroy(&tiny);
+	pixDestroy(&scan);
+	pixDestroy(&src);
+}
+
 static void test_recognition_image_thresholds_back_to_the_clean_page(void **state)
 {
 	(void)state;
@@ -173,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_faint_and_dark_ink_both_turn_black_on_uneven_paper),
 		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
+		cmocka_unit_test(test_background_normalisation_gives_leptonicas_bytes),
 		cmocka_unit_test(test_recognition_image_thresholds_back_to_the_clean_page),
 		cmocka_unit_test(test_broken_letters_do_not_make_an_a4_page_a_yard_long),
 	};
