@@ -20,8 +20,9 @@
 
 typedef struct {
 	int x, y, w, h;
-	int column; /* id of the column (x-cut side) the piece lies in */
-	int table;  /* index of the table + 1 it holds, 0 for text */
+	int column;       /* id of the column (x-cut side) the piece lies in */
+	int table;        /* index of the table + 1 it holds, 0 for text */
+	int gap_x, gap_w; /* a single row's wide space (gap_w 0: none) */
 } piece;
 
 typedef struct {
@@ -167,29 +168,46 @@ static int whole_lines(const int *s, const int *e, int n)
 
 /* Whether the lines (bands s..e) of a side, in box x..x+w, are set centred:
  * their middles agree while their left edges do not, as in the two-column
- * header of a Decree 30 document. A form's labels start at one edge. */
+ * header of a Decree 30 document or the signers' blocks at its foot. A
+ * form's labels start at one edge. Of three lines or more, one may stray:
+ * a signature scribbled across the "(Ký, ghi rõ họ tên)" line moves that
+ * band's middle. */
 static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int n, int y)
 {
-	int lmin = 1 << 30, lmax = -1, mmin = 1 << 30, mmax = -1;
+	int first[256], mid[256];
 	const int tol = 12; /* px at 300 dpi, half a letter */
+	if (n > 256)
+		return 0;
 	for (int i = 0; i < n; i++) {
 		BOX *b = boxCreate(x, y + s[i], w, e[i] - s[i]);
 		NUMA *na = b ? profile(bin, b, 1) : NULL;
-		int first = -1, last = -1;
+		int last = -1;
 		boxDestroy(&b);
 		if (!na)
 			return 0;
-		ink_span(na, &first, &last);
+		first[i] = -1;
+		ink_span(na, &first[i], &last);
 		numaDestroy(&na);
-		if (first < 0)
+		if (first[i] < 0)
 			return 0;
-		int mid = (first + last) / 2;
-		lmin = first < lmin ? first : lmin;
-		lmax = first > lmax ? first : lmax;
-		mmin = mid < mmin ? mid : mmin;
-		mmax = mid > mmax ? mid : mmax;
+		mid[i] = (first[i] + last) / 2;
 	}
-	return mmax - mmin <= tol && lmax - lmin > 3 * tol;
+	/* The most lines whose middles lie within tol of one line's. */
+	for (int k = 0; k < n; k++) {
+		int agree = 0, mmin = 1 << 30, mmax = -1, lmin = 1 << 30, lmax = -1;
+		for (int i = 0; i < n; i++) {
+			if (mid[i] < mid[k] || mid[i] > mid[k] + tol)
+				continue;
+			agree++;
+			mmin = mid[i] < mmin ? mid[i] : mmin;
+			mmax = mid[i] > mmax ? mid[i] : mmax;
+			lmin = first[i] < lmin ? first[i] : lmin;
+			lmax = first[i] > lmax ? first[i] : lmax;
+		}
+		if (agree >= (n >= 3 ? n - 1 : n) && mmax - mmin <= tol && lmax - lmin > 3 * tol)
+			return 1;
+	}
+	return 0;
 }
 
 /* Whether two row bands sit on one row: they overlap by at least 0.6 of the
@@ -256,7 +274,7 @@ static void emit(cutter *c, int x, int y, int w, int h, int column)
 		c->items = p;
 		c->cap = ncap;
 	}
-	c->items[c->count++] = (piece){x, y, w, h, column, 0};
+	c->items[c->count++] = (piece){x, y, w, h, column, 0, 0, 0};
 }
 
 static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
@@ -310,8 +328,13 @@ static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
 			goto cleanup;
 		}
 		/* One row with a wide space in it ("Số định danh: 031…"): it
-		 * reads across, as one line. */
+		 * reads across, as one line, unless it ends two columns above
+		 * (see follow_columns). */
 		emit(c, x, y, w, h, column);
+		if (!c->failed) {
+			c->items[c->count - 1].gap_x = split;
+			c->items[c->count - 1].gap_w = gap;
+		}
 		goto cleanup;
 	}
 	gap = widest_gap(rows, r0, r1, &at);
@@ -377,18 +400,78 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int 
 			if (ox > 0 && oy > 0 && (long)ox * oy * 2 >= (long)tw * th) {
 				piece old = *p;
 				int above = ty - old.y, below = old.y + old.h - (ty + th);
-				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1};
+				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1, 0, 0};
 				if (below > slack &&
 				    holds_letters(c->bin, old.x, ty + th, old.w, below, letter))
 					insert_piece(c, i + 1,
-						     (piece){old.x, ty + th, old.w, below, old.column, 0});
+						     (piece){old.x, ty + th, old.w, below,
+							     old.column, 0, 0, 0});
 				if (above > slack &&
 				    holds_letters(c->bin, old.x, old.y, old.w, above, letter))
 					insert_piece(c, i,
-						     (piece){old.x, old.y, old.w, above, old.column, 0});
+						     (piece){old.x, old.y, old.w, above, old.column,
+							     0, 0, 0});
 				break;
 			}
 		}
+	}
+}
+
+/* The signers' names under two signature blocks, or the last row of a
+ * two-column header, are a row of their own when the widest horizontal gap
+ * of the page falls just above them (under the scribbles): read across, the
+ * right signer's title would come before the left one's name. Such a row,
+ * close under a left and a right column whose gutter its wide space lines
+ * up with, is split there and each half ends its column. */
+static void follow_columns(cutter *c, int letter)
+{
+	for (size_t i = 2; i < c->count; i++) {
+		piece row = c->items[i];
+		if (row.gap_w == 0 || row.table || c->items[i - 1].table)
+			continue;
+		/* Column ids are handed out in pairs from 1, left then right:
+		 * a right column's id is even, its left one's one less. */
+		int right = c->items[i - 1].column, left = right - 1;
+		if (right <= 0 || right % 2 != 0)
+			continue;
+		size_t r0 = i - 1, l0;
+		while (r0 > 0 && c->items[r0 - 1].column == right)
+			r0--;
+		if (r0 == 0 || c->items[r0 - 1].column != left)
+			continue;
+		l0 = r0 - 1;
+		while (l0 > 0 && c->items[l0 - 1].column == left)
+			l0--;
+		int lx2 = 0, rx1 = 1 << 30, bottom = 0;
+		for (size_t k = l0; k < i; k++) {
+			const piece *p = &c->items[k];
+			if (p->table)
+				break;
+			if (k < r0)
+				lx2 = p->x + p->w > lx2 ? p->x + p->w : lx2;
+			else
+				rx1 = p->x < rx1 ? p->x : rx1;
+			bottom = p->y + p->h > bottom ? p->y + p->h : bottom;
+		}
+		/* The left column ends before the row's right half starts, the
+		 * right one starts after its left half ends, and the row is no
+		 * further under them than the space left blank for a signature
+		 * (a few lines: 8 letters). */
+		if (lx2 > row.gap_x + row.gap_w || rx1 < row.gap_x || row.y - bottom > 8 * letter)
+			continue;
+		piece l = {row.x, row.y, row.gap_x - row.x, row.h, left, 0, 0, 0};
+		c->items[i] = (piece){row.gap_x + row.gap_w,
+				      row.y,
+				      row.x + row.w - row.gap_x - row.gap_w,
+				      row.h,
+				      right,
+				      0,
+				      0,
+				      0};
+		insert_piece(c, r0, l);
+		if (c->failed)
+			return;
+		i++;
 	}
 }
 
@@ -432,6 +515,8 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	for (size_t t = 0; t < ntables; t++)
 		pixSetInRect(c.bin, tables[t].box);
 	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
+	if (!c.failed)
+		follow_columns(&c, letter > 0 ? letter : 30);
 	if (!c.failed)
 		mark_tables(&c, tables, ntables, letter);
 	pixDestroy(&c.bin);

@@ -31,6 +31,16 @@ static PIX *uneven_page(int w, int h)
 	return pix;
 }
 
+/* A scan of the committed samples (samples/inbox/`rel`), decoded. */
+static PIX *sample_scan(const char *rel)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/samples/inbox/%s", SOHOA_SOURCE_DIR, rel);
+	PIX *src = pixRead(path);
+	assert_non_null(src);
+	return src;
+}
+
 static void test_faint_and_dark_ink_both_turn_black_on_uneven_paper(void **state)
 {
 	(void)state;
@@ -69,10 +79,7 @@ static void test_fast_sauvola_matches_leptonica_on_a_scan(void **state)
 	const char *scans[] = {"000.00.12.H29-231122-0001/0001.jpg",
 			       "000.00.15.H40-231009-0032/0002.jpg"};
 	for (size_t i = 0; i < sizeof scans / sizeof *scans; i++) {
-		char path[1024];
-		snprintf(path, sizeof path, "%s/samples/inbox/%s", SOHOA_SOURCE_DIR, scans[i]);
-		PIX *src = pixRead(path);
-		assert_non_null(src);
+		PIX *src = sample_scan(scans[i]);
 		PIX *gray = ocr_to_gray(src);
 		PIX *ours = ocr_binarise(gray);
 		PIX *lept = pixSauvolaOnContrastNorm(gray, 100, NULL, NULL);
@@ -126,11 +133,7 @@ static PIX *normalised_by_leptonica(PIX *gray)
 static void test_background_normalisation_gives_leptonicas_bytes(void **state)
 {
 	(void)state;
-	char path[1024];
-	snprintf(path, sizeof path, "%s/samples/inbox/000.00.12.H29-231122-0001/0001.jpg",
-		 SOHOA_SOURCE_DIR);
-	PIX *src = pixRead(path);
-	assert_non_null(src);
+	PIX *src = sample_scan("000.00.12.H29-231122-0001/0001.jpg");
 	PIX *scan = ocr_to_gray(src), *tiny = pixCreate(20, 12, 8);
 	assert_non_null(scan);
 	assert_non_null(tiny);
@@ -168,11 +171,7 @@ static void test_background_normalisation_gives_leptonicas_bytes(void **state)
 static void test_recognition_image_thresholds_back_to_the_clean_page(void **state)
 {
 	(void)state;
-	char path[1024];
-	snprintf(path, sizeof path, "%s/samples/inbox/000.00.15.H40-231009-0032/0002.jpg",
-		 SOHOA_SOURCE_DIR);
-	PIX *src = pixRead(path);
-	assert_non_null(src);
+	PIX *src = sample_scan("000.00.15.H40-231009-0032/0002.jpg");
 	PIX *gray = ocr_to_gray(src);
 	ocr_geometry g = {0};
 	g.orig_w = (uint32_t)pixGetWidth(gray);

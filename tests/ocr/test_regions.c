@@ -2,7 +2,8 @@
  * binary pages — two columns of text lines on rows of their own are two
  * regions, left then right, even with dust strewn across the gutter between
  * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi; a heading
- * set close over a ruled table is read before the table, not lost in it. */
+ * set close over a ruled table is read before the table, not lost in it;
+ * signers' names on one row under their blocks end each block. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -135,12 +136,58 @@ static void test_heading_close_over_a_table_is_its_own_region(void **state)
 	pixDestroy(&vr);
 }
 
+/* A scribbled signature: a W of 4 px strokes from y0 to y0 + 110 between
+ * x0 and x0 + 280 (off the block's centre, as a hand puts it), and a
+ * flourish under it. */
+static void draw_signature(PIX *bin, l_int32 x0, l_int32 y0)
+{
+	for (int k = 0; k < 4; k++)
+		pixRenderLine(bin, x0 + 70 * k, y0 + (k % 2 ? 0 : 110), x0 + 70 * (k + 1),
+			      y0 + (k % 2 ? 110 : 0), 4, L_SET_PIXELS);
+	pixRenderLine(bin, x0 - 20, y0 + 125, x0 + 300, y0 + 112, 4, L_SET_PIXELS);
+}
+
+/* The foot of a receipt: a paragraph across the page, then two signers'
+ * blocks side by side — a title, "(Ký, ghi rõ họ tên)", a signature — and
+ * under them, past the widest gap of the page, both names on one row. Each
+ * name ends its own signer's block: left block, then right, not the right
+ * signer's title before the left one's name. */
+static void test_signers_names_end_their_columns(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 900, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100);
+	draw_line(bin, 200, 1500, 160);
+	const l_int32 centre[2] = {540, 1640};
+	for (int side = 0; side < 2; side++) {
+		l_int32 c = centre[side];
+		draw_line(bin, c - 190, c + 210, 236); /* title */
+		draw_line(bin, c - 140, c + 160, 286); /* (Ký, ghi rõ họ tên) */
+		draw_signature(bin, c - 100, 340);
+		draw_line(bin, c - 190, c + 210, 560); /* name */
+	}
+	assert_int_equal(regions_of(bin, LETTER, &boxa), 3);
+	for (int side = 0; side < 2; side++) {
+		boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
+		assert_true(x <= centre[side] - 190 && x + w >= centre[side] + 190);
+		assert_true(y <= 236 && y + h >= 596); /* title to name */
+		assert_true(side == 0 ? x + w < 1200 : x > 1200);
+	}
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_columns_are_two_regions),
 		cmocka_unit_test(test_dust_across_the_gutter_does_not_join_the_columns),
 		cmocka_unit_test(test_heading_close_over_a_table_is_its_own_region),
+		cmocka_unit_test(test_signers_names_end_their_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
