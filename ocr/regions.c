@@ -192,19 +192,18 @@ static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int
 			return 0;
 		mid[i] = (first[i] + last) / 2;
 	}
-	/* The most lines whose middles lie within tol of one line's. */
+	/* The lines whose middles lie within tol above one line's (so within
+	 * tol of each other): all of them, or all but one of three or more. */
 	for (int k = 0; k < n; k++) {
-		int agree = 0, mmin = 1 << 30, mmax = -1, lmin = 1 << 30, lmax = -1;
+		int agree = 0, lmin = 1 << 30, lmax = -1;
 		for (int i = 0; i < n; i++) {
 			if (mid[i] < mid[k] || mid[i] > mid[k] + tol)
 				continue;
 			agree++;
-			mmin = mid[i] < mmin ? mid[i] : mmin;
-			mmax = mid[i] > mmax ? mid[i] : mmax;
 			lmin = first[i] < lmin ? first[i] : lmin;
 			lmax = first[i] > lmax ? first[i] : lmax;
 		}
-		if (agree >= (n >= 3 ? n - 1 : n) && mmax - mmin <= tol && lmax - lmin > 3 * tol)
+		if (agree >= (n >= 3 ? n - 1 : n) && lmax - lmin > 3 * tol)
 			return 1;
 	}
 	return 0;
@@ -274,7 +273,7 @@ static void emit(cutter *c, int x, int y, int w, int h, int column)
 		c->items = p;
 		c->cap = ncap;
 	}
-	c->items[c->count++] = (piece){x, y, w, h, column, 0, 0, 0};
+	c->items[c->count++] = (piece){.x = x, .y = y, .w = w, .h = h, .column = column};
 }
 
 static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
@@ -400,17 +399,28 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int 
 			if (ox > 0 && oy > 0 && (long)ox * oy * 2 >= (long)tw * th) {
 				piece old = *p;
 				int above = ty - old.y, below = old.y + old.h - (ty + th);
-				*p = (piece){tx, ty, tw, th, -1 - (int)t, (int)t + 1, 0, 0};
+				*p = (piece){.x = tx,
+					     .y = ty,
+					     .w = tw,
+					     .h = th,
+					     .column = -1 - (int)t,
+					     .table = (int)t + 1};
 				if (below > slack &&
 				    holds_letters(c->bin, old.x, ty + th, old.w, below, letter))
 					insert_piece(c, i + 1,
-						     (piece){old.x, ty + th, old.w, below,
-							     old.column, 0, 0, 0});
+						     (piece){.x = old.x,
+							     .y = ty + th,
+							     .w = old.w,
+							     .h = below,
+							     .column = old.column});
 				if (above > slack &&
 				    holds_letters(c->bin, old.x, old.y, old.w, above, letter))
 					insert_piece(c, i,
-						     (piece){old.x, old.y, old.w, above, old.column,
-							     0, 0, 0});
+						     (piece){.x = old.x,
+							     .y = old.y,
+							     .w = old.w,
+							     .h = above,
+							     .column = old.column});
 				break;
 			}
 		}
@@ -422,12 +432,13 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int 
  * of the page falls just above them (under the scribbles): read across, the
  * right signer's title would come before the left one's name. Such a row,
  * close under a left and a right column whose gutter its wide space lines
- * up with, is split there and each half ends its column. */
+ * up with, is split there and each half ends its column. It runs before
+ * the tables are marked, so no piece holds a table yet. */
 static void follow_columns(cutter *c, int letter)
 {
 	for (size_t i = 2; i < c->count; i++) {
 		piece row = c->items[i];
-		if (row.gap_w == 0 || row.table || c->items[i - 1].table)
+		if (row.gap_w == 0)
 			continue;
 		/* Column ids are handed out in pairs from 1, left then right:
 		 * a right column's id is even, its left one's one less. */
@@ -445,8 +456,6 @@ static void follow_columns(cutter *c, int letter)
 		int lx2 = 0, rx1 = 1 << 30, bottom = 0;
 		for (size_t k = l0; k < i; k++) {
 			const piece *p = &c->items[k];
-			if (p->table)
-				break;
 			if (k < r0)
 				lx2 = p->x + p->w > lx2 ? p->x + p->w : lx2;
 			else
@@ -459,15 +468,13 @@ static void follow_columns(cutter *c, int letter)
 		 * (a few lines: 8 letters). */
 		if (lx2 > row.gap_x + row.gap_w || rx1 < row.gap_x || row.y - bottom > 8 * letter)
 			continue;
-		piece l = {row.x, row.y, row.gap_x - row.x, row.h, left, 0, 0, 0};
-		c->items[i] = (piece){row.gap_x + row.gap_w,
-				      row.y,
-				      row.x + row.w - row.gap_x - row.gap_w,
-				      row.h,
-				      right,
-				      0,
-				      0,
-				      0};
+		piece l = {
+			.x = row.x, .y = row.y, .w = row.gap_x - row.x, .h = row.h, .column = left};
+		c->items[i] = (piece){.x = row.gap_x + row.gap_w,
+				      .y = row.y,
+				      .w = row.x + row.w - row.gap_x - row.gap_w,
+				      .h = row.h,
+				      .column = right};
 		insert_piece(c, r0, l);
 		if (c->failed)
 			return;
