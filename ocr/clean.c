@@ -99,9 +99,41 @@ void ocr_choose_dpi(ocr_geometry *g, PIX *gray, int declared, int fallback)
 		g->dpi = (int)(longest * (double)TARGET_DPI / MAX_SCALED_SIDE) + 1;
 }
 
-/* Any depth to 8-bit gray. For colour, each pixel takes its brightest channel:
- * black text stays dark, while red and blue ink (seals, signatures, stamps),
- * bright in their own channel, turn light — text under a seal survives. */
+/* Colour to gray, each pixel its brightest channel: black text stays dark,
+ * while red and blue ink (seals, signatures, stamps), bright in their own
+ * channel, turn light — text under a seal survives. Dark coloured ink (navy
+ * ballpoint, a seal's deep red rim after JPEG) is not bright in any channel;
+ * what gives it away is colour: a pixel whose channels differ by more than
+ * CHROMA_INK is lightened by twice the excess. Black and gray ink, and the
+ * colour fringes JPEG leaves round black text, stay under it. */
+#define CHROMA_INK 40
+
+static PIX *colour_to_gray(PIX *rgb)
+{
+	l_int32 w = pixGetWidth(rgb), h = pixGetHeight(rgb);
+	PIX *gray = pixCreate(w, h, 8);
+	if (!gray)
+		return NULL;
+	pixCopyResolution(gray, rgb);
+	l_int32 ws = pixGetWpl(rgb), wd = pixGetWpl(gray);
+	const l_uint32 *src = pixGetData(rgb);
+	l_uint32 *dst = pixGetData(gray);
+	for (l_int32 y = 0; y < h; y++) {
+		const l_uint32 *ls = src + y * ws;
+		l_uint32 *ld = dst + y * wd;
+		for (l_int32 x = 0; x < w; x++) {
+			l_int32 r, g, b;
+			extractRGBValues(ls[x], &r, &g, &b);
+			l_int32 hi = r > g ? (r > b ? r : b) : (g > b ? g : b);
+			l_int32 lo = r < g ? (r < b ? r : b) : (g < b ? g : b);
+			l_int32 v = hi + (hi - lo > CHROMA_INK ? 2 * (hi - lo - CHROMA_INK) : 0);
+			SET_DATA_BYTE(ld, x, v > 255 ? 255 : v);
+		}
+	}
+	return gray;
+}
+
+/* Any depth to 8-bit gray; colour as colour_to_gray(). */
 PIX *ocr_to_gray(PIX *pix)
 {
 	PIX *noc = NULL, *gray = NULL;
@@ -112,7 +144,7 @@ PIX *ocr_to_gray(PIX *pix)
 		return NULL;
 	d = pixGetDepth(noc);
 	if (d == 32)
-		gray = pixConvertRGBToGrayMinMax(noc, L_CHOOSE_MAX);
+		gray = colour_to_gray(noc);
 	else if (d == 8)
 		gray = pixClone(noc);
 	else if (d == 1)
@@ -247,6 +279,7 @@ static void grid_add(speck_ctx *c, l_int32 cx, l_int32 cy, l_int32 idx)
 	v[n + 1] = idx;
 }
 
+/* The median letter height of `big`, and room for its grid. */
 static int speck_ctx_init(speck_ctx *c, BOXA *big, l_int32 w, l_int32 h)
 {
 	NUMA *heights = numaCreate(0);
@@ -256,26 +289,32 @@ static int speck_ctx_init(speck_ctx *c, BOXA *big, l_int32 w, l_int32 h)
 	c->gw = (w + GRID - 1) / GRID;
 	c->gh = (h + GRID - 1) / GRID;
 	c->cell = calloc((size_t)c->gw * (size_t)c->gh, sizeof *c->cell);
-	if (!c->cell) {
-		numaDestroy(&heights);
-		return -1;
-	}
 	for (l_int32 i = 0; i < boxaGetCount(big); i++) {
-		l_int32 x, y, bw, bh;
-		boxaGetBoxGeometry(big, i, &x, &y, &bw, &bh);
+		l_int32 bw, bh;
+		boxaGetBoxGeometry(big, i, NULL, NULL, &bw, &bh);
 		if (bh >= 12 && bh <= 120 && bw <= 3 * bh)
 			numaAddNumber(heights, (l_float32)bh);
-		if (bw > 8 * GRID || bh > 8 * GRID)
-			continue; /* rules and frames are no letters */
-		for (l_int32 cy = y / GRID; cy <= (y + bh - 1) / GRID && cy < c->gh; cy++)
-			for (l_int32 cx = x / GRID; cx <= (x + bw - 1) / GRID && cx < c->gw; cx++)
-				grid_add(c, cx, cy, i);
 	}
 	if (numaGetCount(heights) >= 20)
 		numaGetMedian(heights, &med);
 	numaDestroy(&heights);
 	c->letter = med >= 12 ? (l_int32)med : 30;
-	return 0;
+	return c->cell ? 0 : -1;
+}
+
+/* Files each letter of `big` in the grid cells it covers; rules, frames and
+ * the components marked in `skip` (drawings) are no letters. */
+static void speck_ctx_fill(speck_ctx *c, const char *skip)
+{
+	for (l_int32 i = 0; i < boxaGetCount(c->big); i++) {
+		l_int32 x, y, bw, bh;
+		boxaGetBoxGeometry(c->big, i, &x, &y, &bw, &bh);
+		if (bw > 8 * GRID || bh > 8 * GRID || skip[i])
+			continue;
+		for (l_int32 cy = y / GRID; cy <= (y + bh - 1) / GRID && cy < c->gh; cy++)
+			for (l_int32 cx = x / GRID; cx <= (x + bw - 1) / GRID && cx < c->gw; cx++)
+				grid_add(c, cx, cy, i);
+	}
 }
 
 static void speck_ctx_free(speck_ctx *c)
@@ -350,13 +389,84 @@ static int near_kept_dot(const l_int32 s[4], BOXA *small, const int *keep, l_int
 	return 0;
 }
 
-static PIX *despeckle(PIX *bin, int *letter)
+/* ------------------------------------------------------------- drawings */
+/* Signatures and seals in black ink (gray and bilevel scans keep them) are
+ * read as junk ("2 2 4< S1"), and a scribble touching the "(Ký, ghi rõ họ
+ * tên)" line above it takes that line out of Tesseract's line finder. A
+ * drawing is one component over 1.6 letters tall and 3 wide whose ink fills
+ * under DRAWING_FILL of its box: letters run together by blur or bold type
+ * fill a quarter of theirs or more (dev pages: drawings 0.03-0.21, merged
+ * letters 0.23-0.45), and a table's frame holds a rule. */
+#define DRAWING_FILL 0.22
+
+/* Whether `mask` holds a straight run of RULE_RUN pixels across (dir 0) or
+ * down (dir 1): a rule, as remove_rules() takes them. */
+#define RULE_RUN 120
+
+static int has_rule(PIX *mask, int dir)
+{
+	l_int32 len = dir ? pixGetHeight(mask) : pixGetWidth(mask), empty = 1;
+	PIX *runs = len >= RULE_RUN
+			    ? pixOpenCompBrick(NULL, mask, dir ? 1 : RULE_RUN, dir ? RULE_RUN : 1)
+			    : NULL;
+	if (runs)
+		pixZero(runs, &empty);
+	pixDestroy(&runs);
+	return !empty;
+}
+
+static int is_drawing(PIX *mask, l_int32 letter)
+{
+	l_int32 w = pixGetWidth(mask), h = pixGetHeight(mask), n = 0;
+
+	if (5 * h < 8 * letter || w < 3 * letter)
+		return 0;
+	if (pixCountPixels(mask, &n, NULL) != 0 || n >= DRAWING_FILL * w * h)
+		return 0;
+	return !has_rule(mask, 0) && !has_rule(mask, 1);
+}
+
+/* Paints into `drawn` the ink of drawing `d` (mask `m`) except on the rows
+ * of the letters in or beside it: the line of text a scribble touches, a
+ * signer's name under a seal, a seal's legend. */
+static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *drawing, l_int32 d,
+			 l_int32 letter)
+{
+	l_int32 dx, dy, dw, dh;
+	char *band;
+
+	boxaGetBoxGeometry(big, d, &dx, &dy, &dw, &dh);
+	band = calloc((size_t)dh, 1);
+	if (!band)
+		return;
+	for (l_int32 i = 0; i < boxaGetCount(big); i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(big, i, &x, &y, &w, &h);
+		if (drawing[i] || h > 3 * letter / 2 || x + w < dx - 2 * letter ||
+		    x > dx + dw + 2 * letter || y + h < dy || y > dy + dh)
+			continue;
+		for (l_int32 r = y - 2 < dy ? 0 : y - 2 - dy; r < dh && r < y + h + 2 - dy; r++)
+			band[r] = 1;
+	}
+	for (l_int32 r = 0; r < dh;) {
+		l_int32 end = r;
+		while (end < dh && band[end] == band[r])
+			end++;
+		if (!band[r])
+			pixRasterop(drawn, dx, dy + r, dw, end - r, PIX_PAINT, m, 0, r);
+		r = end;
+	}
+	free(band);
+}
+
+static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 {
 	PIX *sized = NULL, *big = NULL, *out = NULL;
-	PIXA *pixa = NULL;
+	PIXA *pixa = NULL, *bigpixa = NULL;
 	BOXA *small = NULL, *bigb = NULL;
 	speck_ctx c = {0};
 	int *keep = NULL;
+	char *drawing = NULL;
 
 	/* Below 4 × 4 pixels at 300 dpi nothing is writing. */
 	sized = pixSelectBySize(bin, 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
@@ -364,13 +474,20 @@ static PIX *despeckle(PIX *bin, int *letter)
 		    : NULL;
 	out = big ? pixSubtract(NULL, sized, big) : NULL; /* the small ones */
 	small = out ? pixConnComp(out, &pixa, 8) : NULL;
-	bigb = big ? pixConnCompBB(big, 8) : NULL;
+	bigb = big ? pixConnComp(big, &bigpixa, 8) : NULL;
 	if (!small || !bigb || speck_ctx_init(&c, bigb, pixGetWidth(bin), pixGetHeight(bin)) < 0)
 		goto fallback;
 	*letter = c.letter;
 	keep = calloc((size_t)boxaGetCount(small) + 1, sizeof *keep);
-	if (!keep)
+	drawing = calloc((size_t)boxaGetCount(bigb) + 1, 1);
+	if (!keep || !drawing)
 		goto fallback;
+	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
+		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
+		drawing[i] = m && is_drawing(m, c.letter);
+		pixDestroy(&m);
+	}
+	speck_ctx_fill(&c, drawing);
 	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
 		l_int32 s[4];
 		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
@@ -378,6 +495,16 @@ static PIX *despeckle(PIX *bin, int *letter)
 	}
 	pixDestroy(&out);
 	out = pixCopy(NULL, big);
+	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
+		if (!drawing[i])
+			continue;
+		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
+		if (!*drawn)
+			*drawn = pixCreateTemplate(big);
+		if (m && *drawn)
+			mark_drawing(*drawn, m, bigb, drawing, i, c.letter);
+		pixDestroy(&m);
+	}
 	for (l_int32 i = 0; out && i < boxaGetCount(small); i++) {
 		l_int32 s[4];
 		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
@@ -394,9 +521,11 @@ fallback:
 cleanup:
 	speck_ctx_free(&c);
 	free(keep);
+	free(drawing);
 	boxaDestroy(&small);
 	boxaDestroy(&bigb);
 	pixaDestroy(&pixa);
+	pixaDestroy(&bigpixa);
 	pixDestroy(&sized);
 	pixDestroy(&big);
 	return out;
@@ -407,7 +536,8 @@ cleanup:
  * text. Without them Tesseract reads tables cell by cell, not as noise. */
 static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 {
-	PIX *h = pixOpenCompBrick(NULL, bin, 120, 1), *v = pixOpenCompBrick(NULL, bin, 1, 120);
+	PIX *h = pixOpenCompBrick(NULL, bin, RULE_RUN, 1),
+	    *v = pixOpenCompBrick(NULL, bin, 1, RULE_RUN);
 	if (h && v) {
 		pixSubtract(bin, bin, h);
 		pixSubtract(bin, bin, v);
@@ -454,9 +584,10 @@ PIX *ocr_analysis_binary(PIX *norm)
  * of `clean` keeps its shade but no lighter than INK_MAX, the pixels just
  * around the ink (one pixel out) keep theirs but no darker than INK_MAX + 1,
  * and everything else — specks, rules, borders, paper — is white, so a
- * threshold just above INK_MAX gives back `clean` exactly. Tesseract's LSTM was trained on shaded
- * text and reads stroke edges better than from hard black and white: mean CER on 82 dev pages 4.68%
- * -> 4.55%, samples 2.37% -> 2.33%. */
+ * threshold just above INK_MAX gives back `clean` exactly (ocr_finish passes
+ * the clean page less its drawings). Tesseract's LSTM was trained on shaded
+ * text and reads stroke edges better than from hard black and white: mean
+ * CER on 82 dev pages 4.68% -> 4.55%, samples 2.37% -> 2.33%. */
 #define INK_MAX 100
 
 static PIX *shaded_page(PIX *gray, PIX *clean)
@@ -494,7 +625,7 @@ static PIX *shaded_page(PIX *gray, PIX *clean)
 
 PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules, PIX **masked)
 {
-	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL;
+	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL, *drawn = NULL, *text = NULL;
 
 	g->skew = find_skew(half_bin);
 	if (g->skew != 0) {
@@ -506,16 +637,21 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	bin = ocr_binarise(rot ? rot : norm);
 	if (!bin)
 		goto cleanup;
-	clean = despeckle(bin, &g->letter);
+	clean = despeckle(bin, &g->letter, &drawn);
 	remove_rules(clean, hrules, vrules);
 	out = pixRemoveBorderConnComps(clean, 8);
 	if (!out)
 		out = pixClone(clean);
 	g->prep_w = pixGetWidth(out);
 	g->prep_h = pixGetHeight(out);
+	/* Layout keeps the drawings: a signature holds its block together from
+	 * the "(Ký…)" line down to the signer's name. Recognition does not. */
+	text = drawn ? pixSubtract(NULL, out, drawn) : NULL;
 	if (masked)
-		*masked = shaded_page(rot ? rot : norm, out);
+		*masked = shaded_page(rot ? rot : norm, text ? text : out);
 cleanup:
+	pixDestroy(&text);
+	pixDestroy(&drawn);
 	pixDestroy(&bin);
 	pixDestroy(&rot);
 	pixDestroy(&clean);

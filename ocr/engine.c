@@ -584,7 +584,8 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	address |= plain;
 	for (int i = 0; i < n; i++) {
 		if (after_unit(sym, i) && !strchr(",.;:)", sym[i][0]) &&
-		    (as[i] = unit_power(img, sym[i], sb[i - 1], xh, baseline_at(sym, sb, n, i, bl)))) {
+		    (as[i] = unit_power(img, sym[i], sb[i - 1], xh,
+					baseline_at(sym, sb, n, i, bl)))) {
 			powers++;
 			continue;
 		}
@@ -821,12 +822,17 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 		goto cleanup;
 	}
 	t_fin = now_ms();
-	if (getenv("SOHOA_OCR_DEBUG_DIR")) { /* the cleaned page, for tuning */
+	if (getenv("SOHOA_OCR_DEBUG_DIR")) { /* the cleaned page and the one read, for tuning */
 		char *dbg = NULL;
 		const char *base = strrchr(path, '/');
 		if (asprintf(&dbg, "%s/%s-%zu.png", getenv("SOHOA_OCR_DEBUG_DIR"),
 			     base ? base + 1 : path, page + 1) > 0)
 			pixWrite(dbg, clean, IFF_PNG);
+		free(dbg);
+		dbg = NULL;
+		if (masked && asprintf(&dbg, "%s/%s-%zu-read.png", getenv("SOHOA_OCR_DEBUG_DIR"),
+				       base ? base + 1 : path, page + 1) > 0)
+			pixWrite(dbg, masked, IFF_PNG);
 		free(dbg);
 	}
 	rc = ocr_find_tables(&tables, &ntables, hrules, vrules);

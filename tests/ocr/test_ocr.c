@@ -194,12 +194,15 @@ static PIX *with_seal(const PIX *gray, int cx, int cy, int radius, l_uint32 ink)
 static void test_red_and_blue_seals_over_text_are_removed(void **state)
 {
 	fixture *f = *state;
-	l_uint32 inks[2], red, blue;
+	l_uint32 inks[3], red, blue, navy;
 	composeRGBPixel(220, 30, 40, &red);
 	composeRGBPixel(40, 60, 200, &blue);
+	/* dark enough in every channel to pass for black but for its colour */
+	composeRGBPixel(40, 50, 120, &navy);
 	inks[0] = red;
 	inks[1] = blue;
-	for (int i = 0; i < 2; i++) {
+	inks[2] = navy;
+	for (int i = 0; i < 3; i++) {
 		PIX *s = with_seal(f->clean, pixGetWidth(f->clean) - 500,
 				   pixGetHeight(f->clean) - 300, 260, inks[i]);
 		sohoa_ocr_page *p = recognise(f, s, "seal.png", IFF_PNG);
@@ -351,8 +354,9 @@ static size_t occurrences(const char *text, const char *what)
 static void test_square_metres_keep_their_power(void **state)
 {
 	fixture *f = *state;
-	static const char text[] = "Diện tích 112,5 m²; đất ở tại nông thôn 200,0 m², đất trồng cây\n"
-				   "Họ, chữ đệm, tên: Diện tích xây dựng (m²) 312,5 m²\n";
+	static const char text[] =
+		"Diện tích 112,5 m²; đất ở tại nông thôn 200,0 m², đất trồng cây\n"
+		"Họ, chữ đệm, tên: Diện tích xây dựng (m²) 312,5 m²\n";
 	static const char *const fonts[] = {"Liberation Sans 12", "DejaVu Serif 12"};
 	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
 		sohoa_ocr_page *p = recognise(f, render_in(f, fonts[i], text), "m2.png", IFF_PNG);
@@ -367,9 +371,11 @@ static void test_square_metres_keep_their_power(void **state)
 static void test_dots_of_an_address_stay(void **state)
 {
 	fixture *f = *state;
-	sohoa_ocr_page *p = recognise(
-		f, render_text(f, "Email: ngoclan.banhmi@gmail.com\nCổng: dichvucong.gov.vn, dichvucong.gov.vn/p/home\n"),
-		"address.png", IFF_PNG);
+	sohoa_ocr_page *p =
+		recognise(f,
+			  render_text(f, "Email: ngoclan.banhmi@gmail.com\nCổng: "
+					 "dichvucong.gov.vn, dichvucong.gov.vn/p/home\n"),
+			  "address.png", IFF_PNG);
 	print_message("%s", p->text);
 	assert_non_null(strstr(p->text, "ngoclan.banhmi@gmail.com"));
 	assert_non_null(strstr(p->text, "dichvucong.gov.vn, dichvucong.gov.vn/p/home"));
@@ -581,6 +587,64 @@ static void test_centred_header_blocks_on_shared_rows_are_columns(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A signature: three pen loops `span` px wide whose tops reach y, and a
+ * flourish under them, strokes 5 px wide in gray `ink`. */
+static void scribble(PIX *gray, l_int32 x0, l_int32 y, l_int32 span, l_uint32 ink)
+{
+	for (l_int32 t = 0; t <= span; t++) {
+		double hump = fabs(sin(3.0 * OCR_PI * t / span));
+		l_int32 x = x0 + t, yl = y + (l_int32)lround(70.0 * (1.0 - hump));
+		l_int32 yf = y + 95 - (l_int32)lround(12.0 * t / span);
+		for (l_int32 dy = -2; dy <= 2; dy++)
+			for (l_int32 dx = -2; dx <= 2; dx++) {
+				pixSetPixel(gray, x + dx, yl + dy, ink);
+				if (t >= span / 8)
+					pixSetPixel(gray, x + dx, yf + dy, ink);
+			}
+	}
+}
+
+/* The lowest row with ink between rows y0 and y1, across the page. */
+static l_int32 ink_bottom(PIX *gray, l_int32 y0, l_int32 y1)
+{
+	for (l_int32 y = y1 - 1; y >= y0; y--)
+		for (l_int32 x = 0; x < pixGetWidth(gray); x += 2)
+			if (ink_at(gray, x, y))
+				return y;
+	return y0;
+}
+
+/* A signature block scanned in gray, the signer's scribble touching the
+ * "(Ký, ghi rõ họ tên)" line above it and a second one standing free: the
+ * scribbles are no text — the line they touch is read whole, and neither is
+ * read as junk. */
+static void test_signatures_are_not_read_and_do_not_hide_the_line_they_touch(void **state)
+{
+	fixture *f = *state;
+	PIX *page = pixCreate(2480, 900, 8);
+	pixSetAll(page);
+	pixSetResolution(page, 300, 300);
+	paste_centred(f, page, 700, 200, "BÊN GIAO");
+	paste_centred(f, page, 700, 270, "(Ký, ghi rõ họ tên)");
+	paste_centred(f, page, 700, 520, "Trương Thị Mỹ Duyên");
+	paste_centred(f, page, 1760, 200, "BÊN NHẬN");
+	paste_centred(f, page, 1760, 270, "(Ký, ghi rõ họ tên)");
+	paste_centred(f, page, 1760, 520, "Nguyễn Hữu Phước");
+	l_int32 touch = ink_bottom(page, 270, 400) - 3;
+	scribble(page, 640, touch, 300, 20);
+	scribble(page, 1620, touch + 40, 300, 20);
+	sohoa_ocr_page *p = recognise(f, page, "signatures.png", IFF_PNG);
+	print_message("read:\n%s", p->text);
+	const char *a = strstr(p->text, "(Ký, ghi rõ họ tên)"), *b = strstr(p->text, "Duyên");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);
+	assert_true(cer_compute("BÊN GIAO (Ký, ghi rõ họ tên) Trương Thị Mỹ Duyên BÊN NHẬN "
+				"(Ký, ghi rõ họ tên) Nguyễn Hữu Phước",
+				p->text, NULL, NULL) < 0.03);
+	sohoa_ocr_page_free(p);
+}
+
 static void test_faded_uneven_paper_reads_accurately(void **state)
 {
 	fixture *f = *state;
@@ -691,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_speck_on_the_baseline_between_words_does_not_glue_them),
 		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
 		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
+		cmocka_unit_test(test_signatures_are_not_read_and_do_not_hide_the_line_they_touch),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
