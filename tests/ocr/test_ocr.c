@@ -489,6 +489,16 @@ static void test_speck_on_the_baseline_between_words_does_not_glue_them(void **s
 
 /* Pastes `text`, rendered, with its top left corner at x, y of `page`;
  * returns the right edge of its ink box (the rendering's margin is 150). */
+/* A blank A4-wide page `h` pixels tall, 8-bit gray at 300 dpi. */
+static PIX *white_page(l_int32 h)
+{
+	PIX *page = pixCreate(2480, h, 8);
+	assert_non_null(page);
+	pixSetAll(page);
+	pixSetResolution(page, 300, 300);
+	return page;
+}
+
 static l_int32 paste_text(fixture *f, PIX *page, l_int32 x, l_int32 y, const char *text)
 {
 	PIX *t = render_text(f, text);
@@ -505,9 +515,7 @@ static l_int32 paste_text(fixture *f, PIX *page, l_int32 x, l_int32 y, const cha
 static void test_form_fields_on_shared_rows_read_row_by_row(void **state)
 {
 	fixture *f = *state;
-	PIX *page = pixCreate(2480, 1200, 8);
-	pixSetAll(page);
-	pixSetResolution(page, 300, 300);
+	PIX *page = white_page(1200);
 	l_int32 r1 = paste_text(f, page, 300, 300, "Ngày, tháng, năm sinh: 08/11/2023");
 	l_int32 r3 = paste_text(f, page, 300, 460, "Giới tính: Nam Dân tộc: Kinh");
 	paste_text(f, page, 300, 380, "hai nghìn");
@@ -543,6 +551,20 @@ static void blot(PIX *gray, l_int32 x, l_int32 y, l_int32 r)
 				pixSetPixel(gray, x + dx, y + dy, 0);
 }
 
+/* Reads `page` (consumed) as PNG `name`; `first` must be read, and before
+ * `then`. */
+static sohoa_ocr_page *read_in_order(fixture *f, PIX *page, const char *name, const char *first,
+				     const char *then)
+{
+	sohoa_ocr_page *p = recognise(f, page, name, IFF_PNG);
+	print_message("read:\n%s", p->text);
+	const char *a = strstr(p->text, first), *b = strstr(p->text, then);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);
+	return p;
+}
+
 /* The two-column header of a Decree 30 document, each block two centred
  * lines on the same rows as the other's (which a form's fields also do), on a
  * page strewn with specks of dust as big as a letter's dot: centred lines on
@@ -551,9 +573,7 @@ static void blot(PIX *gray, l_int32 x, l_int32 y, l_int32 r)
 static void test_centred_header_blocks_on_shared_rows_are_columns(void **state)
 {
 	fixture *f = *state;
-	PIX *page = pixCreate(2480, 900, 8);
-	pixSetAll(page);
-	pixSetResolution(page, 300, 300);
+	PIX *page = white_page(900);
 	paste_centred(f, page, 620, 200, "ỦY BAN NHÂN DÂN");
 	paste_centred(f, page, 620, 280, "QUẬN BA ĐÌNH");
 	paste_centred(f, page, 1760, 200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
@@ -573,12 +593,7 @@ static void test_centred_header_blocks_on_shared_rows_are_columns(void **state)
 			n++;
 		}
 	}
-	sohoa_ocr_page *p = recognise(f, page, "header-dust.png", IFF_PNG);
-	print_message("read:\n%s", p->text);
-	const char *a = strstr(p->text, "QUẬN BA ĐÌNH"), *b = strstr(p->text, "CỘNG HÒA");
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_true(a < b);
+	sohoa_ocr_page *p = read_in_order(f, page, "header-dust.png", "QUẬN BA ĐÌNH", "CỘNG HÒA");
 	assert_non_null(strstr(p->text, "Độc lập - Tự do - Hạnh phúc"));
 	assert_true(cer_compute("ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA "
 				"VIỆT NAM Độc lập - Tự do - Hạnh phúc Kính gửi: Ủy ban "
@@ -621,24 +636,21 @@ static l_int32 ink_bottom(PIX *gray, l_int32 y0, l_int32 y1)
 static void test_signatures_are_not_read_and_do_not_hide_the_line_they_touch(void **state)
 {
 	fixture *f = *state;
-	PIX *page = pixCreate(2480, 900, 8);
-	pixSetAll(page);
-	pixSetResolution(page, 300, 300);
-	paste_centred(f, page, 700, 200, "BÊN GIAO");
-	paste_centred(f, page, 700, 270, "(Ký, ghi rõ họ tên)");
-	paste_centred(f, page, 700, 520, "Trương Thị Mỹ Duyên");
-	paste_centred(f, page, 1760, 200, "BÊN NHẬN");
-	paste_centred(f, page, 1760, 270, "(Ký, ghi rõ họ tên)");
-	paste_centred(f, page, 1760, 520, "Nguyễn Hữu Phước");
+	PIX *page = white_page(900);
+	const l_int32 centre[2] = {700, 1760};
+	const char *title[2] = {"BÊN GIAO", "BÊN NHẬN"},
+		   *name[2] = {"Trương Thị Mỹ Duyên", "Nguyễn Hữu Phước"};
+	for (int side = 0; side < 2; side++) {
+		paste_centred(f, page, centre[side], 200, title[side]);
+		paste_centred(f, page, centre[side], 270, "(Ký, ghi rõ họ tên)");
+		paste_centred(f, page, centre[side], 520, name[side]);
+	}
+	/* the left one touches the line above, the right one stands free */
 	l_int32 touch = ink_bottom(page, 270, 400) - 3;
-	scribble(page, 640, touch, 300, 20);
-	scribble(page, 1620, touch + 40, 300, 20);
-	sohoa_ocr_page *p = recognise(f, page, "signatures.png", IFF_PNG);
-	print_message("read:\n%s", p->text);
-	const char *a = strstr(p->text, "(Ký, ghi rõ họ tên)"), *b = strstr(p->text, "Duyên");
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_true(a < b);
+	for (int side = 0; side < 2; side++)
+		scribble(page, centre[side] - 60 - 80 * side, touch + 40 * side, 300, 20);
+	sohoa_ocr_page *p =
+		read_in_order(f, page, "signatures.png", "(Ký, ghi rõ họ tên)", "Duyên");
 	assert_true(cer_compute("BÊN GIAO (Ký, ghi rõ họ tên) Trương Thị Mỹ Duyên BÊN NHẬN "
 				"(Ký, ghi rõ họ tên) Nguyễn Hữu Phước",
 				p->text, NULL, NULL) < 0.03);
