@@ -763,6 +763,18 @@ static void summarise(sohoa_ocr_page *p)
 	p->needs_review = p->word_count == 0 || p->mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD;
 }
 
+/* For tuning: with SOHOA_OCR_DEBUG_DIR set, saves `pix` (if any) there as
+ * <file>-<page><suffix>.png. */
+static void debug_image(const char *path, size_t page, const char *suffix, PIX *pix)
+{
+	const char *dir = getenv("SOHOA_OCR_DEBUG_DIR"), *base = strrchr(path, '/');
+	char *name = NULL;
+	if (dir && pix &&
+	    asprintf(&name, "%s/%s-%zu%s.png", dir, base ? base + 1 : path, page + 1, suffix) > 0)
+		pixWrite(name, pix, IFF_PNG);
+	free(name);
+}
+
 int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *path, size_t page)
 {
 	sohoa_ocr_image_info info;
@@ -822,19 +834,8 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 		goto cleanup;
 	}
 	t_fin = now_ms();
-	if (getenv("SOHOA_OCR_DEBUG_DIR")) { /* the cleaned page and the one read, for tuning */
-		char *dbg = NULL;
-		const char *base = strrchr(path, '/');
-		if (asprintf(&dbg, "%s/%s-%zu.png", getenv("SOHOA_OCR_DEBUG_DIR"),
-			     base ? base + 1 : path, page + 1) > 0)
-			pixWrite(dbg, clean, IFF_PNG);
-		free(dbg);
-		dbg = NULL;
-		if (masked && asprintf(&dbg, "%s/%s-%zu-read.png", getenv("SOHOA_OCR_DEBUG_DIR"),
-				       base ? base + 1 : path, page + 1) > 0)
-			pixWrite(dbg, masked, IFF_PNG);
-		free(dbg);
-	}
+	debug_image(path, page, "", clean); /* what layout sees */
+	debug_image(path, page, "-read", masked);
 	rc = ocr_find_tables(&tables, &ntables, hrules, vrules);
 	if (rc == 0)
 		rc = ocr_regions(&regions, &is_table, clean, g.letter, tables, ntables);
