@@ -36,6 +36,8 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
 
 /* Binarised copy of a normalised page (contrast normalisation + Sauvola). */
 PIX *ocr_binarise(PIX *gray);
+/* Leptonica's pixContrastNorm(gray, 50, 50, 100, 2, 2), same bytes, faster. */
+PIX *ocr_contrast_norm(PIX *gray);
 
 /* A binarised copy of a normalised page at half its resolution (150 dpi),
  * for the analysis steps (orientation, skew) that do not need more. */

@@ -168,6 +168,44 @@ static void test_background_normalisation_gives_leptonicas_bytes(void **state)
 	pixDestroy(&src);
 }
 
+/* Contrast normalisation done in two passes gives the bytes of Leptonica's
+ * pixContrastNorm: on a scan, on a page whose size is no multiple of the
+ * tile (partial tiles at the right and bottom), on one with flat tiles
+ * (holes filled from neighbours) and on a page with no contrast at all. */
+static void test_contrast_normalisation_gives_leptonicas_bytes(void **state)
+{
+	(void)state;
+	PIX *src = sample_scan("000.00.15.H40-231009-0032/0002.jpg");
+	PIX *scan = ocr_to_gray(src), *odd = pixCreate(273, 161, 8), *flat = pixCreate(220, 180, 8);
+	assert_non_null(scan);
+	assert_non_null(odd);
+	assert_non_null(flat);
+	/* Strokes on the left half only: the right half's tiles are flat. */
+	for (int y = 0; y < 161; y++)
+		for (int x = 0; x < 273; x++)
+			pixSetPixel(odd, x, y,
+				    (l_uint32)(x < 130 && (x % 9 < 2 || y % 13 == 0)
+						       ? 20 + (x + y) % 50
+						       : 230 - (x * 3 + y) % 20));
+	pixSetAllArbitrary(flat, 180);
+	PIX *pages[] = {scan, odd, flat};
+	for (size_t i = 0; i < 3; i++) {
+		PIX *ours = ocr_contrast_norm(pages[i]);
+		PIX *lept = pixContrastNorm(NULL, pages[i], 50, 50, 100, 2, 2);
+		l_int32 same = 0;
+		assert_non_null(ours);
+		assert_non_null(lept);
+		pixEqual(ours, lept, &same);
+		assert_true(same);
+		pixDestroy(&ours);
+		pixDestroy(&lept);
+	}
+	pixDestroy(&flat);
+	pixDestroy(&odd);
+	pixDestroy(&scan);
+	pixDestroy(&src);
+}
+
 static void test_recognition_image_thresholds_back_to_the_clean_page(void **state)
 {
 	(void)state;
@@ -264,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_faint_and_dark_ink_both_turn_black_on_uneven_paper),
 		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
 		cmocka_unit_test(test_background_normalisation_gives_leptonicas_bytes),
+		cmocka_unit_test(test_contrast_normalisation_gives_leptonicas_bytes),
 		cmocka_unit_test(test_recognition_image_thresholds_back_to_the_clean_page),
 		cmocka_unit_test(test_broken_letters_do_not_make_an_a4_page_a_yard_long),
 	};
