@@ -459,28 +459,67 @@ static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *drawing, l_i
 	free(band);
 }
 
+/* Sorts bin's components into the letter-sized (9 pixels or more across or
+ * down) and the small ones (3 to 8), dropping those under 3 × 3, which at
+ * 300 dpi are never writing. One labelling of the page instead of the four
+ * of selecting by size twice and labelling each part; each list keeps the
+ * page order a labelling of its own part would give. */
+static int sort_components(PIX *bin, PIXA **small, PIXA **big)
+{
+	PIXA *all = NULL;
+	BOXA *boxes = pixConnComp(bin, &all, 8);
+	*small = pixaCreate(0);
+	*big = pixaCreate(0);
+	int ok = boxes && *small && *big;
+	for (l_int32 i = 0; ok && i < pixaGetCount(all); i++) {
+		l_int32 w, h;
+		pixaGetBoxGeometry(all, i, NULL, NULL, &w, &h);
+		if (w < 3 && h < 3)
+			continue;
+		PIXA *to = w >= 9 || h >= 9 ? *big : *small;
+		PIX *m = pixaGetPix(all, i, L_CLONE);
+		BOX *b = pixaGetBox(all, i, L_CLONE);
+		ok = m && b && pixaAddPix(to, m, L_INSERT) == 0 && pixaAddBox(to, b, L_INSERT) == 0;
+	}
+	boxaDestroy(&boxes);
+	pixaDestroy(&all);
+	return ok;
+}
+
+/* Paints the components of `pa` into a blank page the size of `like`. */
+static PIX *paint_components(PIX *like, PIXA *pa)
+{
+	PIX *out = pixCreateTemplate(like);
+	for (l_int32 i = 0; out && i < pixaGetCount(pa); i++) {
+		l_int32 x, y, w, h;
+		PIX *m = pixaGetPix(pa, i, L_CLONE);
+		pixaGetBoxGeometry(pa, i, &x, &y, &w, &h);
+		pixRasterop(out, x, y, w, h, PIX_PAINT, m, 0, 0);
+		pixDestroy(&m);
+	}
+	return out;
+}
+
 static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 {
-	PIX *sized = NULL, *big = NULL, *out = NULL;
+	PIX *out = NULL;
 	PIXA *pixa = NULL, *bigpixa = NULL;
 	BOXA *small = NULL, *bigb = NULL;
 	speck_ctx c = {0};
 	int *keep = NULL;
 	char *drawing = NULL;
 
-	/* Below 4 × 4 pixels at 300 dpi nothing is writing. */
-	sized = pixSelectBySize(bin, 3, 3, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
-	big = sized ? pixSelectBySize(sized, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
-		    : NULL;
-	out = big ? pixSubtract(NULL, sized, big) : NULL; /* the small ones */
-	small = out ? pixConnComp(out, &pixa, 8) : NULL;
-	bigb = big ? pixConnComp(big, &bigpixa, 8) : NULL;
+	if (!sort_components(bin, &pixa, &bigpixa))
+		goto fallback;
+	small = pixaGetBoxa(pixa, L_CLONE);
+	bigb = pixaGetBoxa(bigpixa, L_CLONE);
 	if (!small || !bigb || speck_ctx_init(&c, bigb, pixGetWidth(bin), pixGetHeight(bin)) < 0)
 		goto fallback;
 	*letter = c.letter;
 	keep = calloc((size_t)boxaGetCount(small) + 1, sizeof *keep);
 	drawing = calloc((size_t)boxaGetCount(bigb) + 1, 1);
-	if (!keep || !drawing)
+	out = paint_components(bin, bigpixa);
+	if (!keep || !drawing || !out)
 		goto fallback;
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
@@ -493,19 +532,17 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
 		keep[i] = near_letter(&c, s);
 	}
-	pixDestroy(&out);
-	out = pixCopy(NULL, big);
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
 		if (!drawing[i])
 			continue;
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
 		if (!*drawn)
-			*drawn = pixCreateTemplate(big);
+			*drawn = pixCreateTemplate(bin);
 		if (m && *drawn)
 			mark_drawing(*drawn, m, bigb, drawing, i, c.letter);
 		pixDestroy(&m);
 	}
-	for (l_int32 i = 0; out && i < boxaGetCount(small); i++) {
+	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
 		l_int32 s[4];
 		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
 		if (!keep[i] && !near_kept_dot(s, small, keep, c.letter))
@@ -517,7 +554,7 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	goto cleanup;
 fallback:
 	pixDestroy(&out);
-	out = sized ? pixClone(sized) : pixClone(bin);
+	out = pixClone(bin);
 cleanup:
 	speck_ctx_free(&c);
 	free(keep);
@@ -526,8 +563,6 @@ cleanup:
 	boxaDestroy(&bigb);
 	pixaDestroy(&pixa);
 	pixaDestroy(&bigpixa);
-	pixDestroy(&sized);
-	pixDestroy(&big);
 	return out;
 }
 
