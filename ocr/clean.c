@@ -186,20 +186,26 @@ static PIX *normalise_background(PIX *gray)
 	l_int32 mw = inv ? pixGetWidth(inv) : 0, mh = inv ? pixGetHeight(inv) : 0;
 	const l_uint32 *src = pixGetData(gray), *idata = inv ? pixGetData(inv) : NULL;
 	l_uint32 *dst = pixGetData(norm);
-	uint64_t hist[256] = {0};
+	/* Four pixels a word, one tile factor a word (BG_TILE is 4); a histogram
+	 * per byte lane, so runs of white do not wait on one counter. */
+	uint64_t hist[4][256] = {{0}};
 	for (l_int32 y = 0; y < h; y++) {
 		l_int32 my = y / BG_TILE < mh ? y / BG_TILE : mh - 1;
 		const l_uint32 *ls = src + (size_t)y * wpls;
 		const l_uint32 *li = idata ? idata + (size_t)my * wpli : NULL;
 		l_uint32 *ld = dst + (size_t)y * wpld;
-		for (l_int32 x = 0; x < w; x++) {
-			l_uint32 f =
-				li ? GET_DATA_TWO_BYTES(li, x / BG_TILE < mw ? x / BG_TILE : mw - 1)
-				   : 256;
-			l_uint32 v = GET_DATA_BYTE(ls, x) * f / 256;
-			v = v < 255 ? v : 255;
-			hist[v]++;
-			SET_DATA_BYTE(ld, x, v);
+		for (l_int32 k = 0; k < (w + 3) / 4; k++) {
+			l_uint32 f = li ? GET_DATA_TWO_BYTES(li, k < mw ? k : mw - 1) : 256;
+			l_uint32 in = ls[k], out = 0;
+			for (int b = 0; b < 4; b++) {
+				l_uint32 v = ((in >> (24 - 8 * b)) & 0xff) * f / 256;
+				v = v < 255 ? v : 255;
+				if (4 * k + b < w) { /* the padding stays blank */
+					hist[b][v]++;
+					out |= v << (24 - 8 * b);
+				}
+			}
+			ld[k] = out;
 		}
 	}
 	pixDestroy(&inv);
@@ -207,7 +213,7 @@ static PIX *normalise_background(PIX *gray)
 	uint64_t want = (uint64_t)ceil((double)w * h * 0.003), acc = 0;
 	l_int32 dark = 0;
 	for (l_int32 i = 0; i < 256; i++) {
-		acc += hist[i];
+		acc += hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i];
 		if (acc >= want) {
 			dark = i;
 			break;
@@ -224,8 +230,10 @@ static PIX *normalise_background(PIX *gray)
 		numaDestroy(&curve);
 		for (l_int32 y = 0; y < h; y++) {
 			l_uint32 *ld = dst + (size_t)y * wpld;
-			for (l_int32 x = 0; x < w; x++)
-				SET_DATA_BYTE(ld, x, lut[GET_DATA_BYTE(ld, x)]);
+			for (l_int32 k = 0; k < (w + 3) / 4; k++)
+				ld[k] = (l_uint32)lut[ld[k] >> 24] << 24 |
+					(l_uint32)lut[(ld[k] >> 16) & 0xff] << 16 |
+					(l_uint32)lut[(ld[k] >> 8) & 0xff] << 8 | lut[ld[k] & 0xff];
 		}
 	}
 	return norm;
