@@ -310,8 +310,11 @@ static int speck_ctx_init(speck_ctx *c, BOXA *big, l_int32 w, l_int32 h)
 	return c->cell ? 0 : -1;
 }
 
+/* What a component of 9 pixels or more is to despeckling. */
+enum { PART_LETTER, PART_DRAWING, PART_DOT };
+
 /* Files each letter of `big` in the grid cells it covers; rules, frames and
- * the components marked in `skip` (drawings) are no letters. */
+ * the components marked in `skip` (drawings, dots) are no letters. */
 static void speck_ctx_fill(speck_ctx *c, const char *skip)
 {
 	for (l_int32 i = 0; i < boxaGetCount(c->big); i++) {
@@ -437,8 +440,7 @@ static int is_drawing(PIX *mask, l_int32 letter)
 /* Paints into `drawn` the ink of drawing `d` (mask `m`) except on the rows
  * of the letters in or beside it: the line of text a scribble touches, a
  * signer's name under a seal, a seal's legend. */
-static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *drawing, l_int32 d,
-			 l_int32 letter)
+static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *part, l_int32 d, l_int32 letter)
 {
 	l_int32 dx, dy, dw, dh;
 	char *band;
@@ -450,7 +452,7 @@ static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *drawing, l_i
 	for (l_int32 i = 0; i < boxaGetCount(big); i++) {
 		l_int32 x, y, w, h;
 		boxaGetBoxGeometry(big, i, &x, &y, &w, &h);
-		if (drawing[i] || h > 3 * letter / 2 || x + w < dx - 2 * letter ||
+		if (part[i] != PART_LETTER || h > 3 * letter / 2 || x + w < dx - 2 * letter ||
 		    x > dx + dw + 2 * letter || y + h < dy || y > dy + dh)
 			continue;
 		for (l_int32 r = y - 2 < dy ? 0 : y - 2 - dy; r < dh && r < y + h + 2 - dy; r++)
@@ -494,12 +496,15 @@ static int sort_components(PIX *bin, PIXA **small, PIXA **big)
 	return ok;
 }
 
-/* Paints the components of `pa` into a blank page the size of `like`. */
-static PIX *paint_components(PIX *like, PIXA *pa)
+/* Paints the components of `pa` but those marked in `omit` into a blank page
+ * the size of `like`. */
+static PIX *paint_components(PIX *like, PIXA *pa, const char *omit)
 {
 	PIX *out = pixCreateTemplate(like);
 	for (l_int32 i = 0; out && i < pixaGetCount(pa); i++) {
 		l_int32 x, y, w, h;
+		if (omit[i])
+			continue;
 		PIX *m = pixaGetPix(pa, i, L_CLONE);
 		pixaGetBoxGeometry(pa, i, &x, &y, &w, &h);
 		pixRasterop(out, x, y, w, h, PIX_PAINT, m, 0, 0);
@@ -508,14 +513,31 @@ static PIX *paint_components(PIX *like, PIXA *pa)
 	return out;
 }
 
+/* Whether a component of 9 pixels or more is a roundish blot (sides within
+ * 3:2) under 2/5 of a letter across and down, filled at least half: a speck
+ * grown large (a heavy scan, or a page scaled up from a resolution guessed
+ * low from its text) or a large full stop, colon dot or tone mark, which
+ * position tells apart as for the small ones. A hyphen or dash is too long
+ * for this (at 2:1, "Độc lập - Tự do" lost its hyphens), a letter too tall. */
+static int is_dot(PIX *m, l_int32 letter)
+{
+	l_int32 w = pixGetWidth(m), h = pixGetHeight(m), n = 0;
+	if (5 * w > 2 * letter || 5 * h > 2 * letter || 3 * w < 2 * h || 3 * h < 2 * w)
+		return 0;
+	return pixCountPixels(m, &n, NULL) == 0 && 2 * n >= w * h;
+}
+
 static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 {
 	PIX *out = NULL;
 	PIXA *pixa = NULL, *bigpixa = NULL;
-	BOXA *small = NULL, *bigb = NULL;
+	BOXA *small = NULL, *bigb = NULL, *cand = NULL;
 	speck_ctx c = {0};
 	int *keep = NULL;
-	char *drawing = NULL;
+	char *part = NULL;      /* PART_* of each component of big */
+	char *gone = NULL;      /* dots of big that are no marks */
+	l_int32 *dot = NULL;    /* index in big of each dot in cand */
+	l_int32 ns = 0, nc = 0; /* small components; candidates (small, dots) */
 
 	if (!sort_components(bin, &pixa, &bigpixa))
 		goto fallback;
@@ -524,36 +546,57 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	if (!small || !bigb || speck_ctx_init(&c, bigb, pixGetWidth(bin), pixGetHeight(bin)) < 0)
 		goto fallback;
 	*letter = c.letter;
-	keep = calloc((size_t)boxaGetCount(small) + 1, sizeof *keep);
-	drawing = calloc((size_t)boxaGetCount(bigb) + 1, 1);
-	out = paint_components(bin, bigpixa);
-	if (!keep || !drawing || !out)
+	ns = boxaGetCount(small);
+	part = calloc((size_t)boxaGetCount(bigb) + 1, 1);
+	gone = calloc((size_t)boxaGetCount(bigb) + 1, 1);
+	dot = calloc((size_t)boxaGetCount(bigb) + 1, sizeof *dot);
+	cand = boxaCopy(small, L_COPY);
+	keep = calloc((size_t)(ns + boxaGetCount(bigb)) + 1, sizeof *keep);
+	if (!part || !gone || !dot || !cand || !keep)
 		goto fallback;
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
-		drawing[i] = m && is_drawing(m, c.letter);
+		part[i] = !m                        ? PART_LETTER
+			  : is_drawing(m, c.letter) ? PART_DRAWING
+			  : is_dot(m, c.letter)     ? PART_DOT
+						    : PART_LETTER;
 		pixDestroy(&m);
+		if (part[i] == PART_DOT) {
+			dot[boxaGetCount(cand) - ns] = i;
+			boxaAddBox(cand, boxaGetBox(bigb, i, L_CLONE), L_INSERT);
+		}
 	}
-	speck_ctx_fill(&c, drawing);
-	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
+	speck_ctx_fill(&c, part);
+	/* Small components and dots stay where a mark of writing would be: next
+	 * to a letter, or over or after such a mark. */
+	nc = boxaGetCount(cand);
+	for (l_int32 i = 0; i < nc; i++) {
 		l_int32 s[4];
-		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
+		boxaGetBoxGeometry(cand, i, &s[0], &s[1], &s[2], &s[3]);
 		keep[i] = near_letter(&c, s);
 	}
+	for (l_int32 i = ns; i < nc; i++) {
+		l_int32 s[4];
+		boxaGetBoxGeometry(cand, i, &s[0], &s[1], &s[2], &s[3]);
+		gone[dot[i - ns]] = !keep[i] && !near_kept_dot(s, cand, keep, c.letter);
+	}
+	out = paint_components(bin, bigpixa, gone);
+	if (!out)
+		goto fallback;
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
-		if (!drawing[i])
+		if (part[i] != PART_DRAWING)
 			continue;
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
 		if (!*drawn)
 			*drawn = pixCreateTemplate(bin);
 		if (m && *drawn)
-			mark_drawing(*drawn, m, bigb, drawing, i, c.letter);
+			mark_drawing(*drawn, m, bigb, part, i, c.letter);
 		pixDestroy(&m);
 	}
-	for (l_int32 i = 0; i < boxaGetCount(small); i++) {
+	for (l_int32 i = 0; i < ns; i++) {
 		l_int32 s[4];
 		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
-		if (!keep[i] && !near_kept_dot(s, small, keep, c.letter))
+		if (!keep[i] && !near_kept_dot(s, cand, keep, c.letter))
 			continue;
 		PIX *piece = pixaGetPix(pixa, i, L_CLONE);
 		pixRasterop(out, s[0], s[1], s[2], s[3], PIX_PAINT, piece, 0, 0);
@@ -566,7 +609,10 @@ fallback:
 cleanup:
 	speck_ctx_free(&c);
 	free(keep);
-	free(drawing);
+	free(part);
+	free(gone);
+	free(dot);
+	boxaDestroy(&cand);
 	boxaDestroy(&small);
 	boxaDestroy(&bigb);
 	pixaDestroy(&pixa);
