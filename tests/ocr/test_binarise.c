@@ -130,6 +130,18 @@ static PIX *normalised_by_leptonica(PIX *gray)
 	return norm;
 }
 
+/* Asserts that our page and Leptonica's are the same bytes; frees both. */
+static void assert_same_and_free(PIX *ours, PIX *lept)
+{
+	l_int32 same = 0;
+	assert_non_null(ours);
+	assert_non_null(lept);
+	pixEqual(ours, lept, &same);
+	assert_true(same);
+	pixDestroy(&ours);
+	pixDestroy(&lept);
+}
+
 static void test_background_normalisation_gives_leptonicas_bytes(void **state)
 {
 	(void)state;
@@ -153,14 +165,8 @@ static void test_background_normalisation_gives_leptonicas_bytes(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		ocr_geometry g = {0};
 		g.dpi = 300;
-		PIX *ours = ocr_normalise(pages[i], &g), *lept = normalised_by_leptonica(pages[i]);
-		l_int32 same = 0;
-		assert_non_null(ours);
-		assert_non_null(lept);
-		pixEqual(ours, lept, &same);
-		assert_true(same);
-		pixDestroy(&ours);
-		pixDestroy(&lept);
+		assert_same_and_free(ocr_normalise(pages[i], &g),
+				     normalised_by_leptonica(pages[i]));
 	}
 	pixDestroy(&blotchy);
 	pixDestroy(&tiny);
@@ -190,15 +196,8 @@ static void test_contrast_normalisation_gives_leptonicas_bytes(void **state)
 	pixSetAllArbitrary(flat, 180);
 	PIX *pages[] = {scan, odd, flat};
 	for (size_t i = 0; i < 3; i++) {
-		PIX *ours = ocr_contrast_norm(pages[i]);
-		PIX *lept = pixContrastNorm(NULL, pages[i], 50, 50, 100, 2, 2);
-		l_int32 same = 0;
-		assert_non_null(ours);
-		assert_non_null(lept);
-		pixEqual(ours, lept, &same);
-		assert_true(same);
-		pixDestroy(&ours);
-		pixDestroy(&lept);
+		assert_same_and_free(ocr_contrast_norm(pages[i]),
+				     pixContrastNorm(NULL, pages[i], 50, 50, 100, 2, 2));
 	}
 	pixDestroy(&flat);
 	pixDestroy(&odd);
