@@ -36,7 +36,8 @@ PIX *ocr_normalise(PIX *gray, ocr_geometry *g);
 
 /* Binarised copy of a normalised page (contrast normalisation + Sauvola). */
 PIX *ocr_binarise(PIX *gray);
-/* Leptonica's pixContrastNorm(gray, 50, 50, 100, 2, 2), same bytes, faster. */
+/* Leptonica's pixContrastNorm(gray, 50, 50, 100, 2, 2), same bytes, faster;
+ * a page smaller than one 50 × 50 tile is copied as it is. */
 PIX *ocr_contrast_norm(PIX *gray);
 
 /* A binarised copy of a normalised page at half its resolution (150 dpi),
