@@ -141,27 +141,26 @@ cleanup:
 #define CN_MINDIFF 100
 #define CN_SMOOTH  2
 
-/* Clears both maps where a tile's range is under CN_MINDIFF, unless no tile
- * reaches it (then the maps are cleared and the caller keeps the page). */
+/* Clears both maps where a tile's range is under CN_MINDIFF (holes, to be
+ * filled from the neighbours); 0, maps untouched, when no tile reaches it:
+ * the caller then keeps the page as it is, as Leptonica does. */
 static int set_low_contrast(PIX *mn, PIX *mx)
 {
 	l_int32 w = pixGetWidth(mn), h = pixGetHeight(mn), wpl = pixGetWpl(mn), found = 0;
 	l_uint32 *a = pixGetData(mn), *b = pixGetData(mx);
-	for (l_int32 i = 0; i < w * h && !found; i++)
-		found = abs(GET_DATA_BYTE(a + i / w * wpl, i % w) -
-			    GET_DATA_BYTE(b + i / w * wpl, i % w)) >= CN_MINDIFF;
-	if (!found)
-		return 0;
-	for (l_int32 y = 0; y < h; y++)
-		for (l_int32 x = 0; x < w; x++) {
-			l_uint32 *la = a + y * wpl, *lb = b + y * wpl;
-			if (abs((int)GET_DATA_BYTE(la, x) - (int)GET_DATA_BYTE(lb, x)) <
-			    CN_MINDIFF) {
-				SET_DATA_BYTE(la, x, 0);
-				SET_DATA_BYTE(lb, x, 0);
+#define LOW(y, x)                                                                                  \
+	(abs((int)GET_DATA_BYTE(a + (y)*wpl, x) - (int)GET_DATA_BYTE(b + (y)*wpl, x)) < CN_MINDIFF)
+	for (l_int32 y = 0; y < h && !found; y++)
+		for (l_int32 x = 0; x < w && !found; x++)
+			found = !LOW(y, x);
+	for (l_int32 y = 0; y < h && found; y++)
+		for (l_int32 x = 0; x < w; x++)
+			if (LOW(y, x)) {
+				SET_DATA_BYTE(a + y * wpl, x, 0);
+				SET_DATA_BYTE(b + y * wpl, x, 0);
 			}
-		}
-	return 1;
+#undef LOW
+	return found;
 }
 
 /* The tiles' minima and maxima (whole tiles only, as pixScaleGrayMinMax),

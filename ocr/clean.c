@@ -533,7 +533,8 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	PIXA *pixa = NULL, *bigpixa = NULL;
 	BOXA *small = NULL, *bigb = NULL, *cand = NULL;
 	speck_ctx c = {0};
-	int *keep = NULL;
+	int *keep = NULL;       /* candidate next to a letter */
+	char *stays = NULL;     /* candidate kept: next to a letter or a kept mark */
 	char *part = NULL;      /* PART_* of each component of big */
 	char *gone = NULL;      /* dots of big that are no marks */
 	l_int32 *dot = NULL;    /* index in big of each dot in cand */
@@ -552,7 +553,8 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	dot = calloc((size_t)boxaGetCount(bigb) + 1, sizeof *dot);
 	cand = boxaCopy(small, L_COPY);
 	keep = calloc((size_t)(ns + boxaGetCount(bigb)) + 1, sizeof *keep);
-	if (!part || !gone || !dot || !cand || !keep)
+	stays = calloc((size_t)(ns + boxaGetCount(bigb)) + 1, 1);
+	if (!part || !gone || !dot || !cand || !keep || !stays)
 		goto fallback;
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
@@ -575,10 +577,12 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 		boxaGetBoxGeometry(cand, i, &s[0], &s[1], &s[2], &s[3]);
 		keep[i] = near_letter(&c, s);
 	}
-	for (l_int32 i = ns; i < nc; i++) {
+	for (l_int32 i = 0; i < nc; i++) {
 		l_int32 s[4];
 		boxaGetBoxGeometry(cand, i, &s[0], &s[1], &s[2], &s[3]);
-		gone[dot[i - ns]] = !keep[i] && !near_kept_dot(s, cand, keep, c.letter);
+		stays[i] = keep[i] || near_kept_dot(s, cand, keep, c.letter);
+		if (i >= ns)
+			gone[dot[i - ns]] = !stays[i];
 	}
 	out = paint_components(bin, bigpixa, gone);
 	if (!out)
@@ -595,9 +599,9 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	}
 	for (l_int32 i = 0; i < ns; i++) {
 		l_int32 s[4];
-		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
-		if (!keep[i] && !near_kept_dot(s, cand, keep, c.letter))
+		if (!stays[i])
 			continue;
+		boxaGetBoxGeometry(small, i, &s[0], &s[1], &s[2], &s[3]);
 		PIX *piece = pixaGetPix(pixa, i, L_CLONE);
 		pixRasterop(out, s[0], s[1], s[2], s[3], PIX_PAINT, piece, 0, 0);
 		pixDestroy(&piece);
@@ -609,6 +613,7 @@ fallback:
 cleanup:
 	speck_ctx_free(&c);
 	free(keep);
+	free(stays);
 	free(part);
 	free(gone);
 	free(dot);
