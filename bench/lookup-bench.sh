@@ -14,7 +14,9 @@ docs=${2:-100000}
 secs=${3:-30}
 port=${SOHOA_BENCH_PORT:-18470}
 build=${SOHOA_BENCH_BUILD:-build-bench}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF >/dev/null
+tesseract=$(scripts/tesseract.sh)
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF \
+  -DSOHOA_TESSERACT_DIR="$tesseract" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target sohoa sohoa-index-bench >/dev/null
 
 # The catalog is measured as `sohoa run` leaves it: its full-text index

@@ -13,7 +13,9 @@ each=${2:-5}
 jobs=${3:-2}
 big=${4:-200}
 build=${SOHOA_BENCH_BUILD:-build-bench}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF >/dev/null
+tesseract=$(scripts/tesseract.sh)
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF \
+  -DSOHOA_TESSERACT_DIR="$tesseract" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 sohoa="$build/cli/sohoa"
 out=$(mktemp -d)

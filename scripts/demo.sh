@@ -7,10 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+tesseract=$(scripts/tesseract.sh)
 
 build=${SOHOA_DEMO_BUILD:-build}
 out=${SOHOA_DEMO_OUT:-demo-out}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF >/dev/null
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF \
+  -DSOHOA_TESSERACT_DIR="$tesseract" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 sohoa="$build/cli/sohoa"
 keys="$out/keys"

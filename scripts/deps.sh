@@ -10,7 +10,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake pkg-config clang libclang-rt-14-dev gettext
+  build-essential cmake pkg-config clang libclang-rt-14-dev gettext curl ca-certificates
   # libraries (found with pkg-config)
   libtesseract-dev libleptonica-dev libtiff-dev libssl-dev libxml2-dev
   libsqlite3-dev libp11-dev libmicrohttpd-dev libgnutls28-dev libcurl4-openssl-dev libcmocka-dev libicu-dev

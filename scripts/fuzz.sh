@@ -20,11 +20,13 @@ fi
 if [[ -f scripts/deps.sh ]]; then
   bash scripts/deps.sh
 fi
+tesseract=$(scripts/tesseract.sh)
 
 build=${SOHOA_FUZZ_BUILD:-build-fuzz}
 out="$build/fuzz-out"
 CC=${CC:-clang} cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSOHOA_FUZZ=ON -DSOHOA_SANITIZE=ON -DSOHOA_TESTS=OFF -DSOHOA_WERROR=ON >/dev/null
+  -DSOHOA_FUZZ=ON -DSOHOA_SANITIZE=ON -DSOHOA_TESTS=OFF -DSOHOA_WERROR=ON \
+  -DSOHOA_TESSERACT_DIR="$tesseract" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
