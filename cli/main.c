@@ -36,8 +36,11 @@ static void print_overview(FILE *out)
 static void print_version(void)
 {
 	printf("sohoa %s\n", sohoa_version());
-	printf("  %s\n  %s\n  %s\n  %s\n  %s\n", sohoa_ocr_versions(), sohoa_formats_versions(),
-	       sohoa_signer_versions(), sohoa_index_versions(), sohoa_lookup_versions());
+	printf("  %s\n", sohoa_ocr_versions());
+	if (*sohoa_ocr_tesseract_file())
+		printf("    (Tesseract from %s)\n", sohoa_ocr_tesseract_file());
+	printf("  %s\n  %s\n  %s\n  %s\n", sohoa_formats_versions(), sohoa_signer_versions(),
+	       sohoa_index_versions(), sohoa_lookup_versions());
 }
 
 int cli_help_run(const cli_command *cmd, int argc, char **argv)

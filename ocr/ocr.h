@@ -20,8 +20,8 @@ typedef enum {
 /* What the header of an image file says, read without decoding pixels. */
 typedef struct {
 	sohoa_image_format format;
-	size_t pages;       /* frames of a TIFF, pages of a PDF, 1 for JPEG/PNG */
-	uint32_t width;     /* first page, pixels */
+	size_t pages;   /* frames of a TIFF, pages of a PDF, 1 for JPEG/PNG */
+	uint32_t width; /* first page, pixels */
 	uint32_t height;
 	int bits_per_pixel; /* 1, 8, 24, 32 … as stored */
 	int xres, yres;     /* pixels per inch as declared (PDF: as rendered); 0 if absent */
@@ -44,7 +44,7 @@ typedef struct {
 } sohoa_box;
 
 typedef struct {
-	char *text;       /* UTF-8 NFC */
+	char *text; /* UTF-8 NFC */
 	sohoa_box box;
 	float confidence; /* 0..100 */
 } sohoa_ocr_word;
@@ -53,27 +53,27 @@ typedef struct {
 	sohoa_box box;
 	size_t first_word; /* index into page->words */
 	size_t word_count;
-	int block;         /* reading-order block the line belongs to */
+	int block; /* reading-order block the line belongs to */
 } sohoa_ocr_line;
 
 /* The recognised content of one page, lines in logical reading order (a
  * two-column header or signature block reads left column, then right). */
 typedef struct {
-	char *source;        /* file the page came from */
-	size_t page;         /* 0-based page (frame) within the file */
-	uint32_t width, height;   /* the original page, pixels */
-	int dpi;             /* resolution used for recognition */
-	int dpi_declared;    /* what the file said (0 when absent) */
-	int dpi_estimated;   /* 1 when the declared value was missing or implausible */
-	int rotation;        /* clockwise degrees (0/90/180/270) the page was turned */
-	double skew;         /* degrees of skew that were corrected */
-	float mean_confidence; /* mean word confidence, 0..100 */
-	int needs_review;    /* mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD, or no text */
+	char *source;           /* file the page came from */
+	size_t page;            /* 0-based page (frame) within the file */
+	uint32_t width, height; /* the original page, pixels */
+	int dpi;                /* resolution used for recognition */
+	int dpi_declared;       /* what the file said (0 when absent) */
+	int dpi_estimated;      /* 1 when the declared value was missing or implausible */
+	int rotation;           /* clockwise degrees (0/90/180/270) the page was turned */
+	double skew;            /* degrees of skew that were corrected */
+	float mean_confidence;  /* mean word confidence, 0..100 */
+	int needs_review;       /* mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD, or no text */
 	sohoa_ocr_word *words;
 	size_t word_count;
 	sohoa_ocr_line *lines;
 	size_t line_count;
-	char *text;          /* plain text: lines joined by '\n', blocks by a blank line */
+	char *text; /* plain text: lines joined by '\n', blocks by a blank line */
 } sohoa_ocr_page;
 
 /* Pages whose mean word confidence is below this are flagged needs_review. */
@@ -119,8 +119,8 @@ typedef struct {
  * the error when the file could not be opened at all); the sink may take
  * ownership of results[i].page by setting it to NULL. A negative return stops
  * the batch (pages in flight finish first). */
-typedef int (*sohoa_ocr_sink)(void *ctx, size_t input, const char *path,
-			      sohoa_ocr_result *results, size_t count);
+typedef int (*sohoa_ocr_sink)(void *ctx, size_t input, const char *path, sohoa_ocr_result *results,
+			      size_t count);
 
 /* Recognises every page of every input with `jobs` worker threads (each with
  * its own engine), pages of all inputs in parallel, and hands each input's
@@ -128,8 +128,8 @@ typedef int (*sohoa_ocr_sink)(void *ctx, size_t input, const char *path,
  * pages ahead of the sink. `progress`, when not NULL, is called on the
  * caller's thread after each page with (done, total). Returns 0, a negative
  * code from the sink, or SOHOA_EDEPENDENCY when no engine could start. */
-int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_options *opt,
-		    int jobs, sohoa_ocr_sink sink, void *ctx,
+int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_options *opt, int jobs,
+		    sohoa_ocr_sink sink, void *ctx,
 		    void (*progress)(void *ctx, size_t done, size_t total));
 
 /* ----------------------------------------------------------------- outputs */
@@ -139,8 +139,7 @@ int sohoa_ocr_write_text(FILE *out, sohoa_ocr_page *const *pages, size_t count);
  * dpi_estimated, rotation, skew, mean_confidence, needs_review, text,
  * lines: [{box, words: [{text, box, confidence}]}]}]} with boxes as
  * [x, y, w, h] in original page pixels. */
-int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages,
-			 size_t count);
+int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages, size_t count);
 
 /* Writes pages as one ALTO 4.4 document, valid against the official schema:
  * Description (MeasurementUnit pixel, sourceImageInformation/fileName =
@@ -157,8 +156,7 @@ int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *p
  * page's source. NULL entries of `pages` are skipped. Errors: SOHOA_EINVAL
  * (no page, or a line's words outside its page's words), SOHOA_EIO /
  * SOHOA_ENOSPC when `out` cannot be written, SOHOA_ENOMEM. */
-int sohoa_ocr_write_alto(FILE *out, const char *source, sohoa_ocr_page *const *pages,
-			 size_t count);
+int sohoa_ocr_write_alto(FILE *out, const char *source, sohoa_ocr_page *const *pages, size_t count);
 /* Writes pages as one hOCR 1.2 document, well-formed XHTML (lang vi): meta
  * ocr-system ("sohoa <version>"), ocr-capabilities, ocr-number-of-pages;
  * per page a div.ocr_page titled 'image "<source>"; bbox 0 0 W H; ppageno
@@ -168,8 +166,7 @@ int sohoa_ocr_write_alto(FILE *out, const char *source, sohoa_ocr_page *const *p
  * div.ocr_carea holding one p.ocr_par, span.ocr_line and span.ocrx_word
  * with "bbox x0 y0 x1 y1" (x1, y1 exclusive) and "x_wconf C" (integer
  * 0..100). IDs, skipped entries, clipping, errors as sohoa_ocr_write_alto. */
-int sohoa_ocr_write_hocr(FILE *out, const char *source, sohoa_ocr_page *const *pages,
-			 size_t count);
+int sohoa_ocr_write_hocr(FILE *out, const char *source, sohoa_ocr_page *const *pages, size_t count);
 /* Writes the pages of one input as a searchable PDF 1.5, one PDF page per
  * page (NULL entries skipped). Each shows the original image, decoded again
  * from page->source / page->page under the caps of `limits` (NULL: the
@@ -190,8 +187,8 @@ int sohoa_ocr_write_hocr(FILE *out, const char *source, sohoa_ocr_page *const *p
  * page or an unusable dpi or rotation, SOHOA_ELIMIT past 65535 distinct
  * characters, SOHOA_ENOMEM, and SOHOA_EIO (or the errno code) when writing
  * to `out` fails. After an error `out` may hold part of a document. */
-int sohoa_ocr_write_pdf(FILE *out, const char *source, sohoa_ocr_page *const *pages,
-			size_t count, const sohoa_limits *limits);
+int sohoa_ocr_write_pdf(FILE *out, const char *source, sohoa_ocr_page *const *pages, size_t count,
+			const sohoa_limits *limits);
 
 /* Short name of a format: "tiff", "jpeg", "png", "pdf", "unknown". */
 const char *sohoa_ocr_format_name(sohoa_image_format format);
@@ -199,5 +196,10 @@ const char *sohoa_ocr_format_name(sohoa_image_format format);
 /* Versions of the OCR libraries, e.g. "tesseract 5.3.0, leptonica-1.82.0".
  * Static string, never NULL. */
 const char *sohoa_ocr_versions(void);
+
+/* The file of the Tesseract library in use: Debian's, or the one
+ * scripts/tesseract.sh built (same version and text, less CPU). Static
+ * string, "" when unknown. For --version, not for documents. */
+const char *sohoa_ocr_tesseract_file(void);
 
 #endif

@@ -2,6 +2,7 @@
  * resolution, page count), enforcing the input caps before any decoding. */
 #include "ocr/ocr_int.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <leptonica/allheaders.h>
@@ -206,4 +207,10 @@ const char *sohoa_ocr_versions(void)
 {
 	pthread_once(&versions_once, fill_versions);
 	return versions;
+}
+
+const char *sohoa_ocr_tesseract_file(void)
+{
+	Dl_info at = {0};
+	return dladdr((void *)TessVersion, &at) && at.dli_fname ? at.dli_fname : "";
 }

@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const commands[] = {"run",    "ocr",    "sign",  "verify", "search",
-				       "lookup", "serve",  "status", "export", "agency",
-				       "audit",  "keys"};
+static const char *const commands[] = {"run",   "ocr",    "sign",   "verify", "search", "lookup",
+				       "serve", "status", "export", "agency", "audit",  "keys"};
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static tu_run_result run3(const char *a, const char *b, const char *c)
@@ -37,8 +36,16 @@ static void test_version_prints_version_and_libraries(void **state)
 	(void)state;
 	tu_run_result r = run3("--version", NULL, NULL);
 	assert_int_equal(r.status, 0);
-	assert_true(strncmp(r.out, "sohoa " SOHOA_VERSION "\n", strlen("sohoa " SOHOA_VERSION) + 1) == 0);
+	assert_true(strncmp(r.out, "sohoa " SOHOA_VERSION "\n",
+			    strlen("sohoa " SOHOA_VERSION) + 1) == 0);
 	assert_non_null(strstr(r.out, "tesseract 5"));
+	/* Which Tesseract is loaded, and it is the one the build was set up
+	 * with (scripts/tesseract.sh's, when SOHOA_TESSERACT_DIR is given). */
+	assert_non_null(strstr(r.out, "(Tesseract from "));
+	assert_non_null(strstr(r.out, "libtesseract.so"));
+#ifdef SOHOA_TESSERACT_LIB
+	assert_non_null(strstr(r.out, "(Tesseract from " SOHOA_TESSERACT_LIB "/libtesseract.so"));
+#endif
 	assert_non_null(strstr(r.out, "libxml2"));
 	assert_non_null(strstr(r.out, "OpenSSL 3"));
 	assert_non_null(strstr(r.out, "SQLite"));
