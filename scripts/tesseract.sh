@@ -8,9 +8,12 @@
 # through the PLT. The same source built with -flto -fno-semantic-interposition
 # recognises the same text byte for byte with about a fifth less CPU
 # (docs/ocr.md, "The Tesseract library").
-# The models stay Debian's (tesseract-ocr-vie/-eng/-osd).
+# The models stay Debian's (tesseract-ocr-vie/-eng/-osd). Tesseract's CMake
+# compiles its dot products with -march=native: the result is for this machine,
+# so .deps/ is per clone and never copied elsewhere.
 #
-# Idempotent: does nothing when the stamp of a finished build is there.
+# Idempotent: does nothing when the stamp of a finished build by this very
+# script (its checksum) is there; a changed script builds again.
 # Needs only what scripts/deps.sh installs (cmake, g++, libleptonica-dev, curl).
 #   scripts/tesseract.sh          build if needed, print the install prefix
 #   SOHOA_DEPS_DIR=DIR            build under DIR instead of <repo>/.deps
@@ -25,7 +28,8 @@ url=https://deb.debian.org/debian/pool/main/t/tesseract/tesseract_${version}.ori
 deps=${SOHOA_DEPS_DIR:-$root/.deps}
 prefix=$deps/tesseract-$version
 stamp=$prefix/.sohoa-built
-if [[ -f "$stamp" ]]; then
+recipe=$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$recipe" ]]; then
   echo "$prefix"
   exit 0
 fi
@@ -65,5 +69,5 @@ cmake --build "$work/build" -j"$(nproc)" >"$work/build.log" 2>&1 ||
   { grep -m 20 -B 2 -A 5 'error' "$work/build.log" >&2; exit 1; }
 rm -rf "$prefix"
 cmake --install "$work/build" >/dev/null
-touch "$stamp"
+echo "$recipe" > "$stamp"
 echo "$prefix"
