@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index/index.h"
 #include "pipeline/pipeline.h"
 #include "signer/signer.h"
 
@@ -32,20 +33,32 @@ typedef struct {
 	const char *const *names;
 	const char *role;
 	sohoa_journal *journal; /* with --pending: where each signature is recorded */
+	sohoa_index *catalog;   /* with --pending: whose status follows the signature */
 	size_t prefix;          /* length of "STORE/" in names */
 	const char *signer;
 	int failures;
 } sign_progress;
 
+/* The catalog's signature status of a package once a leader has signed it
+ * (the run indexes it as "sealed" or "unsigned"). */
+#define LEADER_SIGNED "leader-signed"
+
 /* One line per package as its outcome is known (packages are committed in
  * groups): stdout when signed, stderr (naming the package and the reason)
- * when not; with a journal, the signature is recorded there. */
+ * when not; with a journal, the signature is recorded there and the
+ * catalog's status of the package follows. */
 static void sign_done(size_t i, int rc, void *user)
 {
 	sign_progress *p = user;
 	if (rc == 0 && p->journal)
 		rc = sohoa_journal_record_signature(p->journal, p->names[i] + p->prefix, p->role,
 						    p->signer);
+	/* The signature stands either way; a catalog that cannot say so yet
+	 * (the package not indexed, the database busy) is told, not failed. */
+	if (rc == 0 && p->catalog &&
+	    sohoa_index_set_signature(p->catalog, p->names[i] + p->prefix, LEADER_SIGNED) < 0)
+		sohoa_log_warn(_("%s: signed, but the catalog still shows the old status: %s"),
+			       p->names[i], sohoa_error_last());
 	if (rc < 0) {
 		cli_report_error();
 		p->failures++;
@@ -77,7 +90,8 @@ static int open_pending(sohoa_journal **j, char ***paths, size_t *n, const char 
 static int sign_packages(char **pkgs, int n, const char *keyname,
 			 const sohoa_signer_key_options *kopt,
 			 const sohoa_signer_sign_options *sopt, int batch, int yes,
-			 sohoa_journal *journal, const char *store, int *failures)
+			 sohoa_journal *journal, sohoa_index *catalog, const char *store,
+			 int *failures)
 {
 	sohoa_signer_key *key = NULL;
 	const char *role = sopt->role == SOHOA_SIGNER_ROLE_SEAL ? "seal" : "leader";
@@ -111,7 +125,7 @@ static int sign_packages(char **pkgs, int n, const char *keyname,
 		}
 	}
 	{
-		sign_progress p = {(const char *const *)pkgs,     role, journal, prefix,
+		sign_progress p = {(const char *const *)pkgs,     role, journal, catalog, prefix,
 				   sohoa_signer_key_subject(key), 0};
 		sohoa_signer_sign_packages(p.names, (size_t)n, key, sopt, sign_done, &p);
 		*failures += p.failures;
@@ -134,6 +148,7 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 	sohoa_signer_sign_options sopt = {0};
 	const char *keyname = NULL, *store = NULL;
 	sohoa_journal *journal = NULL;
+	sohoa_index *catalog = NULL;
 	char **pending = NULL, **pkgs;
 	size_t npending = 0;
 	int c, batch = 0, yes = 0, failures = 0, n, want_pending = 0, status;
@@ -189,25 +204,31 @@ int cli_sign_run(const cli_command *cmd, int argc, char **argv)
 		return cli_usage_error(_("sign: --store goes with --pending"));
 	if (want_pending) {
 		int rc = open_pending(&journal, &pending, &npending, cli_store_dir(store));
+		if (rc == 0)
+			rc = cli_open_catalog(&catalog, cli_store_dir(store), 0);
 		if (rc < 0) {
+			sohoa_journal_close(journal);
+			sohoa_index_close(catalog);
 			cli_report_error();
 			return CLI_EXIT_USAGE;
 		}
 		if (npending == 0) {
 			printf("%s\n", _("No package awaits a leader's signature."));
 			sohoa_journal_close(journal);
+			sohoa_index_close(catalog);
 			return CLI_EXIT_OK;
 		}
 		n = (int)npending;
 		pkgs = pending;
 		batch = 1;
 	}
-	status = sign_packages(pkgs, n, keyname, &kopt, &sopt, batch, yes, journal, store,
+	status = sign_packages(pkgs, n, keyname, &kopt, &sopt, batch, yes, journal, catalog, store,
 			       &failures);
 	for (size_t i = 0; i < npending; i++)
 		free(pending[i]);
 	free(pending);
 	sohoa_journal_close(journal);
+	sohoa_index_close(catalog);
 	return status != CLI_EXIT_OK ? status : failures ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }
 

@@ -9,6 +9,8 @@
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_DOC_FIND] = "SELECT id, version FROM documents WHERE dossier_code=?1 AND doc_no=?2",
 	[ST_DOC_DELETE] = "DELETE FROM documents WHERE id=?1",
+	[ST_DOC_SIGNATURE] = "UPDATE documents SET signature=?2"
+			     " WHERE package_path=?1 AND superseded=0",
 	[ST_FTS_DELETE] = "DELETE FROM documents_fts WHERE rowid=?1",
 	[ST_DOC_INSERT] = "INSERT INTO documents(dossier_code, doc_no, version, citizen_id,"
 			  " applicant, agency, doc_type, notation, issue_date, procedure, title,"
@@ -400,5 +402,29 @@ int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs)
 		index_rollback(idx);
 	else if (own)
 		rc = index_commit(idx);
+	return rc;
+}
+
+int sohoa_index_set_signature(sohoa_index *idx, const char *package_path, const char *signature)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!package_path || !signature || !*signature || strlen(signature) > SOHOA_INDEX_MAX_FIELD)
+		return sohoa_error_set(SOHOA_EINVAL, _("%s: signature status '%s' is not valid"),
+				       package_path ? package_path : "",
+				       signature ? signature : "");
+	rc = index_stmt(&st, idx, ST_DOC_SIGNATURE);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, package_path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, signature, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = index_db_error(idx, _("cannot record a signature"));
+	else if (sqlite3_changes(idx->db) == 0)
+		rc = sohoa_error_set(SOHOA_ENOTFOUND, _("%s: not in the catalog (not indexed yet)"),
+				     package_path);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return rc;
 }

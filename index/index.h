@@ -77,6 +77,13 @@ int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc);
  * success. Errors: SOHOA_EINVAL (bad code), SOHOA_EDB, SOHOA_EBUSY. */
 int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs);
 
+/* Sets the signature status (e.g. "leader-signed") of the current documents
+ * of the package at `package_path` (relative to the store, as indexed), after
+ * a signature is added to it. Errors: SOHOA_EINVAL (empty or too long
+ * status), SOHOA_ENOTFOUND (no current document of that package: not indexed
+ * yet), SOHOA_EDB, SOHOA_EBUSY. */
+int sohoa_index_set_signature(sohoa_index *idx, const char *package_path, const char *signature);
+
 /* A batch: sohoa_index_add calls between begin and commit share one write
  * transaction (each still all-or-nothing on its own, through a savepoint), for
  * loading many documents at once. Keep batches short: readers are not blocked

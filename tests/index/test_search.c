@@ -299,6 +299,30 @@ static void test_lookup_by_citizen_and_dossier(void **state)
 	sohoa_index_hits_free(h);
 }
 
+static void test_signature_status_follows_a_leaders_signature(void **state)
+{
+	fixture *f = *state;
+	sohoa_index_hits *h = NULL;
+	sohoa_index_doc d = doc("000.00.12.H29-231122-0009", 1, "001088077777", "H29",
+				"Giấy khai sinh", "2023-11-22", "Họ và tên: Đỗ Văn Bảy.");
+	d.package_path = "packages/000.00.12.H29-231122-0009";
+	assert_int_equal(sohoa_index_add(f->idx, &d), 0);
+	assert_int_equal(sohoa_index_set_signature(f->idx, d.package_path, "leader-signed"), 0);
+	assert_int_equal(sohoa_index_lookup_dossier(f->idx, d.dossier_code, 0, &h), 0);
+	assert_int_equal(h->count, 1);
+	assert_string_equal(h->hits[0].signature, "leader-signed");
+	sohoa_index_hits_free(h);
+	/* Other packages keep theirs. */
+	assert_int_equal(sohoa_index_lookup_dossier(f->idx, "000.00.12.H29-231122-0002", 0, &h), 0);
+	assert_string_equal(h->hits[0].signature, "sealed");
+	sohoa_index_hits_free(h);
+	/* A package not indexed, or no status, is an error naming the package. */
+	assert_int_equal(sohoa_index_set_signature(f->idx, "packages/none", "leader-signed"),
+			 SOHOA_ENOTFOUND);
+	assert_non_null(strstr(sohoa_error_last(), "packages/none"));
+	assert_int_equal(sohoa_index_set_signature(f->idx, d.package_path, ""), SOHOA_EINVAL);
+}
+
 static void test_lookup_returns_every_document_of_a_busy_citizen(void **state)
 {
 	fixture *f = *state;
@@ -543,6 +567,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_trim_drops_documents_a_new_version_no_longer_has, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signature_status_follows_a_leaders_signature,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lookup_by_citizen_and_dossier, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_common_words_need_a_catalog_of_common_min_docs,

@@ -249,6 +249,19 @@ static void test_run_packages_every_page_and_report_matches_store(void **state)
 	assert_int_equal(rf_query(store, "SELECT count(*) FROM journal_signatures WHERE "
 					 "role='leader' AND signer LIKE '%CN=%' AND signed_at > 0"),
 			 1);
+	/* The catalog (what `sohoa search` and agencies see) says so too, for
+	 * that package's documents only. */
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents WHERE signature="
+					 "'leader-signed'"),
+			 rf_query(store, "SELECT count(*) FROM documents WHERE package_path="
+					 "'packages/000.20.31.H56-231205-0014'"));
+	assert_true(rf_query(store, "SELECT count(*) FROM documents WHERE signature="
+				    "'leader-signed'") >= 1);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents WHERE signature="
+					 "'sealed'"),
+			 rf_query(store, "SELECT count(*) FROM documents") -
+				 rf_query(store, "SELECT count(*) FROM documents WHERE signature="
+						 "'leader-signed'"));
 	r = tu_run(st_argv, NULL);
 	assert_non_null(strstr(r.out, "\"awaiting_leader\": []"));
 	tu_run_free(&r);
