@@ -15,6 +15,7 @@ build=build-bench
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSOHOA_TESTS=OFF \
   -DSOHOA_TESSERACT_DIR="$tesseract" >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
+"$build/cli/sohoa" --version | grep 'Tesseract from' || true
 if [[ ! -f "$set_dir/set.tsv" ]]; then
   python3 scripts/make-samples.py --set "$set_dir" --seed 101 --count 30 >/dev/null
 fi
