@@ -39,10 +39,6 @@ typedef struct {
 	int failures;
 } sign_progress;
 
-/* The catalog's signature status of a package once a leader has signed it
- * (the run indexes it as "sealed" or "unsigned"). */
-#define LEADER_SIGNED "leader-signed"
-
 /* One line per package as its outcome is known (packages are committed in
  * groups): stdout when signed, stderr (naming the package and the reason)
  * when not; with a journal, the signature is recorded there and the
@@ -56,7 +52,8 @@ static void sign_done(size_t i, int rc, void *user)
 	/* The signature stands either way; a catalog that cannot say so yet
 	 * (the package not indexed, the database busy) is told, not failed. */
 	if (rc == 0 && p->catalog &&
-	    sohoa_index_set_signature(p->catalog, p->names[i] + p->prefix, LEADER_SIGNED) < 0)
+	    sohoa_index_set_signature(p->catalog, p->names[i] + p->prefix,
+				      SOHOA_INDEX_LEADER_SIGNED) < 0)
 		sohoa_log_warn(_("%s: signed, but the catalog still shows the old status: %s"),
 			       p->names[i], sohoa_error_last());
 	if (rc < 0) {

@@ -77,6 +77,10 @@ int sohoa_index_add(sohoa_index *idx, const sohoa_index_doc *doc);
  * success. Errors: SOHOA_EINVAL (bad code), SOHOA_EDB, SOHOA_EBUSY. */
 int sohoa_index_trim(sohoa_index *idx, const char *dossier_code, int ndocs);
 
+/* The signature status of a package a leader has signed (after "unsigned" or
+ * "sealed"). */
+#define SOHOA_INDEX_LEADER_SIGNED "leader-signed"
+
 /* Sets the signature status (e.g. "leader-signed") of the current documents
  * of the package at `package_path` (relative to the store, as indexed), after
  * a signature is added to it. Errors: SOHOA_EINVAL (empty or too long

@@ -216,7 +216,7 @@ static int claim_locked(sohoa_journal *j, sohoa_claim *c, int64_t run_id, const 
 
 	rc = prepare(j, &st,
 		     "SELECT id, version, input_hash, status, package, error, run_id, folder,"
-		     " pages, confidence, needs_review, indexed, sealed "
+		     " pages, confidence, needs_review, indexed, sealed, leader_signed "
 		     "FROM journal_dossiers WHERE code=? ORDER BY version DESC LIMIT 1",
 		     "t", code);
 	if (rc < 0)
@@ -239,6 +239,7 @@ static int claim_locked(sohoa_journal *j, sohoa_claim *c, int64_t run_id, const 
 			c->needs_review = (size_t)sqlite3_column_int64(st, 10);
 			c->indexed = sqlite3_column_int(st, 11);
 			c->sealed = sqlite3_column_int(st, 12);
+			c->leader_signed = sqlite3_column_int(st, 13);
 		} else if (strcmp(h, hash) == 0 && strcmp(status, "quarantined") == 0) {
 			c->kind = SOHOA_CLAIM_FAILED;
 			c->error = dup_column(st, 5);

@@ -94,6 +94,7 @@ typedef struct {
 	double confidence;   /* mean OCR confidence */
 	size_t needs_review; /* and pages flagged for review */
 	int indexed, sealed; /* for FINISHED: in the catalog; sealed */
+	int leader_signed;   /* for FINISHED: a leader's signature is recorded */
 } sohoa_claim;
 
 /* Claims dossier `code` (folder `folder`, input hash `input_hash` in hex,

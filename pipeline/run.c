@@ -164,7 +164,9 @@ cleanup:
 static int index_finished(run_ctx *r, dossier *d)
 {
 	int rc = pipeline_index_prepare_stored(d, r->opt->store, d->package,
-					       d->claim.sealed ? "sealed" : "unsigned");
+					       d->claim.leader_signed ? SOHOA_INDEX_LEADER_SIGNED
+					       : d->claim.sealed      ? "sealed"
+								      : "unsigned");
 	if (rc == 0)
 		rc = pipeline_index_commit(r->index, d);
 	if (rc == 0)

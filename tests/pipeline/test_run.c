@@ -383,6 +383,16 @@ static void test_rerun_indexes_what_an_older_sohoa_packaged(void **state)
 	assert_int_equal(hits_of(out, "HS-0011", "packages/HS-0011"), 1);
 	free(out);
 	free(word);
+	/* Signed by a leader before it was indexed (a crash in between): the
+	 * catalog gets the leader's status, not the seal's. */
+	exec_sql(store, "DELETE FROM documents_fts; DELETE FROM documents;"
+			"UPDATE journal_dossiers SET indexed=0, leader_signed=1");
+	r = tu_run(a.argv, NULL);
+	assert_int_equal(r.status, 0);
+	tu_run_free(&r);
+	assert_int_equal(rf_query(store, "SELECT count(*) FROM documents WHERE signature="
+					 "'leader-signed' AND package_path='packages/HS-0011'"),
+			 1);
 	rf_run_args_free(&a);
 	free(inbox);
 	free(store);
