@@ -44,8 +44,11 @@ sohoa_ns=$(($(date +%s%N) - t0))
 tesseract_cli /usr/bin/tesseract
 debian_ns=$cli_ns debian_rss=$cli_rss
 # For reference, not for the ratio: the CLI of the Tesseract sohoa links
-# (same source, built with LTO by scripts/tesseract.sh).
-LD_LIBRARY_PATH="$tesseract/lib" tesseract_cli "$tesseract/bin/tesseract"
+# (same source, built with LTO by scripts/tesseract.sh), when there is one.
+cli_ns=0 cli_rss=0
+if [[ -n "$tesseract" ]]; then
+  LD_LIBRARY_PATH="$tesseract/lib" tesseract_cli "$tesseract/bin/tesseract"
+fi
 
 python3 - "$pages" "$sohoa_ns" "$debian_ns" "$cli_ns" "$(cat "$out/sohoa.rss")" "$debian_rss" "$cli_rss" "$jobs" <<'PY'
 import sys
@@ -53,12 +56,16 @@ pages = int(sys.argv[1])
 ts, td, tl = (int(a) / 1e9 for a in sys.argv[2:5])
 rs, rd, rl = (int(a) / 1024 for a in sys.argv[5:8])
 jobs = sys.argv[8]
-ps, pd, pl = pages / ts, pages / td, pages / tl
+ps, pd = pages / ts, pages / td
 print(f"pages: {pages}")
 print(f"sohoa ocr --jobs {jobs}: {ps:.2f} pages/s, peak RSS {rs:.0f} MB")
 print(f"tesseract CLI (Debian's, sequential): {pd:.2f} pages/s, peak RSS {rd:.0f} MB")
 print(f"speed ratio sohoa/tesseract: {ps/pd:.2f}x")
-print(f"(reference: tesseract CLI built with LTO like sohoa's library: {pl:.2f} pages/s, "
-      f"peak RSS {rl:.0f} MB; sohoa/it {ps/pl:.2f}x)")
+if tl > 0:
+    pl = pages / tl
+    print(f"(reference: tesseract CLI built with LTO like sohoa's library: {pl:.2f} pages/s, "
+          f"peak RSS {rl:.0f} MB; sohoa/it {ps/pl:.2f}x)")
+else:
+    print("(reference: no LTO build of Tesseract, sohoa links Debian's; see scripts/tesseract.sh)")
 PY
 python3 bench/ocr_eval.py --sohoa "$build/cli/sohoa" --set "$set_dir" --jobs "$jobs" --tesseract | tail -n 2
