@@ -53,7 +53,7 @@ echo "tesseract.sh: building Tesseract $version with LTO into $prefix (about 4 m
 curl -fsSL --retry 3 -o "$work/src.tar.gz" "$url" || give_up "cannot download $url"
 echo "$sha256  $work/src.tar.gz" | sha256sum -c --status ||
   give_up "$url does not match Debian's checksum $sha256"
-tar -xzf "$work/src.tar.gz" -C "$work"
+tar -xzf "$work/src.tar.gz" -C "$work" || give_up "cannot unpack $url"
 
 # Debian's library looks for models in /usr/share/tesseract-ocr/5/tessdata;
 # so does this one (Tesseract's CMake build would otherwise look in ./).
@@ -72,6 +72,6 @@ cmake -S "$work/tesseract-$version" -B "$work/build" \
 cmake --build "$work/build" -j"$(nproc)" >"$work/build.log" 2>&1 ||
   { grep -m 20 -B 2 -A 5 'error' "$work/build.log" >&2; give_up "the build failed"; }
 rm -rf "$prefix"
-cmake --install "$work/build" >/dev/null
+cmake --install "$work/build" >/dev/null || { rm -rf "$prefix"; give_up "installing into $prefix failed"; }
 echo "$recipe" > "$stamp"
 echo "$prefix"
