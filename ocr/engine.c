@@ -368,7 +368,9 @@ static int is_speck_reading(const char *text)
 
 /* Whether a word is a reading of noise (signature strokes, seal remnants,
  * specks): only speck marks, no letter or digit at all and low confidence,
- * or very low confidence whatever it contains. */
+ * or very low confidence and not a word Vietnamese could have. A faint or
+ * broken word read right often has a very low confidence too ("Phó" at 0),
+ * and dropping it costs more than a misreading would. */
 static int is_noise(const char *text, float conf)
 {
 	int alnum = 0;
@@ -382,7 +384,9 @@ static int is_noise(const char *text, float conf)
 		else if (*p == 0xE1 && (p[1] == 0xBA || p[1] == 0xBB)) /* U+1E80..U+1EFF */
 			alnum = 1;
 	}
-	return conf < 20.0f || (!alnum && conf < 60.0f);
+	if (!alnum)
+		return conf < 60.0f;
+	return conf < 20.0f && !ocr_word_plausible(text);
 }
 
 /* A symbol's box in the recognised image: left, top, right, bottom. */

@@ -126,6 +126,12 @@ int ocr_xml_close(ocr_xml *x, const char *what);
  * array. SOHOA_EINVAL naming the page and line otherwise. */
 int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
 
+/* Whether a word as read could be Vietnamese: with its opening and closing
+ * punctuation off, every part between hyphens, slashes, dots, commas and
+ * colons a number or a Vietnamese syllable (initial, vowel nucleus, final,
+ * at most one tone mark). */
+int ocr_word_plausible(const char *word);
+
 /* Index just past the block that starts at line `first`: a block is a run
  * of consecutive lines with the same `block` value. */
 size_t ocr_block_end(const sohoa_ocr_page *p, size_t first);

@@ -1,0 +1,115 @@
+/* tests/ocr/test_syllable.c: ocr_word_plausible, the check that keeps a
+ * faint word Tesseract was unsure of and drops a reading of noise — real
+ * Vietnamese words in every case and with punctuation, numbers, readings of
+ * seals and dust, and every word of the sample pages' ground truth. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocr/ocr_int.h"
+
+#define TRUTH SOHOA_SOURCE_DIR "/samples/truth"
+
+static void test_vietnamese_words_are_plausible(void **state)
+{
+	(void)state;
+	static const char *const words[] = {
+		"Phó",    "đăng",    "ký,",    "NGUYỄN",    "nghiêng",  "quyết", "gì",
+		"khuya",  "Đất",     "ở",      "nhân:",     "cốt",      "hươu",  "khuỷu",
+		"oẳn",    "giặt",    "(bà",    "“Đất”",     "Chí-Minh", "Hạnh.", "tháng",
+		"NHỤNG.", "24/2014", "12.500", "07/3/2024", "Độc",      "xã",    "thuyền",
+		"Ủy",     "tỉnh;",   "ngoặc",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (!ocr_word_plausible(words[i]))
+			fail_msg("\"%s\" is a Vietnamese word but was judged implausible",
+				 words[i]);
+}
+
+static void test_readings_of_noise_are_not(void **state)
+{
+	(void)state;
+	static const char *const readings[] = {
+		"",
+		"-",
+		"—Ý—",
+		"Thạeh",
+		"tịcf",
+		"SỞYTẾHÀNỘ",
+		"qIU",
+		"Šxðn\\",
+		"MS",
+		"xfịnh",
+		"đât†heo",
+		"hoàá",
+		"q",
+		"ngh",
+		"ẻẻ",
+		"s",
+		"2#",
+		"TPbš",
+		"lj",
+		"z7",
+		"wÍ)",
+		"\xff",
+		"a\xcc\x81\xcc\x80",
+		"\xcc\x81",
+	};
+	for (size_t i = 0; i < sizeof readings / sizeof *readings; i++)
+		if (ocr_word_plausible(readings[i]))
+			fail_msg("\"%s\" was judged a Vietnamese word", readings[i]);
+}
+
+/* Words of the ground truth of the committed sample pages: all but
+ * abbreviations, e-mail addresses and the like are plausible. */
+static void test_ground_truth_words_are_plausible(void **state)
+{
+	(void)state;
+	DIR *top = opendir(TRUTH);
+	struct dirent *d, *e;
+	size_t words = 0, implausible = 0;
+
+	assert_non_null(top);
+	while ((d = readdir(top))) {
+		if (d->d_name[0] == '.')
+			continue;
+		char *dir = tu_path(TRUTH, d->d_name);
+		DIR *sub = opendir(dir);
+		assert_non_null(sub);
+		while ((e = readdir(sub))) {
+			if (!strstr(e->d_name, ".txt"))
+				continue;
+			char *path = tu_path(dir, e->d_name), *text = NULL, *save = NULL;
+			size_t len = 0;
+			assert_int_equal(sohoa_file_read(&text, &len, path, 1 << 20), 0);
+			for (char *w = strtok_r(text, " \t\r\n", &save); w;
+			     w = strtok_r(NULL, " \t\r\n", &save)) {
+				words++;
+				implausible += !ocr_word_plausible(w) && strcmp(w, "-");
+			}
+			free(text);
+			free(path);
+		}
+		closedir(sub);
+		free(dir);
+	}
+	closedir(top);
+	print_message("%zu of %zu ground-truth words implausible\n", implausible, words);
+	assert_true(words > 3000);
+	/* 57 of 4331 when written: abbreviations ("UBND", "TT"), document
+	 * numbers ("43/2014/NĐ-CP"), e-mail addresses, "m²". */
+	assert_true(implausible * 50 < words);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vietnamese_words_are_plausible),
+		cmocka_unit_test(test_readings_of_noise_are_not),
+		cmocka_unit_test(test_ground_truth_words_are_plausible),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
