@@ -129,7 +129,7 @@ int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
 /* Whether a word as read could be Vietnamese: with its opening and closing
  * punctuation off, every part between hyphens, slashes, dots, commas and
  * colons a number or a Vietnamese syllable (initial, vowel nucleus, final,
- * at most one tone mark). */
+ * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
 /* Index just past the block that starts at line `first`: a block is a run

@@ -147,6 +147,16 @@ int ocr_word_plausible(const char *word)
 	}
 	while ((m = strip_mark(word, len, closing, sizeof closing / sizeof *closing, 1)))
 		len -= m;
+	/* An e-mail address: ASCII, one "@" with a dot after it. */
+	const char *at = memchr(word, '@', len);
+	if (at && at > word && memchr(at, '.', len - (size_t)(at - word)) &&
+	    !memchr(at + 1, '@', len - (size_t)(at + 1 - word))) {
+		size_t k = 0;
+		while (k < len && (unsigned char)word[k] < 0x80 && word[k] > ' ')
+			k++;
+		if (k == len)
+			return 1;
+	}
 	/* Parts between hyphens, slashes, dots, commas and colons: "Hồ-Chí-Minh",
 	 * "24/2014", "12.500". Each is a number or a syllable. */
 	for (size_t i = start = 0; i <= len; i++) {

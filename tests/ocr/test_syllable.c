@@ -17,11 +17,22 @@ static void test_vietnamese_words_are_plausible(void **state)
 {
 	(void)state;
 	static const char *const words[] = {
-		"Phó",    "đăng",    "ký,",    "NGUYỄN",    "nghiêng",  "quyết", "gì",
-		"khuya",  "Đất",     "ở",      "nhân:",     "cốt",      "hươu",  "khuỷu",
-		"oẳn",    "giặt",    "(bà",    "“Đất”",     "Chí-Minh", "Hạnh.", "tháng",
-		"NHỤNG.", "24/2014", "12.500", "07/3/2024", "Độc",      "xã",    "thuyền",
-		"Ủy",     "tỉnh;",   "ngoặc",
+		"Phó",       "đăng",
+		"ký,",       "NGUYỄN",
+		"nghiêng",   "quyết",
+		"gì",        "khuya",
+		"Đất",       "ở",
+		"nhân:",     "cốt",
+		"hươu",      "khuỷu",
+		"oẳn",       "giặt",
+		"(bà",       "“Đất”",
+		"Chí-Minh",  "Hạnh.",
+		"tháng",     "NHỤNG.",
+		"24/2014",   "12.500",
+		"07/3/2024", "hongnhung.dinh@gmail.com",
+		"Độc",       "xã",
+		"thuyền",    "Ủy",
+		"tỉnh;",     "ngoặc",
 	};
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
 		if (!ocr_word_plausible(words[i]))
@@ -57,6 +68,8 @@ static void test_readings_of_noise_are_not(void **state)
 		"\xff",
 		"a\xcc\x81\xcc\x80",
 		"\xcc\x81",
+		"a@@b.c",
+		"@gmail.com",
 	};
 	for (size_t i = 0; i < sizeof readings / sizeof *readings; i++)
 		if (ocr_word_plausible(readings[i]))
