@@ -550,8 +550,9 @@ static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, dou
 }
 
 /* Adds the word the iterator is at, its speck marks dropped (a speck inside
- * the word splits it in two) and the power of a unit written as such.
- * Returns 1 when the word has neither (the caller adds it whole). */
+ * the word splits it in two), the power of a unit written as such and marks
+ * the LSTM misread put right (ocr_mark_check). Returns 1 when the word has
+ * none of these (the caller adds it whole). */
 static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
 			  const ocr_geometry *g, double xh, const int bl[4], PIX *img)
 {
@@ -561,7 +562,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	char *sym[MAXSYM];
 	const char *as[MAXSYM] = {0}; /* what symbol i stands for, when not itself */
 	sym_box sb[MAXSYM];
-	int n = 0, specks = 0, powers = 0, rc = 0;
+	int n = 0, specks = 0, powers = 0, marks = 0, rc = 0;
 	char speck[MAXSYM] = {0};
 
 	if (!it)
@@ -593,6 +594,11 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 			powers++;
 			continue;
 		}
+		if ((as[i] = ocr_mark_check(img, sym[i], sb[i].x1, sb[i].x2, xh,
+					    baseline_at(sym, sb, n, i, bl)))) {
+			marks++;
+			continue;
+		}
 		if (!strchr(".,-", sym[i][0]) || sym[i][1])
 			continue;
 		/* A dot or comma between two letters stands where a space was:
@@ -605,7 +611,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 						       baseline_at(sym, sb, n, i, bl));
 		specks += speck[i];
 	}
-	if (specks || powers) {
+	if (specks || powers || marks) {
 		char part[256];
 		size_t len = 0;
 		sym_box box = {0};
@@ -619,7 +625,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 				continue;
 			}
 			const char *t = as[i] ? as[i] : sym[i];
-			sure |= as[i] != NULL;
+			sure |= as[i] && (!strcmp(as[i], "²") || !strcmp(as[i], "³"));
 			size_t tl = strlen(t);
 			if (len + tl >= sizeof part)
 				continue;
@@ -635,7 +641,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	}
 	for (int i = 0; i < n; i++)
 		TessDeleteText(sym[i]);
-	return specks || powers ? rc : 1;
+	return specks || powers || marks ? rc : 1;
 }
 
 /* Collects words (grouped in Tesseract's text lines) with boxes in original

@@ -132,6 +132,12 @@ int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
  * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
+/* What the symbol `sym` read on img (the image Tesseract read), its box
+ * from x1 to x2 on a line with x-height xh and baseline base, is when a look
+ * at its marks shows the LSTM misread them: "i" for an "ỉ" whose mark is a
+ * dot. NULL to keep the reading (ocr/marks.c). */
+const char *ocr_mark_check(PIX *img, const char *sym, int x1, int x2, double xh, double base);
+
 /* Index just past the block that starts at line `first`: a block is a run
  * of consecutive lines with the same `block` value. */
 size_t ocr_block_end(const sohoa_ocr_page *p, size_t first);

@@ -367,6 +367,27 @@ static void test_square_metres_keep_their_power(void **state)
 	}
 }
 
+/* The model reads the dot of a plain i as a hook ("chi" as "chỉ", "Đinh"
+ * as "Đỉnh") even on clean text; looked at in the image, a dot stays a dot
+ * and a real hook ("Địa chỉ", "chỉ đạo") stays a hook. */
+static void test_a_dotted_i_is_not_read_with_a_hook(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "Bà Đinh Thị Hồng Nhung, con ông Đinh Quang Minh\n"
+				   "Chi nhánh Văn phòng, chi phí, chi cục thuế, quy định chi tiết\n"
+				   "Địa chỉ: số 12, chỉ đạo, chỉ tiêu\n";
+	static const char *const fonts[] = {"Liberation Serif 12", "FreeSerif 12",
+					    "Liberation Sans 12"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		sohoa_ocr_page *p = recognise(f, render_in(f, fonts[i], text), "hook.png", IFF_PNG);
+		print_message("%s: %s", fonts[i], p->text);
+		assert_int_equal(occurrences(p->text, "Đinh"), 2);
+		assert_int_equal(occurrences(p->text, "chi "), 3);
+		assert_int_equal(occurrences(p->text, "chỉ"), 3);
+		sohoa_ocr_page_free(p);
+	}
+}
+
 /* Dots between letters in an e-mail or web address are the address's own. */
 static void test_dots_of_an_address_stay(void **state)
 {
@@ -776,6 +797,7 @@ int main(void)
 		cmocka_unit_test(test_two_line_slip_is_read_upright),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_dots_of_an_address_stay),
+		cmocka_unit_test(test_a_dotted_i_is_not_read_with_a_hook),
 		cmocka_unit_test(test_square_metres_keep_their_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
