@@ -27,18 +27,7 @@ enum { MAX_COMPS = 32 };
 static int components(comp *out, PIX *img, l_int32 x, l_int32 y, l_int32 w, l_int32 h, l_int32 *ox,
 		      l_int32 *oy)
 {
-	l_int32 W = pixGetWidth(img), H = pixGetHeight(img);
-	if (x < 0) {
-		w += x;
-		x = 0;
-	}
-	if (y < 0) {
-		h += y;
-		y = 0;
-	}
-	w = x + w > W ? W - x : w;
-	h = y + h > H ? H - y : h;
-	if (w <= 0 || h <= 0)
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)))
 		return -1;
 	*ox = x;
 	*oy = y;

@@ -126,6 +126,24 @@ int ocr_xml_close(ocr_xml *x, const char *what);
  * array. SOHOA_EINVAL naming the page and line otherwise. */
 int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
 
+/* Clips the rectangle (*x, *y, *w, *h) to a W x H image. Returns 0 when
+ * nothing of it is left. */
+static inline int ocr_clip_rect(l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h, l_int32 W,
+				l_int32 H)
+{
+	if (*x < 0) {
+		*w += *x;
+		*x = 0;
+	}
+	if (*y < 0) {
+		*h += *y;
+		*y = 0;
+	}
+	*w = *x + *w > W ? W - *x : *w;
+	*h = *y + *h > H ? H - *y : *h;
+	return *w > 0 && *h > 0;
+}
+
 /* Whether a word as read could be Vietnamese: with its opening and closing
  * punctuation off, every part between hyphens, slashes, dots, commas and
  * colons a number or a Vietnamese syllable (initial, vowel nucleus, final,

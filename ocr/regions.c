@@ -45,17 +45,7 @@ static NUMA *profile(PIX *bin, BOX *box, int dir)
 	l_float32 *v;
 
 	boxGetGeometry(box, &bx, &by, &bw, &bh);
-	if (bx < 0) {
-		bw += bx;
-		bx = 0;
-	}
-	if (by < 0) {
-		bh += by;
-		by = 0;
-	}
-	bw = bx + bw > W ? W - bx : bw;
-	bh = by + bh > H ? H - by : bh;
-	if (bw <= 0 || bh <= 0)
+	if (!ocr_clip_rect(&bx, &by, &bw, &bh, W, H))
 		return NULL;
 	na = numaMakeConstant(0, dir == 0 ? bh : bw);
 	v = na ? numaGetFArray(na, L_NOCOPY) : NULL;
