@@ -53,7 +53,6 @@ static int toneless(char *buf, int32_t cap, const char *w, int32_t len)
 		err = U_ZERO_ERROR;
 		n = unorm2_getDecomposition(nfd, c, dec, 8, &err);
 		if (U_FAILURE(err) || n <= 0) {
-			dec[0] = 0;
 			n = 0;
 			base = c;
 		} else {
