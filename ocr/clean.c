@@ -417,9 +417,7 @@ static int near_kept_dot(const l_int32 s[4], BOXA *small, const int *keep, l_int
 static int has_rule(PIX *mask, int dir)
 {
 	l_int32 len = dir ? pixGetHeight(mask) : pixGetWidth(mask), empty = 1;
-	PIX *runs = len >= RULE_RUN
-			    ? pixOpenCompBrick(NULL, mask, dir ? 1 : RULE_RUN, dir ? RULE_RUN : 1)
-			    : NULL;
+	PIX *runs = len >= RULE_RUN ? ocr_long_runs(mask, dir, RULE_RUN) : NULL;
 	if (runs)
 		pixZero(runs, &empty);
 	pixDestroy(&runs);
@@ -630,8 +628,7 @@ cleanup:
  * text. Without them Tesseract reads tables cell by cell, not as noise. */
 static void remove_rules(PIX *bin, PIX **hrules, PIX **vrules)
 {
-	PIX *h = pixOpenCompBrick(NULL, bin, RULE_RUN, 1),
-	    *v = pixOpenCompBrick(NULL, bin, 1, RULE_RUN);
+	PIX *h = ocr_long_runs(bin, 0, RULE_RUN), *v = ocr_long_runs(bin, 1, RULE_RUN);
 	if (h && v) {
 		pixSubtract(bin, bin, h);
 		pixSubtract(bin, bin, v);
@@ -722,9 +719,8 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL, *drawn = NULL, *text = NULL;
 
 	g->skew = find_skew(half_bin);
-	if (g->skew != 0) {
-		rot = pixRotate(norm, (l_float32)(g->skew * OCR_PI / 180.0), L_ROTATE_AREA_MAP,
-				L_BRING_IN_WHITE, 0, 0);
+	if (g->skew != 0) { /* find_skew gives 0 or at least 0.1° */
+		rot = ocr_rotate_gray(norm, g->skew * OCR_PI / 180.0, 255);
 		if (!rot)
 			goto cleanup;
 	}

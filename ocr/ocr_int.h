@@ -40,6 +40,17 @@ PIX *ocr_binarise(PIX *gray);
  * a page smaller than one 50 × 50 tile is copied as it is. */
 PIX *ocr_contrast_norm(PIX *gray);
 
+/* The 8-bit page turned about its centre by `radians` (clockwise positive),
+ * `fill` brought in at the edges: pixRotateAMGray's bytes, faster. NULL
+ * when it is not 8-bit or under 2 × 2, or on allocation failure. */
+PIX *ocr_rotate_gray(PIX *gray, double radians, l_uint8 fill);
+
+/* The pixels of a bilevel page that lie in a straight run of at least len
+ * pixels across (down = 0) or down (down = 1): an opening with a
+ * 1-pixel-thin brick, as pixOpenCompBrick. NULL when the page is not 1-bit,
+ * len < 1, or on allocation failure. */
+PIX *ocr_long_runs(PIX *bin, int down, l_int32 len);
+
 /* A binarised copy of a normalised page at half its resolution (150 dpi),
  * for the analysis steps (orientation, skew) that do not need more. */
 PIX *ocr_analysis_binary(PIX *norm);

@@ -205,6 +205,72 @@ static void test_contrast_normalisation_gives_leptonicas_bytes(void **state)
 	pixDestroy(&src);
 }
 
+/* The deskew turn gives the bytes of Leptonica's pixRotateAMGray: on a
+ * scan and on a small page of odd size, both ways, from the smallest skew
+ * deskew corrects (0.1°) to past the largest (12°), paper brought in. */
+static void test_deskew_turn_gives_leptonicas_bytes(void **state)
+{
+	(void)state;
+	PIX *src = sample_scan("000.00.15.H40-231009-0032/0002.jpg");
+	PIX *scan = ocr_to_gray(src), *odd = pixCreate(301, 117, 8);
+	const double degrees[] = {0.1, -0.37, 2.5, -7.0, 12.0};
+	assert_non_null(scan);
+	assert_non_null(odd);
+	for (int y = 0; y < 117; y++)
+		for (int x = 0; x < 301; x++)
+			pixSetPixel(odd, x, y, (l_uint32)((x * 7 + y * 13) % 256));
+	PIX *pages[] = {scan, odd};
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < sizeof degrees / sizeof *degrees; k++) {
+			double a = degrees[k] * 3.14159265358979 / 180.0;
+			assert_same_and_free(ocr_rotate_gray(pages[i], a, 255),
+					     pixRotateAMGray(pages[i], (l_float32)a, 255));
+		}
+	PIX *bilevel = pixCreate(40, 40, 1);
+	assert_null(ocr_rotate_gray(bilevel, 0.1, 255)); /* 8-bit pages only */
+	pixDestroy(&bilevel);
+	pixDestroy(&odd);
+	pixDestroy(&scan);
+	pixDestroy(&src);
+}
+
+/* The long runs found by a row scan (across) and by doubling (down) are
+ * exactly what Leptonica's opening with a thin brick keeps: on a cleaned
+ * scan and on a noisy page of odd size whose runs touch every edge, for
+ * lengths from 1 to longer than the page. */
+static void test_long_runs_are_leptonicas_opening(void **state)
+{
+	(void)state;
+	PIX *src = sample_scan("000.00.15.H40-231009-0032/0002.jpg");
+	PIX *gray = ocr_to_gray(src), *scan = gray ? pixConvertTo1(gray, 160) : NULL;
+	PIX *noisy = pixCreate(301, 217, 1);
+	const l_int32 lens[] = {1, 7, 33, 120, 250};
+	unsigned seed = 7;
+	assert_non_null(scan);
+	assert_non_null(noisy);
+	for (int y = 0; y < 217; y++)
+		for (int x = 0; x < 301; x++) {
+			seed = seed * 1103515245u + 12345u;
+			int on = (seed >> 16) % 100 < 93 || x < 3 || x == 300 || y < 2 ||
+				 y == 216 || (y >= 50 && y < 60) || (x >= 100 && x < 104);
+			pixSetPixel(noisy, x, y, (l_uint32)on);
+		}
+	PIX *pages[] = {scan, noisy};
+	for (size_t i = 0; i < 2; i++)
+		for (size_t k = 0; k < sizeof lens / sizeof *lens; k++)
+			for (int down = 0; down < 2; down++)
+				assert_same_and_free(ocr_long_runs(pages[i], down, lens[k]),
+						     pixOpenCompBrick(NULL, pages[i],
+								      down ? 1 : lens[k],
+								      down ? lens[k] : 1));
+	assert_null(ocr_long_runs(gray, 0, 120)); /* bilevel pages only */
+	assert_null(ocr_long_runs(scan, 1, 0));
+	pixDestroy(&noisy);
+	pixDestroy(&scan);
+	pixDestroy(&gray);
+	pixDestroy(&src);
+}
+
 /* The clean page (deskewed, binarised, despeckled) of a gray page at 300
  * dpi; its letter height in *letter. */
 static PIX *clean_page_of(PIX *gray, int *letter)
@@ -386,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_fast_sauvola_matches_leptonica_on_a_scan),
 		cmocka_unit_test(test_background_normalisation_gives_leptonicas_bytes),
 		cmocka_unit_test(test_contrast_normalisation_gives_leptonicas_bytes),
+		cmocka_unit_test(test_deskew_turn_gives_leptonicas_bytes),
+		cmocka_unit_test(test_long_runs_are_leptonicas_opening),
 		cmocka_unit_test(test_blots_away_from_writing_are_dropped),
 		cmocka_unit_test(test_recognition_image_thresholds_back_to_the_clean_page),
 		cmocka_unit_test(test_broken_letters_do_not_make_an_a4_page_a_yard_long),
