@@ -472,15 +472,30 @@ static int sits_on_baseline(const char *t)
 	return *u >= 0xC3; /* another accented Latin letter */
 }
 
+/* The line's baseline at column x. */
+static double line_base_at(const int bl[4], double x)
+{
+	if (bl[2] == bl[0])
+		return bl[1];
+	return bl[1] + (double)(bl[3] - bl[1]) * (x - bl[0]) / (bl[2] - bl[0]);
+}
+
 /* Adds a word, unless it reads as noise (and is not `sure`), to the page's
- * last line. */
+ * last line. With the line's x-height and baseline (xh > 0), a dot below
+ * read where the image has none under the word goes (ocr_dot_below_check). */
 static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box b, float conf,
-		     const ocr_geometry *g, int sure)
+		     const ocr_geometry *g, int sure, double xh, const int bl[4], PIX *img)
 {
 	int rc;
+	char *fixed = NULL;
 	if (!*text || p->line_count == 0 || (!sure && is_noise(text, conf)))
 		return 0;
-	rc = add_word(p, wcap, text, ocr_map_box(g, b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1), conf);
+	if (xh > 0)
+		fixed = ocr_dot_below_check(img, text, b.x1, b.x2, xh,
+					    line_base_at(bl, (b.x1 + b.x2) / 2.0));
+	rc = add_word(p, wcap, fixed ? fixed : text,
+		      ocr_map_box(g, b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1), conf);
+	free(fixed);
 	if (rc == 0)
 		p->lines[p->line_count - 1].word_count++;
 	return rc;
@@ -494,10 +509,7 @@ static double baseline_at(char *const *sym, const sym_box *sb, int n, int i, con
 		return sb[i - 1].y2;
 	if (i + 1 < n && sits_on_baseline(sym[i + 1]))
 		return sb[i + 1].y2;
-	double cx = (sb[i].x1 + sb[i].x2) / 2.0;
-	if (bl[2] == bl[0])
-		return bl[1];
-	return bl[1] + (double)(bl[3] - bl[1]) * (cx - bl[0]) / (bl[2] - bl[0]);
+	return line_base_at(bl, (sb[i].x1 + sb[i].x2) / 2.0);
 }
 
 /* Whether symbol i of a word follows a unit of length that takes a power:
@@ -619,7 +631,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 		for (int i = 0; i <= n && rc == 0; i++) {
 			if (i == n || speck[i]) {
 				part[len] = 0;
-				rc = keep_word(p, wcap, part, box, conf, g, sure);
+				rc = keep_word(p, wcap, part, box, conf, g, sure, xh, bl, img);
 				len = 0;
 				sure = 0;
 				continue;
@@ -676,7 +688,9 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		rc = have_metrics ? add_despeckled(p, wcap, it, conf, g, xh, bl, img) : 1;
 		if (rc == 1) {
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-			rc = text ? keep_word(p, wcap, text, b, conf, g, 0) : 0;
+			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, have_metrics ? xh : 0,
+					      bl, img)
+				  : 0;
 			TessDeleteText(text);
 		}
 		if (rc < 0)

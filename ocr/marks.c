@@ -1,13 +1,21 @@
-/* ocr/marks.c: a second look, in the image Tesseract read, at a mark the
- * `vie` model is known to get wrong: the hook above an i. The model reads
- * the dot of a plain i as a hook ("chi" as "chỉ", "Đinh" as "Đỉnh") even on
- * clean text in common fonts (Liberation, DejaVu, Free). A dot is small,
- * round and about as wide as the stem; a hook is larger and open.
+/* ocr/marks.c: a second look, in the image Tesseract read, at marks the
+ * `vie` model is known to get wrong.
  *
- * Only a clear picture changes a reading: when no stem can be found, or
- * more than one mark stands over it, the reading stands. The LSTM's symbol
- * boxes and baselines can be a third of an x-height off, so they only
- * place the look; the stem and its mark are found in the image. */
+ * The hook above an i: the model reads the dot of a plain i as a hook
+ * ("chi" as "chỉ", "Đinh" as "Đỉnh") even on clean text in common fonts
+ * (Liberation, DejaVu, Free). A dot is small, round and about as wide as
+ * the stem; a hook is larger and open.
+ *
+ * The dot below: on worn pages the model reads "Đinh" as "Định", and the
+ * accent of a capital on the next, tight line as a dot under this one. A
+ * word read with one dot below whose image has no ink at all under its
+ * letters loses it.
+ *
+ * Only a clear picture changes a reading: when no stem can be found, more
+ * than one mark stands over it, or anything at all is under the letters,
+ * the reading stands. The LSTM's symbol boxes and baselines can be a third
+ * of an x-height off, so they only place the look; the stem and its mark,
+ * and the letters' feet, are found in the image. */
 #include "ocr/ocr_int.h"
 
 #include <math.h>
@@ -135,4 +143,137 @@ const char *ocr_mark_check(PIX *img, const char *sym, int x1, int x2, double xh,
 	if (!strcmp(sym, "ỉ"))
 		return hook_above_i(img, x1, x2, xh, base);
 	return NULL;
+}
+
+/* Letters with a dot below (none with a descender: a y's tail would fill
+ * the band looked at) and what they are without it. */
+static const char *const dotted[][2] = {{"ạ", "a"}, {"ặ", "ă"}, {"ậ", "â"}, {"ẹ", "e"}, {"ệ", "ê"},
+					{"ị", "i"}, {"ọ", "o"}, {"ộ", "ô"}, {"ợ", "ơ"}, {"ụ", "u"},
+					{"ự", "ư"}, {"Ạ", "A"}, {"Ặ", "Ă"}, {"Ậ", "Â"}, {"Ẹ", "E"},
+					{"Ệ", "Ê"}, {"Ị", "I"}, {"Ọ", "O"}, {"Ộ", "Ô"}, {"Ợ", "Ơ"},
+					{"Ụ", "U"}, {"Ự", "Ư"}};
+
+/* Whether a word has ink below the line for another reason than a dot:
+ * a letter with a descender (g j p q y and the y's with tones), a comma,
+ * a bracket, a slash, or a combining dot the table does not know. */
+static int reaches_below(const char *w)
+{
+	static const char *const tails[] = {"ý", "ỳ", "ỷ", "ỹ", "ỵ",       "Ý",
+					    "Ỳ", "Ỷ", "Ỹ", "Ỵ", "\xcc\xa3" /* U+0323 */};
+	if (strpbrk(w, "gjpqyQ,;()[]{}/|_$@"))
+		return 1;
+	for (size_t i = 0; i < sizeof tails / sizeof *tails; i++)
+		if (strstr(w, tails[i]))
+			return 1;
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	l_int32 x = *(const l_int32 *)a, y = *(const l_int32 *)b;
+	return (x > y) - (x < y);
+}
+
+/* The row of the letters' feet in a profile of ink per row (h rows): the
+ * letters are the tallest run of inked rows; their feet, the last row of
+ * their body (half an x-height of rows each inked at least half the run's
+ * median) before the ink falls under half the median. A dot run into its
+ * letter is narrower than the letters above it, so it falls below the
+ * feet. -1 when there is no such body. */
+static l_int32 letters_foot(const l_int32 *ink, l_int32 h, double xh)
+{
+	l_int32 run0 = -1, run1 = -1, *sorted, median, row;
+	for (l_int32 r = 0, start = -1; r <= h; r++) {
+		if (r < h && ink[r] > 0) {
+			start = start < 0 ? r : start;
+			continue;
+		}
+		if (start >= 0 && r - start > run1 - run0) {
+			run0 = start;
+			run1 = r;
+		}
+		start = -1;
+	}
+	if (run0 < 0 || run1 - run0 < 0.6 * xh)
+		return -1;
+	sorted = malloc((size_t)(run1 - run0) * sizeof *sorted);
+	if (!sorted)
+		return -1;
+	memcpy(sorted, ink + run0, (size_t)(run1 - run0) * sizeof *sorted);
+	qsort(sorted, (size_t)(run1 - run0), sizeof *sorted, by_value);
+	median = sorted[(run1 - run0) / 2];
+	free(sorted);
+	/* The body: the first half x-height of rows all inked at least half
+	 * the median (above it: accents, the tops of capitals and ascenders). */
+	l_int32 body = (l_int32)ceil(0.5 * xh), kept = 0;
+	for (row = run0; row < run1 && kept < body; row++)
+		kept = 2 * ink[row] >= median ? kept + 1 : 0;
+	if (kept < body)
+		return -1;
+	while (row < run1 && 2 * ink[row] >= median)
+		row++;
+	return row - 1;
+}
+
+/* Whether the image has no ink under a word's letters where a dot below
+ * would be: from 0.1 to 0.6 x-height under their feet. The look spans the
+ * word's box widened by 0.4 x-height (the box can miss the last letter's
+ * dot) and the rows from 1.6 x-height above the line's baseline to 1.2
+ * below it, since that baseline can be a third of an x-height off: in a
+ * line with descenders, or with a rule under it (the motto's), which the
+ * feet are found above. */
+static int nothing_below(PIX *img, l_int32 x1, l_int32 x2, double xh, double base)
+{
+	l_int32 pad = (l_int32)ceil(0.4 * xh), x = x1 - pad, y = (l_int32)floor(base - 1.6 * xh);
+	l_int32 w = x2 - x1 + 2 * pad, h = (l_int32)ceil(base + 1.2 * xh) - y;
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)) || h < 2 * xh)
+		return 0;
+	l_int32 *ink = calloc((size_t)h, sizeof *ink), depth = pixGetDepth(img),
+		wpl = pixGetWpl(img);
+	int empty = 0;
+	if (!ink)
+		return 0;
+	for (l_int32 r = 0; r < h; r++) {
+		const l_uint32 *line = pixGetData(img) + (size_t)(y + r) * wpl;
+		for (l_int32 k = x; k < x + w; k++)
+			ink[r] += depth == 1 ? (l_int32)GET_DATA_BIT(line, k)
+					     : GET_DATA_BYTE(line, k) < 128;
+	}
+	l_int32 foot = letters_foot(ink, h, xh);
+	l_int32 from = foot + (l_int32)ceil(0.1 * xh), to = foot + (l_int32)ceil(0.6 * xh);
+	if (foot >= 0 && to < h) {
+		empty = 1;
+		for (l_int32 r = from; r <= to; r++)
+			empty &= ink[r] == 0;
+	}
+	free(ink);
+	return empty;
+}
+
+char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh, double base)
+{
+	const char *at = NULL;
+	size_t which = 0;
+
+	if (!img || xh < 6 || x2 <= x1 || reaches_below(word))
+		return NULL;
+	for (size_t i = 0; i < sizeof dotted / sizeof *dotted; i++)
+		for (const char *p = strstr(word, dotted[i][0]); p;
+		     p = strstr(p + 1, dotted[i][0])) {
+			if (at)
+				return NULL; /* two dots read: leave the word */
+			at = p;
+			which = i;
+		}
+	if (!at || !nothing_below(img, x1, x2, xh, base))
+		return NULL;
+	size_t len = strlen(word), cut = strlen(dotted[which][0]), put = strlen(dotted[which][1]);
+	size_t head = (size_t)(at - word);
+	char *out = malloc(len - cut + put + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, word, head);
+	memcpy(out + head, dotted[which][1], put);
+	memcpy(out + head + put, at + cut, len - head - cut + 1);
+	return out;
 }

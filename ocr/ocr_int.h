@@ -166,6 +166,12 @@ int ocr_word_plausible(const char *word);
  * at its marks shows the LSTM misread them: "i" for an "ỉ" whose mark is a
  * dot. NULL to keep the reading (ocr/marks.c). */
 const char *ocr_mark_check(PIX *img, const char *sym, int x1, int x2, double xh, double base);
+/* The word (UTF-8) without its dot below when it was read with exactly one
+ * (ạ, ệ, ộ …), has nothing else below the line (no g j p q y, comma,
+ * bracket) and img shows no ink under its letters (box x1..x2, the line's
+ * x-height and baseline only place the look). NULL to keep the reading;
+ * else a malloc'd string the caller frees (ocr/marks.c). */
+char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh, double base);
 
 /* Index just past the block that starts at line `first`: a block is a run
  * of consecutive lines with the same `block` value. */

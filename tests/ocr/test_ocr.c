@@ -388,6 +388,76 @@ static void test_a_dotted_i_is_not_read_with_a_hook(void **state)
 	}
 }
 
+/* The box of the ink of a rendering (0/1 per pixel: darker than 128). */
+static BOX *ink_box(PIX *gray)
+{
+	PIX *bin = pixThresholdToBinary(gray, 128);
+	BOX *box = NULL;
+	assert_int_equal(pixClipBoxToForeground(bin, NULL, NULL, &box), 0);
+	pixDestroy(&bin);
+	return box;
+}
+
+/* A word read with a dot below that the image does not have ("Đinh" read
+ * "Định", as the model does on worn pages) loses it; a word whose image
+ * has the dot keeps it. The line's baseline may be a third of an x-height
+ * off either way; a rule under the line, a dot run into its letter (heavy
+ * ink), a descender, a comma or a word with two dots below leave the
+ * reading as it is. */
+static void test_a_dot_below_the_image_lacks_goes(void **state)
+{
+	fixture *f = *state;
+	static const char *const fonts[] = {"Liberation Serif 13", "FreeSans 13",
+					    "DejaVu Serif Bold 13"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		PIX *plain = render_in(f, fonts[i], "Đinh"),
+		    *dotted = render_in(f, fonts[i], "Định");
+		PIX *xs = render_in(f, fonts[i], "xxxx");
+		BOX *word = ink_box(plain), *x = ink_box(xs);
+		l_int32 x1, y1, w, h, xw, xh;
+		boxGetGeometry(word, &x1, &y1, &w, &h);
+		boxGetGeometry(x, NULL, NULL, &xw, &xh);
+		double base = y1 + h; /* "Đinh" has nothing below its baseline */
+		print_message("%s: x-height %d, baseline %.0f\n", fonts[i], xh, base);
+		char *fixed;
+		for (int off = -3; off <= 3; off += 3) {
+			double b = base + off * xh / 10.0;
+			fixed = ocr_dot_below_check(plain, "Định", x1, x1 + w, xh, b);
+			assert_non_null(fixed);
+			assert_string_equal(fixed, "Đinh");
+			free(fixed);
+			assert_null(ocr_dot_below_check(dotted, "Định", x1, x1 + w, xh, b));
+		}
+		/* Heavy ink runs the dot into its letter: still a dot below. */
+		PIX *heavy = pixErodeGray(dotted, 5, 5);
+		assert_null(ocr_dot_below_check(heavy, "Định", x1, x1 + w, xh, base));
+		/* A rule 0.7 x-height under the line (the motto's), with the
+		 * line's baseline put on it: the letters' feet are still found. */
+		l_int32 rule = (l_int32)base + 7 * xh / 10;
+		pixRasterop(plain, x1 - 20, rule, w + 40, 4, PIX_CLR, NULL, 0, 0);
+		pixRasterop(dotted, x1 - 20, rule, w + 40, 4, PIX_CLR, NULL, 0, 0);
+		fixed = ocr_dot_below_check(plain, "Định", x1, x1 + w, xh, rule + 2);
+		assert_non_null(fixed);
+		assert_string_equal(fixed, "Đinh");
+		free(fixed);
+		assert_null(ocr_dot_below_check(dotted, "Định", x1, x1 + w, xh, rule + 2));
+		/* Ink just under the letters (a rule, a stroke of the next
+		 * line) may hide a dot: left alone. */
+		pixRasterop(plain, x1 - 20, (l_int32)base + xh / 3, w + 40, 3, PIX_CLR, NULL, 0, 0);
+		assert_null(ocr_dot_below_check(plain, "Định", x1, x1 + w, xh, base));
+		/* Ink below for another reason, or two dots read: left alone. */
+		assert_null(ocr_dot_below_check(xs, "Định,", 0, xw, xh, base));
+		assert_null(ocr_dot_below_check(xs, "được", 0, xw, xh, base));
+		assert_null(ocr_dot_below_check(xs, "Đinh", 0, xw, xh, base));
+		pixDestroy(&heavy);
+		boxDestroy(&word);
+		boxDestroy(&x);
+		pixDestroy(&xs);
+		pixDestroy(&dotted);
+		pixDestroy(&plain);
+	}
+}
+
 /* Dots between letters in an e-mail or web address are the address's own. */
 static void test_dots_of_an_address_stay(void **state)
 {
@@ -798,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_dotted_i_is_not_read_with_a_hook),
+		cmocka_unit_test(test_a_dot_below_the_image_lacks_goes),
 		cmocka_unit_test(test_square_metres_keep_their_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
