@@ -104,7 +104,8 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 int ocr_layout(sohoa_ocr_page *page);
 
 /* linestore.c: while on (per thread), the PNG copies Tesseract keeps of each
- * text line are stored without deflate; the count is for tests. */
+ * text line are stored as raw pixels instead (and read back by copying);
+ * the count is for tests. */
 void ocr_lines_raw(int on);
 unsigned long ocr_lines_stored_raw(void);
 
