@@ -150,52 +150,44 @@ static void shifted_rows(l_uint32 *dst, const l_uint32 *a, const l_uint32 *b, l_
 	}
 }
 
-/* Runs down of at least len pixels. start holds, per row, the pixels that
- * start a run of len (len rows inked from there), grown from runs of 1 by
- * doubling and then by the binary digits of len; the runs are those starts
- * spread len − 1 rows down, again by doubling. */
+/* Combines `unit` (each row standing for itself) over len rows by
+ * doubling, into dst: with AND (or = 0) a row of dst has the pixels that
+ * start a run of len rows, with OR (or = 1) those that lie within len − 1
+ * rows below an inked one. unit is used up: it ends as the last doubling. */
+static void over_rows(l_uint32 *dst, l_uint32 *unit, size_t words, l_int32 h, l_int32 wpl,
+		      l_int32 len, int or)
+{
+	l_int32 have = 0;                       /* dst covers `have` rows so far */
+	for (l_int32 p = 1; p <= len; p *= 2) { /* unit covers p rows */
+		if (len & p) {
+			if (!have)
+				memcpy(dst, unit, words * sizeof *dst);
+			else
+				shifted_rows(dst, dst, unit, h, wpl, have, or);
+			have += p;
+		}
+		if (p * 2 <= len)
+			shifted_rows(unit, unit, unit, h, wpl, p, or);
+	}
+}
+
+/* Runs down of at least len pixels: the pixels that start one (len rows
+ * inked from there), spread over the len rows of their run. */
 static int runs_down(l_uint32 *dst, const l_uint32 *src, l_int32 h, l_int32 wpl, l_int32 len)
 {
 	size_t words = (size_t)wpl * (size_t)h;
-	l_uint32 *pow = malloc(words * sizeof *pow), *acc = calloc(words, sizeof *acc);
-	l_int32 have = 0; /* acc starts runs of `have` rows */
+	l_uint32 *unit = malloc(words * sizeof *unit), *starts = malloc(words * sizeof *starts);
 
-	if (!pow || !acc) {
-		free(pow);
-		free(acc);
-		return -1;
+	int ok = unit && starts;
+
+	if (ok) {
+		memcpy(unit, src, words * sizeof *unit);
+		over_rows(starts, unit, words, h, wpl, len, 0);
+		over_rows(dst, starts, words, h, wpl, len, 1);
 	}
-	memcpy(pow, src, words * sizeof *pow);
-	/* pow starts runs of p = 1, 2, 4 … rows; take p into acc where len has
-	 * that bit. */
-	for (l_int32 p = 1; p <= len; p *= 2) {
-		if (len & p) {
-			if (!have)
-				memcpy(acc, pow, words * sizeof *acc);
-			else
-				shifted_rows(acc, acc, pow, h, wpl, have, 0);
-			have += p;
-		}
-		if (p * 2 <= len)
-			shifted_rows(pow, pow, pow, h, wpl, p, 0);
-	}
-	/* Spread each start over the len rows of its run: acc covers 1, 2, 4 …
-	 * rows, and dst gathers the binary digits of len as before. */
-	have = 0;
-	for (l_int32 p = 1; p <= len; p *= 2) {
-		if (len & p) {
-			if (!have)
-				memcpy(dst, acc, words * sizeof *dst);
-			else
-				shifted_rows(dst, dst, acc, h, wpl, have, 1);
-			have += p;
-		}
-		if (p * 2 <= len)
-			shifted_rows(acc, acc, acc, h, wpl, p, 1);
-	}
-	free(pow);
-	free(acc);
-	return 0;
+	free(unit);
+	free(starts);
+	return ok ? 0 : -1;
 }
 
 PIX *ocr_long_runs(PIX *bin, int down, l_int32 len)
