@@ -354,6 +354,27 @@ static void test_two_line_slip_is_read_upright(void **state)
 	}
 }
 
+/* A wide strip of four lines in DejaVu Sans (tests/ocr/data): too few
+ * letter shapes to judge by, which leaned 5.1 the wrong way whether the
+ * strip was upright or upside down. Both ways it comes back upright. */
+static void test_four_line_strip_is_read_upright(void **state)
+{
+	fixture *f = *state;
+	for (int q = 0; q <= 2; q += 2) {
+		PIX *strip = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/strip-dejavu-sans.png");
+		assert_non_null(strip);
+		PIX *turned = pixRotateOrth(strip, q);
+		pixSetResolution(turned, 300, 300);
+		pixDestroy(&strip);
+		sohoa_ocr_page *p = recognise(f, turned, "strip.png", IFF_PNG);
+		print_message("%d°: rotation %d: %s", q * 90, p->rotation, p->text);
+		assert_int_equal(p->rotation, q * 90);
+		assert_non_null(strstr(p->text, "Bà Đinh Thị Hồng Nhung"));
+		assert_non_null(strstr(p->text, "Chi nhánh Văn phòng"));
+		sohoa_ocr_page_free(p);
+	}
+}
+
 static size_t occurrences(const char *text, const char *what)
 {
 	size_t n = 0;
@@ -879,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_boxes_are_in_original_page_coordinates),
 		cmocka_unit_test(test_line_images_skip_the_png_codec),
 		cmocka_unit_test(test_two_line_slip_is_read_upright),
+		cmocka_unit_test(test_four_line_strip_is_read_upright),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_dotted_i_is_not_read_with_a_hook),
