@@ -322,6 +322,33 @@ static PIX *render_text(fixture *f, const char *text)
 	return render_in(f, "Liberation Serif 13", text);
 }
 
+/* The box of the ink of a rendering (0/1 per pixel: darker than 128). */
+static BOX *ink_box(PIX *gray)
+{
+	PIX *bin = pixThresholdToBinary(gray, 128);
+	BOX *box = NULL;
+	assert_int_equal(pixClipBoxToForeground(bin, NULL, NULL, &box), 0);
+	pixDestroy(&bin);
+	return box;
+}
+
+/* `upright` (taken) read as it is and turned upside down: both come back
+ * upright (rotation 0 and 180) with `a` and `b` in their text. */
+static void assert_read_upright_both_ways(fixture *f, PIX *upright, const char *a, const char *b)
+{
+	for (int q = 0; q <= 2; q += 2) {
+		PIX *turned = pixRotateOrth(upright, q);
+		pixSetResolution(turned, 300, 300);
+		sohoa_ocr_page *p = recognise(f, turned, "turned.png", IFF_PNG);
+		print_message("%d°: rotation %d: %s", q * 90, p->rotation, p->text);
+		assert_int_equal(p->rotation, q * 90);
+		assert_non_null(strstr(p->text, a));
+		assert_non_null(strstr(p->text, b));
+		sohoa_ocr_page_free(p);
+	}
+	pixDestroy(&upright);
+}
+
 /* A slip of two lines, upright and upside down: the bands that orientation
  * reads must hold whole lines even when the page is that short. */
 static void test_two_line_slip_is_read_upright(void **state)
@@ -330,28 +357,15 @@ static void test_two_line_slip_is_read_upright(void **state)
 	static const char text[] =
 		"Nghị định số 43/2014/NĐ-CP quy định chi tiết thi hành Luật Đất đai;\n"
 		"(Ký, ghi rõ họ tên) bà Đinh Thị Hồng, Giám đốc Chi nhánh Văn phòng\n";
-	for (int q = 0; q <= 2; q += 2) {
-		PIX *gray = render_in(f, "Liberation Serif 12", text), *ink = NULL;
-		/* trimmed to the ink with a margin of 40: a slip, not a page */
-		PIX *bin = pixThresholdToBinary(gray, 128);
-		BOX *box = NULL;
-		assert_int_equal(pixClipBoxToForeground(bin, NULL, NULL, &box), 0);
-		ink = pixClipRectangle(gray, box, NULL);
-		PIX *slip = pixAddBorder(ink, 40, 255);
-		PIX *turned = pixRotateOrth(slip, q);
-		pixSetResolution(turned, 300, 300);
-		pixDestroy(&slip);
-		pixDestroy(&ink);
-		pixDestroy(&bin);
-		boxDestroy(&box);
-		pixDestroy(&gray);
-		sohoa_ocr_page *p = recognise(f, turned, "slip.png", IFF_PNG);
-		print_message("%d°: rotation %d: %s", q * 90, p->rotation, p->text);
-		assert_int_equal(p->rotation, q * 90);
-		assert_non_null(strstr(p->text, "Luật Đất đai"));
-		assert_non_null(strstr(p->text, "Văn phòng"));
-		sohoa_ocr_page_free(p);
-	}
+	PIX *gray = render_in(f, "Liberation Serif 12", text);
+	/* trimmed to the ink with a margin of 40: a slip, not a page */
+	BOX *box = ink_box(gray);
+	PIX *ink = pixClipRectangle(gray, box, NULL);
+	assert_non_null(ink);
+	assert_read_upright_both_ways(f, pixAddBorder(ink, 40, 255), "Luật Đất đai", "Văn phòng");
+	pixDestroy(&ink);
+	boxDestroy(&box);
+	pixDestroy(&gray);
 }
 
 /* A wide strip of four lines in DejaVu Sans (tests/ocr/data): too few
@@ -359,20 +373,10 @@ static void test_two_line_slip_is_read_upright(void **state)
  * strip was upright or upside down. Both ways it comes back upright. */
 static void test_four_line_strip_is_read_upright(void **state)
 {
-	fixture *f = *state;
-	for (int q = 0; q <= 2; q += 2) {
-		PIX *strip = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/strip-dejavu-sans.png");
-		assert_non_null(strip);
-		PIX *turned = pixRotateOrth(strip, q);
-		pixSetResolution(turned, 300, 300);
-		pixDestroy(&strip);
-		sohoa_ocr_page *p = recognise(f, turned, "strip.png", IFF_PNG);
-		print_message("%d°: rotation %d: %s", q * 90, p->rotation, p->text);
-		assert_int_equal(p->rotation, q * 90);
-		assert_non_null(strstr(p->text, "Bà Đinh Thị Hồng Nhung"));
-		assert_non_null(strstr(p->text, "Chi nhánh Văn phòng"));
-		sohoa_ocr_page_free(p);
-	}
+	PIX *strip = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/strip-dejavu-sans.png");
+	assert_non_null(strip);
+	assert_read_upright_both_ways(*state, strip, "Bà Đinh Thị Hồng Nhung",
+				      "Chi nhánh Văn phòng");
 }
 
 static size_t occurrences(const char *text, const char *what)
@@ -421,16 +425,6 @@ static void test_a_dotted_i_is_not_read_with_a_hook(void **state)
 		assert_int_equal(occurrences(p->text, "chỉ"), 3);
 		sohoa_ocr_page_free(p);
 	}
-}
-
-/* The box of the ink of a rendering (0/1 per pixel: darker than 128). */
-static BOX *ink_box(PIX *gray)
-{
-	PIX *bin = pixThresholdToBinary(gray, 128);
-	BOX *box = NULL;
-	assert_int_equal(pixClipBoxToForeground(bin, NULL, NULL, &box), 0);
-	pixDestroy(&bin);
-	return box;
 }
 
 /* A word read with a dot below that the image does not have ("Đinh" read
