@@ -114,15 +114,21 @@ static double now_ms(void)
 /* Orientation from the shapes of the letters (Leptonica's count of
  * ascender and descender patterns, in the four turns): Vietnamese, with its
  * marks above the letters, leans heavily one way. Returns clockwise degrees
- * to turn the page upright, or -1 when the evidence is weak. Upright against
- * upside down is told reliably from a lean of 3 (twice the other axis): on
- * 129 dev pages of all four turns no such call was wrong. A quarter turn is
- * not: pages leaning 3.6 and 4.7 that way (twice and eight times the other
- * axis) were upright and upside down, so a quarter turn is taken from the
- * shapes only from 7, the weakest right call seen being 7.0. */
-static int rotation_from_shapes(PIX *bin)
+ * to turn the page upright, or -1 when the evidence is weak; *guess gets the
+ * turn the shapes lean to when they lean at all (else -1).
+ * Upright against upside down is taken from a lean of 8 (twice the other
+ * axis). Below that the shapes only guess, and OSD decides (the guess
+ * orders a trial when OSD is unsure too): a sharp upright page in a heavy
+ * sans, blurred and thresholded dark (letters run together), leaned 4.6 the
+ * wrong way, and upside-down pages lean 4.5 to 6.5, upright ones 3 to 8;
+ * OSD got all of them right. A trial alone did not: a sparse form upside
+ * down read better upright (894 against 188). A quarter turn is taken
+ * from 7: pages leaning 3.6 and 4.7 that way (twice and eight times the
+ * other axis) were upright and upside down, the weakest right call seen
+ * being 7.0. */
+static int rotation_from_shapes(PIX *bin, int *guess)
 {
-	const float strong_up = 3.0f, strong_left = 7.0f, ratio = 2.0f;
+	const float strong_up = 8.0f, weak_up = 3.0f, strong_left = 7.0f, ratio = 2.0f;
 	/* Shapes counted on an axis before it may lean: Leptonica's default of
 	 * 70 let a four-line strip in DejaVu Sans lean 5.1 the wrong way,
 	 * turned or not (OSD gets it right). On the 129 dev pages no call
@@ -130,6 +136,7 @@ static int rotation_from_shapes(PIX *bin)
 	const l_int32 min_shapes = 200;
 	l_float32 up = 0, left = 0;
 
+	*guess = -1;
 	if (pixOrientDetect(bin, &up, &left, min_shapes, 0) != 0)
 		return -1;
 	sohoa_log_debug("letter shapes: up %.2f, left %.2f", up, left);
@@ -138,8 +145,10 @@ static int rotation_from_shapes(PIX *bin)
 	 * for no reason. Decide only when both axes were measured. */
 	if (up == 0.0f || left == 0.0f)
 		return -1;
-	if (fabsf(up) >= strong_up && fabsf(up) >= ratio * fabsf(left))
-		return up > 0 ? 0 : 180;
+	if (fabsf(up) >= weak_up && fabsf(up) >= ratio * fabsf(left)) {
+		*guess = up > 0 ? 0 : 180;
+		return fabsf(up) >= strong_up ? *guess : -1;
+	}
 	if (fabsf(left) >= strong_left && fabsf(left) >= ratio * fabsf(up))
 		return left > 0 ? 90 : 270;
 	return -1;
@@ -274,12 +283,12 @@ static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 	return score;
 }
 
-/* Orientation by trial, when letter shapes and OSD are both unsure (faded or
- * sparse pages): reads the inkiest band of the page in OSD's guess and the
- * opposite turn; when one reads well over twice as well as the other the
- * axis is right and it wins, else the other two turns are read too and the
- * best of the four wins. On the dev pages OSD's unsure guess was right every
- * time, so two partial recognitions usually settle it instead of four. */
+/* Orientation by trial, when neither the letter shapes nor OSD are sure
+ * (faded or sparse pages): reads the inkiest band of the page in the guess
+ * (the shapes' weak lean, else OSD's) and the opposite turn; when one reads well over twice as well
+ * as the other the axis is right and it wins, else the other two turns are read too and the best of
+ * the four wins. On the dev pages OSD's unsure guess was right every time, so two partial
+ * recognitions usually settle it instead of four. */
 static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin, int dpi, int guess)
 {
 	long score[4] = {0};
@@ -818,7 +827,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	sohoa_ocr_page *p = NULL;
 	int rc;
 
-	int guess = 0;
+	int guess = 0, lean = -1;
 	double t0 = now_ms(), t_dec, t_clean, t_osd, t_fin, t_reg;
 
 	*out = NULL;
@@ -846,11 +855,11 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 		goto cleanup;
 	}
 	t_clean = now_ms();
-	g.rotation = rotation_from_shapes(bin);
+	g.rotation = rotation_from_shapes(bin, &lean);
 	if (g.rotation < 0)
 		g.rotation = detect_rotation(e, bin, 150, &guess);
 	if (g.rotation < 0)
-		g.rotation = rotation_by_recognition(e, bin, 150, guess);
+		g.rotation = rotation_by_recognition(e, bin, 150, lean >= 0 ? lean : guess);
 	t_osd = now_ms();
 	upright = g.rotation ? pixRotateOrth(norm, g.rotation / 90) : pixClone(norm);
 	bin_upright = g.rotation ? pixRotateOrth(bin, g.rotation / 90) : pixClone(bin);

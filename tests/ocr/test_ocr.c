@@ -379,6 +379,20 @@ static void test_four_line_strip_is_read_upright(void **state)
 				      "Chi nhánh Văn phòng");
 }
 
+/* A whole page in FreeSans, blurred and thresholded dark into a G4 TIFF
+ * (tests/ocr/data/heavy-sans-g4.tif: scripts/make-samples.py --set DIR
+ * --seed 2 --count 30, image 00013): its letters run together, and their
+ * shapes leaned 4.6 towards upside down although it is upright; it was read
+ * turned. Both ways it comes back upright. */
+static void test_heavy_blurred_page_is_read_upright(void **state)
+{
+	PIX *bin = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/heavy-sans-g4.tif");
+	assert_non_null(bin);
+	PIX *gray = pixConvertTo8(bin, 0);
+	pixDestroy(&bin);
+	assert_read_upright_both_ways(*state, gray, "Kính gửi", "thủ tục hành chính");
+}
+
 static size_t occurrences(const char *text, const char *what)
 {
 	size_t n = 0;
@@ -895,6 +909,7 @@ int main(void)
 		cmocka_unit_test(test_line_images_skip_the_png_codec),
 		cmocka_unit_test(test_two_line_slip_is_read_upright),
 		cmocka_unit_test(test_four_line_strip_is_read_upright),
+		cmocka_unit_test(test_heavy_blurred_page_is_read_upright),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_dotted_i_is_not_read_with_a_hook),
