@@ -30,10 +30,10 @@ typedef struct {
 enum { MAX_COMPS = 32 };
 
 /* The components of img's rectangle (x, y, w, h), clipped to the image, at
- * most MAX_COMPS of them; *ox, *oy the clip's corner. Returns the count, or
+ * most max of them; *ox, *oy the clip's corner. Returns the count, or
  * -1 when the rectangle is empty or has too many to judge. */
-static int components(comp *out, PIX *img, l_int32 x, l_int32 y, l_int32 w, l_int32 h, l_int32 *ox,
-		      l_int32 *oy)
+static int components(comp *out, int max, PIX *img, l_int32 x, l_int32 y, l_int32 w, l_int32 h,
+		      l_int32 *ox, l_int32 *oy)
 {
 	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)))
 		return -1;
@@ -54,7 +54,7 @@ static int components(comp *out, PIX *img, l_int32 x, l_int32 y, l_int32 w, l_in
 		boxa = pixConnComp(bin, &pixa, 8);
 	if (boxa && pixa) {
 		l_int32 count = boxaGetCount(boxa);
-		if (count <= MAX_COMPS) {
+		if (count <= max) {
 			n = 0;
 			for (l_int32 i = 0; i < count; i++) {
 				comp *c = &out[n];
@@ -101,7 +101,7 @@ static const char *hook_above_i(PIX *img, l_int32 x1, l_int32 x2, double xh, dou
 	comp c[MAX_COMPS];
 	l_int32 ox, oy, pad = (l_int32)(0.3 * xh);
 	l_int32 top = (l_int32)floor(base - 2.4 * xh);
-	int n = components(c, img, x1 - pad, top, x2 - x1 + 2 * pad,
+	int n = components(c, MAX_COMPS, img, x1 - pad, top, x2 - x1 + 2 * pad,
 			   (l_int32)ceil(base + 0.6 * xh) - top, &ox, &oy);
 	const comp *stem = NULL;
 
@@ -275,5 +275,97 @@ char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh,
 	memcpy(out, word, head);
 	memcpy(out + head, dotted[which][1], put);
 	memcpy(out + head + put, at + cut, len - head - cut + 1);
+	return out;
+}
+
+/* Whether component c could be a tone mark above a letter (acute, grave,
+ * hook, tilde, or one of them over a circumflex or breve) of a line of
+ * x-height xh: no taller than an x-height, at most one and a half wide, a
+ * quarter of an x-height long at least, and not a round dot (dust; an i's
+ * dot is never cut off, its stem carries it). */
+static int is_tone_mark(const comp *c, double xh)
+{
+	l_int32 hi = c->w > c->h ? c->w : c->h;
+	return c->h <= 0.9 * xh && c->w <= 1.5 * xh && hi >= 0.25 * xh &&
+	       c->ink >= 0.03 * xh * xh && !is_dot(c, hi, 0.7);
+}
+
+/* A mark cut off above a word. Tesseract's LSTM reads a word from a crop
+ * whose top is the top of the word's own blobs or the line's ascender
+ * height, whichever is higher. A tone mark over a capital or over a
+ * circumflex, on a tight line, is often given to the line above (or left
+ * out as noise): the crop cuts it off and the word is read without it or
+ * with a smaller one ("Ủy" as "Uy", "đổi" as "đối", "NGUYỄN" as "NGUYÊN").
+ *
+ * The band just above the word box is looked at: a mark in it that does
+ * not reach its top (where the line above would come in) stands over the
+ * word, not in it. */
+int ocr_cut_mark(ocr_mark_look *look, PIX *img, int x1, int y1, int x2, int y2, double xh)
+{
+	enum { MAX_BAND_COMPS = 256 }; /* the feet of a long line above, cut */
+	comp c[MAX_BAND_COMPS];
+	l_int32 ox, oy, pad = (l_int32)ceil(0.3 * xh), ext = (l_int32)ceil(0.9 * xh);
+	int n, found = 0;
+	l_int32 top = y1;
+
+	if (!img || xh < 6 || x2 <= x1 || y2 <= y1)
+		return 0;
+	n = components(c, MAX_BAND_COMPS, img, x1, y1 - ext, x2 - x1, ext + 1, &ox, &oy);
+	if (n <= 0 || oy != y1 - ext)
+		return 0; /* no band above, or too much in it to say */
+	for (int i = 0; i < n; i++) {
+		const comp *m = &c[i];
+		if (m->y == 0 || oy + m->y > y1 - 2 || !is_tone_mark(m, xh))
+			continue; /* the line above, inside the box, or no mark */
+		found = 1;
+		top = oy + m->y < top ? oy + m->y : top;
+	}
+	if (!found)
+		return 0;
+	*look = (ocr_mark_look){x1 - pad, top - 2, x2 - x1 + 2 * pad, y2 + 4 - top, y1, xh};
+	return 1;
+}
+
+/* Ink that reaches the top or bottom of the rectangle belongs to other
+ * lines; above the word box only tone marks are kept, not dust. */
+PIX *ocr_mark_clip(PIX *img, const ocr_mark_look *look, l_int32 margin)
+{
+	l_int32 x = look->x, y = look->y, w = look->w, h = look->h;
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)))
+		return NULL;
+	BOX *r = boxCreate(x, y, w, h);
+	PIX *part = r ? pixClipRectangle(img, r, NULL) : NULL;
+	PIX *gray = part ? pixConvertTo8(part, 0) : NULL;
+	PIX *bin = gray ? pixThresholdToBinary(gray, 128) : NULL;
+	PIX *drop = bin ? pixCreate(w, h, 1) : NULL;
+	PIXA *pixa = NULL;
+	BOXA *boxa = drop ? pixConnComp(bin, &pixa, 8) : NULL;
+	PIX *out = NULL;
+
+	for (l_int32 i = 0; boxa && pixa && i < boxaGetCount(boxa); i++) {
+		comp c;
+		boxaGetBoxGeometry(boxa, i, &c.x, &c.y, &c.w, &c.h);
+		PIX *one = pixaGetPix(pixa, i, L_CLONE);
+		pixCountPixels(one, &c.ink, NULL);
+		if (c.y == 0 || c.y + c.h >= h ||
+		    (y + c.y + c.h <= look->top && !is_tone_mark(&c, look->xh)))
+			pixRasterop(drop, c.x, c.y, c.w, c.h, PIX_SRC | PIX_DST, one, 0, 0);
+		pixDestroy(&one);
+	}
+	if (boxa && pixa) {
+		PIX *rim = pixDilateBrick(NULL, drop, 3, 3); /* with their grey rims */
+		if (rim) {
+			pixSetMasked(gray, rim, 255);
+			out = pixAddBorder(gray, margin, 255);
+		}
+		pixDestroy(&rim);
+	}
+	boxaDestroy(&boxa);
+	pixaDestroy(&pixa);
+	boxDestroy(&r);
+	pixDestroy(&part);
+	pixDestroy(&gray);
+	pixDestroy(&bin);
+	pixDestroy(&drop);
 	return out;
 }

@@ -173,6 +173,26 @@ const char *ocr_mark_check(PIX *img, const char *sym, int x1, int x2, double xh,
  * x-height and baseline only place the look). NULL to keep the reading;
  * else a malloc'd string the caller frees (ocr/marks.c). */
 char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh, double base);
+/* Where to read a word again with a tone mark that stands over it: the
+ * rectangle (x, y, w, h) of the image read, the top of the word's box and
+ * the line's x-height. */
+typedef struct {
+	l_int32 x, y, w, h, top;
+	double xh;
+} ocr_mark_look;
+
+/* Whether a tone mark stands just above the word box (x1, y1)-(x2, y2) of
+ * img, outside it, where Tesseract's crop of the word cut it off; if so,
+ * *look tells where to read the word again. */
+int ocr_cut_mark(ocr_mark_look *look, PIX *img, int x1, int y1, int x2, int y2, double xh);
+
+/* The word of `look` as an 8-bit image to read again, on a white margin:
+ * other lines and the dust above the word removed. NULL on failure. */
+PIX *ocr_mark_clip(PIX *img, const ocr_mark_look *look, l_int32 margin);
+
+/* Whether two words have the same letters, marks (tones, circumflex, breve,
+ * horn) aside; đ is a letter of its own. */
+int ocr_same_letters(const char *a, const char *b);
 
 /* Index just past the block that starts at line `first`: a block is a run
  * of consecutive lines with the same `block` value. */

@@ -173,3 +173,44 @@ int ocr_word_plausible(const char *word)
 	}
 	return parts > 0;
 }
+
+/* `w` without any of its combining marks (đ stays đ), into buf; -1 when it does not fit
+ * or is not UTF-8. */
+static int32_t bare(char *buf, int32_t cap, const char *w)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	int32_t i = 0, o = 0, len = (int32_t)strlen(w);
+
+	if (U_FAILURE(err))
+		return -1;
+	while (i < len) {
+		UChar32 c;
+		UChar dec[8];
+		int32_t n, j = 0;
+		UBool bad = 0;
+		U8_NEXT(w, i, len, c);
+		if (c < 0)
+			return -1;
+		err = U_ZERO_ERROR;
+		n = unorm2_getDecomposition(nfd, c, dec, 8, &err);
+		if (U_FAILURE(err) || n <= 0)
+			n = 0;
+		else
+			U16_NEXT(dec, j, n, c);
+		if (u_getCombiningClass(c) != 0)
+			continue;
+		U8_APPEND(buf, o, cap - 1, c, bad);
+		if (bad)
+			return -1;
+	}
+	buf[o] = 0;
+	return o;
+}
+
+int ocr_same_letters(const char *a, const char *b)
+{
+	char x[256], y[256];
+	return bare(x, (int32_t)sizeof x, a) >= 0 && bare(y, (int32_t)sizeof y, b) >= 0 &&
+	       !strcmp(x, y);
+}

@@ -117,12 +117,28 @@ static void test_ground_truth_words_are_plausible(void **state)
 	assert_true(implausible * 50 < words);
 }
 
+/* A second reading may change a word's marks, never its letters. */
+static void test_same_letters_compare_words_without_their_marks(void **state)
+{
+	(void)state;
+	assert_true(ocr_same_letters("Ủy", "Uy"));
+	assert_true(ocr_same_letters("đổi,", "đối,"));
+	assert_true(ocr_same_letters("NGUYỄN", "NGUYÊN"));
+	assert_true(ocr_same_letters("người", "ngươi"));
+	assert_false(ocr_same_letters("Đinh", "Dinh")); /* đ is a letter */
+	assert_false(ocr_same_letters("Ủy", "Ủ"));
+	assert_false(ocr_same_letters("Ủy,", "Ủy"));
+	assert_false(ocr_same_letters("Uy", "uy"));
+	assert_false(ocr_same_letters("\xff", "\xff")); /* not UTF-8 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vietnamese_words_are_plausible),
 		cmocka_unit_test(test_readings_of_noise_are_not),
 		cmocka_unit_test(test_ground_truth_words_are_plausible),
+		cmocka_unit_test(test_same_letters_compare_words_without_their_marks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
