@@ -472,6 +472,121 @@ static void follow_columns(cutter *c, int letter)
 	}
 }
 
+/* The pieces [s, e) from s on that lie in left column `left` or its right
+ * one: the end of that run. */
+static size_t pair_run(const cutter *c, size_t s, int left)
+{
+	size_t e = s;
+	while (e < c->count && (c->items[e].column == left || c->items[e].column == left + 1))
+		e++;
+	return e;
+}
+
+/* The extent of a run of pieces [s, e) of a column pair: the right edge of
+ * its left pieces, the left edge of its right ones, its top and bottom. */
+static void pair_extent(const cutter *c, size_t s, size_t e, int left, int *lx2, int *rx1, int *top,
+			int *bottom)
+{
+	*lx2 = 0;
+	*rx1 = 1 << 30;
+	*top = 1 << 30;
+	*bottom = 0;
+	for (size_t k = s; k < e; k++) {
+		const piece *p = &c->items[k];
+		if (p->column == left)
+			*lx2 = p->x + p->w > *lx2 ? p->x + p->w : *lx2;
+		else
+			*rx1 = p->x < *rx1 ? p->x : *rx1;
+		*top = p->y < *top ? p->y : *top;
+		*bottom = p->y + p->h > *bottom ? p->y + p->h : *bottom;
+	}
+}
+
+/* Two signers' blocks whose lines share rows are cut across first (read row
+ * by row would be wrong, but their rows are not a form's either) and then
+ * each band into a left and a right column: band by band the left and right
+ * blocks would alternate. Column pairs one right under the other, sharing a
+ * gutter (the left pieces of both end before the right pieces of both
+ * start), are one pair: all the left pieces are read, then all the right.
+ * A row with a wide space just above such a pair, lined up with its gutter
+ * (the blocks' first line, "Ý KIẾN CỦA CHỦ HỘ … Hải Phòng, ngày …"), is
+ * split there and each half starts its column. */
+static void join_column_pairs(cutter *c, int letter)
+{
+	for (size_t s = 0; s < c->count && !c->failed;) {
+		int left = c->items[s].column;
+		if (left <= 0 || left % 2 != 1) {
+			s++;
+			continue;
+		}
+		size_t e = pair_run(c, s, left);
+		int lx2, rx1, top, bottom;
+		pair_extent(c, s, e, left, &lx2, &rx1, &top, &bottom);
+		/* The next pair, right under this one, on the same gutter; both
+		 * with pieces on both sides (a side may be cut in two again, its
+		 * halves a pair of their own inside it). */
+		int next = e < c->count ? c->items[e].column : 0;
+		if (next > 0 && next % 2 == 1) {
+			size_t f = pair_run(c, e, next);
+			int lx2b, rx1b, topb, bottomb;
+			pair_extent(c, e, f, next, &lx2b, &rx1b, &topb, &bottomb);
+			int gl = lx2 > lx2b ? lx2 : lx2b, gr = rx1 < rx1b ? rx1 : rx1b;
+			if (lx2 > 0 && rx1 < 1 << 30 && lx2b > 0 && rx1b < 1 << 30 && gl < gr &&
+			    topb - bottom <= 8 * letter) {
+				for (size_t k = e; k < f; k++)
+					c->items[k].column =
+						c->items[k].column == next ? left : left + 1;
+				/* Stable: the left pieces first, in order, then the right. */
+				piece *tmp = malloc((f - s) * sizeof *tmp);
+				size_t n = 0;
+				if (!tmp) {
+					c->failed = 1;
+					return;
+				}
+				for (int side = 0; side < 2; side++)
+					for (size_t k = s; k < f; k++)
+						if (c->items[k].column == left + side)
+							tmp[n++] = c->items[k];
+				memcpy(&c->items[s], tmp, n * sizeof *tmp);
+				free(tmp);
+				continue; /* the same pair may take the next one too */
+			}
+		}
+		/* A wide-spaced row just above a pair of both sides, its space on
+		 * their gutter, starting no further left than the left column
+		 * (a line of the text above runs from the margin), its left half
+		 * and that column a few letters wide (not a form's item number
+		 * over a column of them). */
+		if (s > 0 && c->items[s - 1].gap_w > 0 && lx2 > 0 && rx1 < 1 << 30) {
+			piece row = c->items[s - 1];
+			int lx1 = 1 << 30;
+			for (size_t k = s; k < e; k++)
+				if (c->items[k].column == left && c->items[k].x < lx1)
+					lx1 = c->items[k].x;
+			if (lx2 <= row.gap_x + row.gap_w && rx1 >= row.gap_x &&
+			    row.x >= lx1 - letter && row.gap_x - row.x >= 4 * letter &&
+			    lx2 - lx1 >= 4 * letter && top - (row.y + row.h) <= 2 * letter) {
+				size_t r = s;
+				while (r < e && c->items[r].column == left)
+					r++;
+				c->items[s - 1] = (piece){.x = row.x,
+							  .y = row.y,
+							  .w = row.gap_x - row.x,
+							  .h = row.h,
+							  .column = left};
+				insert_piece(c, r,
+					     (piece){.x = row.gap_x + row.gap_w,
+						     .y = row.y,
+						     .w = row.x + row.w - row.gap_x - row.gap_w,
+						     .h = row.h,
+						     .column = left + 1});
+				e++;
+			}
+		}
+		s = e;
+	}
+}
+
 /* Dust as big as a letter part (a speck scanned at 150 dpi is 10-16 px at
  * 300) survives despeckling, and one speck in a gutter hides it from the
  * XY-cut: a two-column header then reads across. For layout only, ink that
@@ -514,6 +629,8 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
 	if (!c.failed)
 		follow_columns(&c, letter > 0 ? letter : 30);
+	if (!c.failed)
+		join_column_pairs(&c, letter > 0 ? letter : 30);
 	if (!c.failed)
 		mark_tables(&c, tables, ntables, letter);
 	pixDestroy(&c.bin);

@@ -181,6 +181,56 @@ static void test_signers_names_end_their_columns(void **state)
 	pixDestroy(&bin);
 }
 
+/* A block of lines centred on `c` at rows y[0..n), of widths w[0..n). */
+static void draw_centred(PIX *bin, l_int32 c, const l_int32 *y, const l_int32 *w, int n)
+{
+	for (int i = 0; i < n; i++)
+		draw_line(bin, c - w[i] / 2, c + w[i] / 2 + 20, y[i]);
+}
+
+/* The foot of a declaration (samples' to-khai, set tight): a paragraph
+ * across the page; one row holding both blocks' first lines, "Ý KIẾN CỦA
+ * CHỦ HỘ" and "Hải Phòng, ngày 15 tháng 01 năm", a wide space between; then
+ * two blocks whose lines share rows, the widest gap under their second
+ * rows, and two signatures each, which the lines' middles do not agree with.
+ * They are cut across first, then each band in two: still all of the left
+ * block is read before the right one, the first row's halves first. */
+static void test_signers_blocks_cut_across_are_read_block_by_block(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 1100, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+	const l_int32 centre[2] = {540, 1640};
+	const l_int32 rows[] = {240, 300, 480, 820};
+	const l_int32 widths[2][4] = {{700, 300, 200, 500}, {300, 600, 700, 800}};
+
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 60);
+	draw_line(bin, 200, 1500, 110);
+	/* the first row, closer to the paragraph than to the blocks */
+	draw_line(bin, centre[0] - 250, centre[0] + 250, 160);
+	draw_line(bin, centre[1] - 450, centre[1] + 450, 160);
+	for (int side = 0; side < 2; side++) {
+		draw_centred(bin, centre[side], rows, widths[side], 4);
+		draw_signature(bin, centre[side] - 60, 560);
+		draw_signature(bin, centre[side] + 40, 660);
+	}
+	int n = regions_of(bin, LETTER, &boxa);
+	for (int i = 0; i < n; i++) {
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		print_message("region %d: %d,%d %dx%d\n", i, x, y, w, h);
+	}
+	assert_int_equal(n, 3);
+	for (int side = 0; side < 2; side++) {
+		boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
+		assert_true(y <= 160 && y + h >= 856); /* first row to name */
+		assert_true(side == 0 ? x + w < 1150 : x > 1150);
+	}
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_dust_across_the_gutter_does_not_join_the_columns),
 		cmocka_unit_test(test_heading_close_over_a_table_is_its_own_region),
 		cmocka_unit_test(test_signers_names_end_their_columns),
+		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
