@@ -29,6 +29,28 @@ static int is_tone(UChar32 c)
 	return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323;
 }
 
+/* The next character of w (len bytes) from *i on, decomposed: *base its
+ * first code point, dec[*j..*n) the marks after it (UTF-16). -1 when w is
+ * not UTF-8 there. */
+static int next_char(const UNormalizer2 *nfd, const char *w, int32_t *i, int32_t len, UChar32 *base,
+		     UChar dec[8], int32_t *n, int32_t *j)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UChar32 c;
+	U8_NEXT(w, *i, len, c);
+	if (c < 0)
+		return -1;
+	*j = 0;
+	*n = unorm2_getDecomposition(nfd, c, dec, 8, &err);
+	if (U_FAILURE(err) || *n <= 0) {
+		*n = 0;
+		*base = c;
+	} else {
+		U16_NEXT(dec, *j, *n, *base);
+	}
+	return 0;
+}
+
 /* `w` (len bytes of UTF-8) in lower case without its tone mark, NFC, into
  * buf. Returns the length, or -1 when it has more than one tone mark, a
  * mark on nothing or is too long for a syllable. */
@@ -43,21 +65,12 @@ static int toneless(char *buf, int32_t cap, const char *w, int32_t len)
 	if (U_FAILURE(err))
 		return -1;
 	while (i < len) {
-		UChar32 c, base;
+		UChar32 base;
 		UChar dec[8];
-		int32_t n, j = 0;
+		int32_t n, j;
 		UBool bad = 0;
-		U8_NEXT(w, i, len, c);
-		if (c < 0)
+		if (next_char(nfd, w, &i, len, &base, dec, &n, &j) < 0)
 			return -1;
-		err = U_ZERO_ERROR;
-		n = unorm2_getDecomposition(nfd, c, dec, 8, &err);
-		if (U_FAILURE(err) || n <= 0) {
-			n = 0;
-			base = c;
-		} else {
-			U16_NEXT(dec, j, n, base);
-		}
 		if (is_tone(base) || u_getCombiningClass(base) != 0)
 			return -1; /* a mark standing alone */
 		base = u_tolower(base);
@@ -174,8 +187,8 @@ int ocr_word_plausible(const char *word)
 	return parts > 0;
 }
 
-/* `w` without any of its combining marks (đ stays đ), into buf; -1 when it does not fit
- * or is not UTF-8. */
+/* `w` without any of its combining marks (đ stays đ), into buf; -1 when
+ * it does not fit or is not UTF-8. */
 static int32_t bare(char *buf, int32_t cap, const char *w)
 {
 	UErrorCode err = U_ZERO_ERROR;
@@ -187,17 +200,10 @@ static int32_t bare(char *buf, int32_t cap, const char *w)
 	while (i < len) {
 		UChar32 c;
 		UChar dec[8];
-		int32_t n, j = 0;
+		int32_t n, j;
 		UBool bad = 0;
-		U8_NEXT(w, i, len, c);
-		if (c < 0)
+		if (next_char(nfd, w, &i, len, &c, dec, &n, &j) < 0)
 			return -1;
-		err = U_ZERO_ERROR;
-		n = unorm2_getDecomposition(nfd, c, dec, 8, &err);
-		if (U_FAILURE(err) || n <= 0)
-			n = 0;
-		else
-			U16_NEXT(dec, j, n, c);
 		if (u_getCombiningClass(c) != 0)
 			continue;
 		U8_APPEND(buf, o, cap - 1, c, bad);
