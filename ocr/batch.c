@@ -116,8 +116,8 @@ static int plan(pool *pl, size_t count)
 	return 0;
 }
 
-int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_options *opt,
-		    int jobs, sohoa_ocr_sink sink, void *ctx,
+int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_options *opt, int jobs,
+		    sohoa_ocr_sink sink, void *ctx,
 		    void (*progress)(void *ctx, size_t done, size_t total))
 {
 	pool pl = {.paths = paths, .opt = opt};
@@ -169,8 +169,8 @@ int sohoa_ocr_batch(const char *const *paths, size_t count, const sohoa_ocr_opti
 			pthread_cond_wait(&pl.cv, &pl.mu);
 		}
 		pthread_mutex_unlock(&pl.mu);
-		rc = sink(ctx, pl.jobs[first].input, paths[pl.jobs[first].input], pl.results + first,
-			  end - first);
+		rc = sink(ctx, pl.jobs[first].input, paths[pl.jobs[first].input],
+			  pl.results + first, end - first);
 		for (size_t k = first; k < end; k++) {
 			sohoa_ocr_page_free(pl.results[k].page);
 			free(pl.results[k].message);

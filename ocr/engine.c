@@ -220,24 +220,6 @@ static int detect_rotation(sohoa_ocr_engine *e, PIX *bin, int dpi, int *guess)
 	return *guess;
 }
 
-/* Whether a symbol is a letter: an ASCII one or any from U+00C0 on
- * (Vietnamese letters with their marks). */
-static int is_letter(const char *t)
-{
-	unsigned char c = (unsigned char)t[0];
-	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC3 && c < 0xF5);
-}
-
-/* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
- * specks and turned lines are read as do not count. */
-static int letters_in(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += is_letter(s);
-	return n;
-}
-
 /* Weight of the confident words Tesseract read in the page's current image:
  * the confidence of each word of two letters or more read at 60 or better.
  * Dust read as "." or "-" and turned lines read as "l", "I" or "|" weigh
@@ -251,7 +233,7 @@ static long reading_score(TessBaseAPI *api)
 	do {
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
 		char *text = conf >= 60 ? TessResultIteratorGetUTF8Text(it, RIL_WORD) : NULL;
-		if (text && letters_in(text) >= 2)
+		if (text && ocr_letters_in(text) >= 2)
 			score += lroundf(conf);
 		TessDeleteText(text);
 	} while (TessResultIteratorNext(it, RIL_WORD));
@@ -640,8 +622,8 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 			continue;
 		/* A dot or comma between two letters stands where a space was:
 		 * a speck in the gap between two words ("CỘNG.HÒA", "Ủy,ban"). */
-		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n && is_letter(sym[i - 1]) &&
-		    is_letter(sym[i + 1]))
+		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n &&
+		    ocr_is_letter(sym[i - 1]) && ocr_is_letter(sym[i + 1]))
 			speck[i] = 1;
 		else
 			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
@@ -990,6 +972,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	p->dpi_estimated = g.dpi_estimated;
 	p->rotation = g.rotation;
 	p->skew = g.skew;
+	ocr_drop_noise_lines(p);
 	summarise(p);
 	rc = ocr_layout(p);
 	sohoa_log_debug("%s: page %zu: decode %.0f ms, normalise %.0f, orientation %.0f, "

@@ -38,6 +38,67 @@ static void drop_empty_lines(sohoa_ocr_page *p)
 	p->line_count = n;
 }
 
+/* Whether a line holds something worth keeping: a word Vietnamese could
+ * have of two letters or more however unsure (a faint heading), or one
+ * letter or a number read with some confidence, a longer word that
+ * Vietnamese could not have (misread, an address, words run together) not
+ * read at random, punctuation read surely (a table's "-"), or a single word
+ * with a plain letter or digit in it. */
+static int line_worth_keeping(const sohoa_ocr_page *p, const sohoa_ocr_line *l)
+{
+	for (size_t k = 0; k < l->word_count; k++) {
+		const sohoa_ocr_word *w = &p->words[l->first_word + k];
+		int letters = ocr_letters_in(w->text), plausible = ocr_word_plausible(w->text);
+		if ((plausible && (w->confidence >= 50 || letters >= 2)) ||
+		    (w->confidence >= 40 && letters >= 3) || (w->confidence >= 60 && letters == 0))
+			return 1;
+	}
+	if (l->word_count != 1)
+		return 0;
+	/* One word alone: a table cell's "m3;" or "2024" may be read unsure;
+	 * a fragment of a stroke is read as a symbol or a lone mark. */
+	for (const char *t = p->words[l->first_word].text; *t; t++)
+		if ((*t >= '0' && *t <= '9') || ((*t | 0x20) >= 'a' && (*t | 0x20) <= 'z'))
+			return 1;
+	return 0;
+}
+
+/* Drops the lines of which nothing is worth keeping: a signature or a
+ * seal's rim read as a line of fragments ("SN X2,", "Ễ Ũ", "23 xa Z7"). */
+void ocr_drop_noise_lines(sohoa_ocr_page *p)
+{
+	size_t wo = 0, lo = 0;
+	for (size_t i = 0; i < p->line_count; i++) /* lines hold their words in order */
+		if (p->lines[i].first_word != wo)
+			return;
+		else
+			wo += p->lines[i].word_count;
+	if (wo != p->word_count)
+		return;
+	wo = 0;
+	for (size_t i = 0; i < p->line_count; i++) {
+		sohoa_ocr_line l = p->lines[i];
+		int keep = line_worth_keeping(p, &l);
+		for (size_t k = 0; k < l.word_count; k++) {
+			sohoa_ocr_word *w = &p->words[l.first_word + k];
+			if (!keep) {
+				sohoa_log_debug("noise line: \"%s\" (%.0f)", w->text,
+						w->confidence);
+				free(w->text);
+			} else {
+				p->words[wo + k] = *w;
+			}
+		}
+		if (!keep)
+			continue;
+		l.first_word = wo;
+		wo += l.word_count;
+		p->lines[lo++] = l;
+	}
+	p->word_count = wo;
+	p->line_count = lo;
+}
+
 /* Whether the word ends in a full stop right after a letter, its only one
  * (not "v.v.", "1.3." or "2023."). */
 static int ends_in_lone_stop(const char *w)

@@ -162,6 +162,19 @@ static inline int ocr_clip_rect(l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h, 
  * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
+/* Whether the UTF-8 character at t is a letter: an ASCII one or any from
+ * U+00C0 on (Vietnamese letters with their marks). */
+int ocr_is_letter(const char *t);
+
+/* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
+ * specks and turned lines are read as do not count. */
+int ocr_letters_in(const char *s);
+
+/* Drops the lines of a page (and their words) of which nothing is worth
+ * keeping: a signature or a seal's rim read as a line of fragments ("SN
+ * X2,", "Ễ Ũ", "23 xa Z7"). */
+void ocr_drop_noise_lines(sohoa_ocr_page *p);
+
 /* What the symbol `sym` read on img (the image Tesseract read), its box
  * from x1 to x2 on a line with x-height xh and baseline base, is when a look
  * at its marks shows the LSTM misread them: "i" for an "ỉ" whose mark is a

@@ -55,8 +55,7 @@ static void page_json(FILE *out, const sohoa_ocr_page *p)
 	fputs("]}", out);
 }
 
-int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages,
-			 size_t count)
+int sohoa_ocr_write_json(FILE *out, const char *source, sohoa_ocr_page *const *pages, size_t count)
 {
 	fputs("{\"source\":", out);
 	sohoa_json_string(out, source);

@@ -220,3 +220,17 @@ int ocr_same_letters(const char *a, const char *b)
 	return bare(x, (int32_t)sizeof x, a) >= 0 && bare(y, (int32_t)sizeof y, b) >= 0 &&
 	       !strcmp(x, y);
 }
+
+int ocr_is_letter(const char *t)
+{
+	unsigned char c = (unsigned char)t[0];
+	return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC3 && c < 0xF5);
+}
+
+int ocr_letters_in(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ocr_is_letter(s);
+	return n;
+}

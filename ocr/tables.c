@@ -30,7 +30,8 @@ static NUMA *rule_positions(NUMA *counts, l_int32 min, l_int32 offset)
 static int grid(ocr_table *t, PIX *hrules, PIX *vrules)
 {
 	l_int32 x, y, w, h;
-	PIX *hc = pixClipRectangle(hrules, t->box, NULL), *vc = pixClipRectangle(vrules, t->box, NULL);
+	PIX *hc = pixClipRectangle(hrules, t->box, NULL),
+	    *vc = pixClipRectangle(vrules, t->box, NULL);
 	NUMA *hr = hc ? pixCountPixelsByRow(hc, NULL) : NULL;
 	NUMA *vc_counts = vc ? pixCountPixelsByColumn(vc) : NULL;
 	int ok = 0;
@@ -39,8 +40,7 @@ static int grid(ocr_table *t, PIX *hrules, PIX *vrules)
 	if (hr && vc_counts) {
 		t->rows = rule_positions(hr, w / 2, y);
 		t->cols = rule_positions(vc_counts, h / 2, x);
-		ok = t->rows && t->cols && numaGetCount(t->rows) >= 2 &&
-		     numaGetCount(t->cols) >= 2;
+		ok = t->rows && t->cols && numaGetCount(t->rows) >= 2 && numaGetCount(t->cols) >= 2;
 	}
 	if (ok) {
 		/* The table is its grid: a rule's stub or a speck on it can reach

@@ -1,7 +1,8 @@
 /* tests/ocr/test_layout.c: the plain text of a recognised page (ocr/layout.c)
  * — a full stop followed on its line by a word in small letters is a speck,
  * not the end of a sentence, and goes; real stops, abbreviations, numbers
- * and stops at the end of a line stay. */
+ * and stops at the end of a line stay; lines of fragments (a signature read
+ * as text) go. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -58,11 +59,34 @@ static void test_real_stops_abbreviations_and_numbers_stay(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A signature or a seal's rim read as a line of fragments goes, line and
+ * words; faint headings, table cells of one unsure word, a surely read
+ * dash and words run together stay, and the kept lines keep their words. */
+static void test_lines_of_fragments_go(void **state)
+{
+	(void)state;
+	const char *lines[] = {"NGƯỜI. ĐỠ", "SN X2,",       "m3;", "Ễ Ũ", "2024",         "œ®", "-",
+			       "s v2",      "KIÊNCỦACHỦHỘ", "⁄",   "Ì",   "Võ Thanh Tùng"};
+	const float conf[] = {19, 19, 39, 39, 82, 0, 0, 38, 43, 79, 52, 79, 46, 92, 2, 97, 97, 97};
+	sohoa_ocr_page *p = page_of(lines, sizeof lines / sizeof *lines);
+	assert_int_equal(p->word_count, sizeof conf / sizeof *conf);
+	for (size_t i = 0; i < p->word_count; i++)
+		p->words[i].confidence = conf[i];
+	ocr_drop_noise_lines(p);
+	assert_int_equal(p->line_count, 6);
+	assert_int_equal(p->word_count, 9);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "NGƯỜI. ĐỠ\nm3;\n2024\n-\nKIÊNCỦACHỦHỘ\nVõ Thanh Tùng\n");
+	assert_true(p->words[p->lines[5].first_word].confidence == 97);
+	sohoa_ocr_page_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stop_before_a_small_letter_goes),
 		cmocka_unit_test(test_real_stops_abbreviations_and_numbers_stay),
+		cmocka_unit_test(test_lines_of_fragments_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
