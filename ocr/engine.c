@@ -267,9 +267,10 @@ static long trial_score(sohoa_ocr_engine *e, PIX *bin, int dpi, int q)
 
 /* Orientation by trial, when neither the letter shapes nor OSD are sure
  * (faded or sparse pages): reads the inkiest band of the page in the guess
- * (the shapes' weak lean, else OSD's) and the opposite turn; when one reads well over twice as well
- * as the other the axis is right and it wins, else the other two turns are read too and the best of
- * the four wins. On the dev pages OSD's unsure guess was right every time, so two partial
+ * (the shapes' weak lean, else OSD's) and the opposite turn; when one reads
+ * well over twice as well as the other the axis is right and it wins, else
+ * the other two turns are read too and the best of the four wins. On the
+ * dev pages the unsure guess was right every time, so two partial
  * recognitions usually settle it instead of four. */
 static int rotation_by_recognition(sohoa_ocr_engine *e, PIX *bin, int dpi, int guess)
 {
