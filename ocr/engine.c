@@ -727,11 +727,10 @@ static int reread_marks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const mar
 		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
 			t[--n] = 0;
 		if (t && (rc = sohoa_utf8_nfc(&nfc, t, n)) == 0) {
+			int take = better_marks(w->text, w->confidence, nfc, conf);
 			sohoa_log_debug("mark look: \"%s\" (%.0f) read again \"%s\" (%d)%s",
-					w->text, w->confidence, nfc, conf,
-					better_marks(w->text, w->confidence, nfc, conf) ? ", taken"
-											: "");
-			if (better_marks(w->text, w->confidence, nfc, conf)) {
+					w->text, w->confidence, nfc, conf, take ? ", taken" : "");
+			if (take) {
 				free(w->text);
 				w->text = nfc;
 				w->confidence = (float)conf;
