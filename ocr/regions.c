@@ -417,6 +417,18 @@ static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int 
 	}
 }
 
+/* The halves of a wide-spaced row, split at its space: the left one in
+ * column `left`, the right one in the column after it. */
+static void row_halves(piece row, int left, piece *l, piece *r)
+{
+	*l = (piece){.x = row.x, .y = row.y, .w = row.gap_x - row.x, .h = row.h, .column = left};
+	*r = (piece){.x = row.gap_x + row.gap_w,
+		     .y = row.y,
+		     .w = row.x + row.w - row.gap_x - row.gap_w,
+		     .h = row.h,
+		     .column = left + 1};
+}
+
 /* The signers' names under two signature blocks, or the last row of a
  * two-column header, are a row of their own when the widest horizontal gap
  * of the page falls just above them (under the scribbles): read across, the
@@ -458,13 +470,8 @@ static void follow_columns(cutter *c, int letter)
 		 * (a few lines: 8 letters). */
 		if (lx2 > row.gap_x + row.gap_w || rx1 < row.gap_x || row.y - bottom > 8 * letter)
 			continue;
-		piece l = {
-			.x = row.x, .y = row.y, .w = row.gap_x - row.x, .h = row.h, .column = left};
-		c->items[i] = (piece){.x = row.gap_x + row.gap_w,
-				      .y = row.y,
-				      .w = row.x + row.w - row.gap_x - row.gap_w,
-				      .h = row.h,
-				      .column = right};
+		piece l;
+		row_halves(row, left, &l, &c->items[i]);
 		insert_piece(c, r0, l);
 		if (c->failed)
 			return;
@@ -482,20 +489,23 @@ static size_t pair_run(const cutter *c, size_t s, int left)
 	return e;
 }
 
-/* The extent of a run of pieces [s, e) of a column pair: the right edge of
- * its left pieces, the left edge of its right ones, its top and bottom. */
-static void pair_extent(const cutter *c, size_t s, size_t e, int left, int *lx2, int *rx1, int *top,
-			int *bottom)
+/* The extent of a run of pieces [s, e) of a column pair: the left and right
+ * edges of its left pieces, the left edge of its right ones, its top and
+ * bottom. */
+static void pair_extent(const cutter *c, size_t s, size_t e, int left, int *lx1, int *lx2, int *rx1,
+			int *top, int *bottom)
 {
+	*lx1 = 1 << 30;
 	*lx2 = 0;
 	*rx1 = 1 << 30;
 	*top = 1 << 30;
 	*bottom = 0;
 	for (size_t k = s; k < e; k++) {
 		const piece *p = &c->items[k];
-		if (p->column == left)
+		if (p->column == left) {
+			*lx1 = p->x < *lx1 ? p->x : *lx1;
 			*lx2 = p->x + p->w > *lx2 ? p->x + p->w : *lx2;
-		else
+		} else
 			*rx1 = p->x < *rx1 ? p->x : *rx1;
 		*top = p->y < *top ? p->y : *top;
 		*bottom = p->y + p->h > *bottom ? p->y + p->h : *bottom;
@@ -520,16 +530,16 @@ static void join_column_pairs(cutter *c, int letter)
 			continue;
 		}
 		size_t e = pair_run(c, s, left);
-		int lx2, rx1, top, bottom;
-		pair_extent(c, s, e, left, &lx2, &rx1, &top, &bottom);
+		int lx1, lx2, rx1, top, bottom;
+		pair_extent(c, s, e, left, &lx1, &lx2, &rx1, &top, &bottom);
 		/* The next pair, right under this one, on the same gutter; both
 		 * with pieces on both sides (a side may be cut in two again, its
 		 * halves a pair of their own inside it). */
 		int next = e < c->count ? c->items[e].column : 0;
 		if (next > 0 && next % 2 == 1) {
 			size_t f = pair_run(c, e, next);
-			int lx2b, rx1b, topb, bottomb;
-			pair_extent(c, e, f, next, &lx2b, &rx1b, &topb, &bottomb);
+			int lx1b, lx2b, rx1b, topb, bottomb;
+			pair_extent(c, e, f, next, &lx1b, &lx2b, &rx1b, &topb, &bottomb);
 			int gl = lx2 > lx2b ? lx2 : lx2b, gr = rx1 < rx1b ? rx1 : rx1b;
 			if (lx2 > 0 && rx1 < 1 << 30 && lx2b > 0 && rx1b < 1 << 30 && gl < gr &&
 			    topb - bottom <= 8 * letter) {
@@ -559,27 +569,15 @@ static void join_column_pairs(cutter *c, int letter)
 		 * over a column of them). */
 		if (s > 0 && c->items[s - 1].gap_w > 0 && lx2 > 0 && rx1 < 1 << 30) {
 			piece row = c->items[s - 1];
-			int lx1 = 1 << 30;
-			for (size_t k = s; k < e; k++)
-				if (c->items[k].column == left && c->items[k].x < lx1)
-					lx1 = c->items[k].x;
 			if (lx2 <= row.gap_x + row.gap_w && rx1 >= row.gap_x &&
 			    row.x >= lx1 - letter && row.gap_x - row.x >= 4 * letter &&
 			    lx2 - lx1 >= 4 * letter && top - (row.y + row.h) <= 2 * letter) {
 				size_t r = s;
 				while (r < e && c->items[r].column == left)
 					r++;
-				c->items[s - 1] = (piece){.x = row.x,
-							  .y = row.y,
-							  .w = row.gap_x - row.x,
-							  .h = row.h,
-							  .column = left};
-				insert_piece(c, r,
-					     (piece){.x = row.gap_x + row.gap_w,
-						     .y = row.y,
-						     .w = row.x + row.w - row.gap_x - row.gap_w,
-						     .h = row.h,
-						     .column = left + 1});
+				piece rh;
+				row_halves(row, left, &c->items[s - 1], &rh);
+				insert_piece(c, r, rh);
 				e++;
 			}
 		}
