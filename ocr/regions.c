@@ -30,6 +30,7 @@ typedef struct {
 	piece *items;
 	size_t count, cap;
 	int next_column;
+	int letter; /* median letter height, px */
 	int failed;
 } cutter;
 
@@ -208,11 +209,92 @@ static int same_row(int s1, int e1, int s2, int e2)
 	return hi - lo >= smaller * 6 / 10;
 }
 
+static int by_size(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The middle word space of a line, from its column profile `na` (ink from
+ * first to last), the blank from..to left out: blanks of a quarter letter to
+ * a letter and a half fall in two heaps, between letters and between words,
+ * and the words' are those past the middle of the range. 0 when the line has
+ * fewer than two. */
+static int word_space(NUMA *na, int first, int last, int from, int to, int letter)
+{
+	int runs[256], n = 0, words = 0, run = 0, lo = 1 << 30, hi = 0;
+	l_int32 v;
+	for (int k = first; k <= last; k++) {
+		numaGetIValue(na, k, &v);
+		if (v <= EMPTY_MAX) {
+			run++;
+			continue;
+		}
+		if (run >= letter / 4 && 2 * run <= 3 * letter && (k - run < from || k > to) &&
+		    n < 256) {
+			runs[n++] = run;
+			lo = run < lo ? run : lo;
+			hi = run > hi ? run : hi;
+		}
+		run = 0;
+	}
+	for (int i = 0; i < n; i++)
+		if (2 * runs[i] >= lo + hi)
+			runs[words++] = runs[i];
+	if (words < 2)
+		return 0;
+	qsort(runs, (size_t)words, sizeof *runs, by_size);
+	return runs[words / 2];
+}
+
+/* Whether a gutter is only a word space that happens to line up down a few
+ * lines ("… của cá | nhân: …" under "… 17/03/1986. | Dân tộc: …"): on some
+ * line (of half a letter or taller) with ink on both sides of it, the blank
+ * there is under twice the line's middle word space. Columns part by more on
+ * every line: the date lines of two signers' blocks set close, "… năm 2023 |
+ * Hà Nội, ngày …", by 2.2 times their word spaces; a field's gap in a form
+ * line is 1.5–1.8 times. */
+static int word_space_gutter(const cutter *c, int x, int y, int w, int h, int split, int gap)
+{
+	int s[256], e[256], n, found = 0;
+	BOX *box = boxCreate(x, y, w, h);
+	n = box ? bands(c->bin, box, s, e, 256) : -1;
+	boxDestroy(&box);
+	for (int i = 0; i < n && !found; i++) {
+		int from = split - x, to = split - x + gap, first, last, space;
+		l_int32 v;
+		BOX *line;
+		NUMA *na;
+		if (10 * (e[i] - s[i]) < 6 * c->letter)
+			continue; /* a row of marks */
+		line = boxCreate(x, y + s[i], w, e[i] - s[i]);
+		na = line ? profile(c->bin, line, 1) : NULL;
+		boxDestroy(&line);
+		if (!na)
+			break;
+		ink_span(na, &first, &last);
+		/* The line's own blank round the gutter. */
+		while (from > first && numaGetIValue(na, from - 1, &v) == 0 && v <= EMPTY_MAX)
+			from--;
+		while (to < last && numaGetIValue(na, to, &v) == 0 && v <= EMPTY_MAX)
+			to++;
+		if (first >= 0 && from > first && to < last) { /* ink on both sides */
+			space = word_space(na, first, last, from, to, c->letter);
+			found = space > 0 && to - from < 2 * space;
+		}
+		numaDestroy(&na);
+	}
+	return found;
+}
+
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
- * they do in a form or a table, which read row by row). */
-static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
+ * they do in a form or a table, which read row by row), or are both set
+ * centred; a gutter that is a word space on some line parts no columns
+ * unless they are centred blocks. */
+static int are_columns(const cutter *c, int x, int y, int w, int h, int split, int gap)
 {
+	PIX *bin = c->bin;
 	int ls[256], le[256], rs[256], re[256], nl, nr;
 	BOX *l = boxCreate(x, y, split - x, h),
 	    *r = boxCreate(split + gap, y, x + w - split - gap, h);
@@ -238,12 +320,14 @@ static int are_columns(PIX *bin, int x, int y, int w, int h, int split, int gap)
 				}
 		return aligned < nf;
 	}
-	if (nl != nr)
-		return 1;
 	/* Centred lines on both sides are the two blocks of a header, even
-	 * when their lines happen to share rows. */
+	 * when their lines happen to share rows or their gutter is narrow. */
 	if (centred_lines(bin, x, split - x, ls, le, nl, y) &&
 	    centred_lines(bin, split + gap, x + w - split - gap, rs, re, nr, y))
+		return 1;
+	if (word_space_gutter(c, x, y, w, h, split, gap))
+		return 0;
+	if (nl != nr)
 		return 1;
 	for (int i = 0; i < nl; i++)
 		if (!same_row(ls[i], le[i], rs[i], re[i]))
@@ -298,7 +382,7 @@ static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
 	gap = widest_gap(cols, c0, c1, &at);
 	if (gap >= GUTTER_MIN) {
 		int split = x + (at - c0);
-		int rowwise = !are_columns(c->bin, x, y, w, h, split, gap);
+		int rowwise = !are_columns(c, x, y, w, h, split, gap);
 		int ygap_at, ygap;
 		numaDestroy(&rows);
 		box = boxCreate(x, y, w, h);
@@ -608,7 +692,7 @@ static void drop_lone_specks(PIX *bin, int letter)
 int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
 		size_t ntables)
 {
-	cutter c = {.next_column = 1};
+	cutter c = {.next_column = 1, .letter = letter > 0 ? letter : 30};
 	BOXA *boxa = NULL;
 	int *flags = NULL;
 

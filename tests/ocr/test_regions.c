@@ -3,7 +3,8 @@
  * regions, left then right, even with dust strewn across the gutter between
  * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi; a heading
  * set close over a ruled table is read before the table, not lost in it;
- * signers' names on one row under their blocks end each block. */
+ * signers' names on one row under their blocks end each block; word spaces
+ * that line up down a form's lines are no gutter. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -231,6 +232,41 @@ static void test_signers_blocks_cut_across_are_read_block_by_block(void **state)
 	pixDestroy(&bin);
 }
 
+/* Words of four letters (draw_letters: 104 px wide) from x0 to x1 at y,
+ * `space` px apart, the space after word `wide` (counted from 0) `wide_space`
+ * px instead. */
+static void draw_words(PIX *bin, l_int32 x0, l_int32 x1, l_int32 y, l_int32 space, int wide,
+		       l_int32 wide_space)
+{
+	for (l_int32 x = x0, k = 0; x + 104 <= x1; x += 104 + (k == wide ? wide_space : space), k++)
+		draw_letters(bin, x, x + 104, y);
+}
+
+/* Two form lines, "Sinh ngày: 17/03/1986.   Dân tộc: Kinh …" over "Loại giấy
+ * tờ pháp lý của cá nhân: …": the field gap of the first (994-1080) lies over
+ * a word space of the second (34 px, as all its spaces), so 34 px of blank
+ * run down both, and the tone marks over the first line's right half make a
+ * row of their own there. A word space is no gutter: one region, read row by
+ * row. The same blank twice as wide as the line's word spaces (two signers'
+ * date lines set close) parts columns. */
+static void test_word_space_lined_up_is_no_gutter(void **state)
+{
+	(void)state;
+	for (int wide = 0; wide < 2; wide++) {
+		PIX *bin = pixCreate(2480, 600, 1);
+		BOXA *boxa = NULL;
+		assert_non_null(bin);
+		draw_words(bin, 200, 994, 200, 34, -1, 0);
+		draw_words(bin, 1080, 1900, 200, 34, -1, 0);
+		for (l_int32 x = 1108; x < 1900; x += 138) /* marks over the right half */
+			pixRasterop(bin, x, 184, 14, 10, PIX_SET, NULL, 0, 0);
+		draw_words(bin, 200, 1900, 260, 34, 5, wide ? 86 : 34);
+		assert_int_equal(regions_of(bin, LETTER, &boxa), wide ? 2 : 1);
+		boxaDestroy(&boxa);
+		pixDestroy(&bin);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_heading_close_over_a_table_is_its_own_region),
 		cmocka_unit_test(test_signers_names_end_their_columns),
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
+		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
