@@ -573,27 +573,148 @@ static size_t pair_run(const cutter *c, size_t s, int left)
 	return e;
 }
 
-/* The extent of a run of pieces [s, e) of a column pair: the left and right
- * edges of its left pieces, the left edge of its right ones, its top and
- * bottom. */
-static void pair_extent(const cutter *c, size_t s, size_t e, int left, int *lx1, int *lx2, int *rx1,
-			int *top, int *bottom)
+/* The extent of a run of pieces of a column pair: the left and right edges
+ * of its left pieces and of its right ones, its top and bottom. */
+typedef struct {
+	int lx1, lx2, rx1, rx2, top, bottom;
+} pair_box;
+
+static pair_box pair_extent(const cutter *c, size_t s, size_t e, int left)
 {
-	*lx1 = 1 << 30;
-	*lx2 = 0;
-	*rx1 = 1 << 30;
-	*top = 1 << 30;
-	*bottom = 0;
+	pair_box b = {1 << 30, 0, 1 << 30, 0, 1 << 30, 0};
 	for (size_t k = s; k < e; k++) {
 		const piece *p = &c->items[k];
+		int x2 = p->x + p->w;
 		if (p->column == left) {
-			*lx1 = p->x < *lx1 ? p->x : *lx1;
-			*lx2 = p->x + p->w > *lx2 ? p->x + p->w : *lx2;
-		} else
-			*rx1 = p->x < *rx1 ? p->x : *rx1;
-		*top = p->y < *top ? p->y : *top;
-		*bottom = p->y + p->h > *bottom ? p->y + p->h : *bottom;
+			b.lx1 = p->x < b.lx1 ? p->x : b.lx1;
+			b.lx2 = x2 > b.lx2 ? x2 : b.lx2;
+		} else {
+			b.rx1 = p->x < b.rx1 ? p->x : b.rx1;
+			b.rx2 = x2 > b.rx2 ? x2 : b.rx2;
+		}
+		b.top = p->y < b.top ? p->y : b.top;
+		b.bottom = p->y + p->h > b.bottom ? p->y + p->h : b.bottom;
 	}
+	return b;
+}
+
+/* The widest blank down a piece between x from and to, taken out to its
+ * full width: its start in *at; its width, 0 when there is none. */
+static int blank_between(const cutter *c, const piece *p, int from, int to, int *at)
+{
+	BOX *box = boxCreate(p->x, p->y, p->w, p->h);
+	NUMA *na = box ? profile(c->bin, box, 1) : NULL;
+	int best = 0, run = 0, n;
+	l_int32 v;
+	boxDestroy(&box);
+	if (!na)
+		return 0;
+	n = numaGetCount(na);
+	from = from - p->x < 0 ? 0 : from - p->x;
+	to = to - p->x > n ? n : to - p->x;
+	for (int i = from; i < to; i++) {
+		numaGetIValue(na, i, &v);
+		run = v <= EMPTY_MAX ? run + 1 : 0;
+		if (run > best) {
+			best = run;
+			*at = i - run + 1;
+		}
+	}
+	if (best > 0) {
+		int end = *at + best;
+		while (*at > 0 && numaGetIValue(na, *at - 1, &v) == 0 && v <= EMPTY_MAX)
+			(*at)--;
+		while (end < n && numaGetIValue(na, end, &v) == 0 && v <= EMPTY_MAX)
+			end++;
+		best = end - *at;
+		*at += p->x;
+	}
+	numaDestroy(&na);
+	return best;
+}
+
+/* How many lines a piece holds that no blank row parts (a mark or a
+ * bracket joins them): runs of rows inked to a tenth of the fullest row or
+ * more, half a letter tall or more. */
+static int rows_in(const cutter *c, const piece *p, int letter)
+{
+	BOX *box = boxCreate(p->x, p->y, p->w, p->h);
+	NUMA *na = box ? profile(c->bin, box, 0) : NULL;
+	l_float32 peak = 0;
+	int n = 0, run = 0;
+	boxDestroy(&box);
+	if (!na)
+		return 0;
+	numaGetMax(na, &peak, NULL);
+	for (int i = 0; i <= numaGetCount(na); i++) {
+		l_float32 v = 0;
+		if (i < numaGetCount(na))
+			numaGetFValue(na, i, &v);
+		if (10 * v > peak) {
+			run++;
+			continue;
+		}
+		n += 2 * run >= letter;
+		run = 0;
+	}
+	numaDestroy(&na);
+	return n;
+}
+
+/* The pieces [s, e) are a pair of columns, `left` and the one after it.
+ * Rows just above them that a blank on their gutter parts are their blocks'
+ * first lines: each within 2 letters of the next, the blank a third of a
+ * letter or more (the left block's long second line, "(Ghi rõ nội dung và
+ * ký, ghi rõ họ", and the right one's first, "Hải Phòng, ngày …", leave no
+ * more between them), the left part starting no further left than the left
+ * column (a line of the text above runs from the margin) or centred over it,
+ * and it and the column a few letters wide (not a form's item number over a
+ * column of them). Each is split there and its halves start their columns.
+ * Pieces right under the left column and within its width (a signer's name
+ * set lower than the other's) end it. Returns the pair's new end. */
+static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left, int letter)
+{
+	pair_box b = pair_extent(c, s, e, left);
+	for (size_t k = s; k > 0 && !c->failed; k--) {
+		piece row = c->items[k - 1];
+		int at = row.gap_x, blank = row.gap_w;
+		if (blank == 0) /* lines that share no blank of a gutter's width */
+			blank = blank_between(c, &row, b.lx2, b.rx1, &at);
+		int lcentred = abs(row.x + at - b.lx1 - b.lx2) <= 3 * letter;
+		int rcentred = abs(at + blank + row.x + row.w - b.rx1 - b.rx2) <= 3 * letter;
+		if (3 * blank < letter || b.lx2 > at + blank || b.rx1 < at ||
+		    b.top - (row.y + row.h) > 2 * letter || at - row.x < 4 * letter ||
+		    b.lx2 - b.lx1 < 4 * letter)
+			break;
+		if (row.gap_w ? row.x < b.lx1 - letter
+			      : !lcentred || !rcentred || rows_in(c, &row, letter) != 2)
+			break;
+		size_t r = k;
+		while (r < e && c->items[r].column == left)
+			r++;
+		piece rh;
+		row.gap_x = at;
+		row.gap_w = blank;
+		row_halves(row, left, &c->items[k - 1], &rh);
+		insert_piece(c, r, rh);
+		e++;
+		b.top = row.y;
+	}
+	while (e < c->count && !c->failed) {
+		piece p = c->items[e];
+		if (p.column == left || p.column == left + 1 || p.x < b.lx1 - letter ||
+		    p.x + p.w > b.lx2 + letter || p.y - b.bottom > 2 * letter)
+			break;
+		size_t r = s;
+		while (r < e && c->items[r].column == left)
+			r++;
+		memmove(&c->items[r + 1], &c->items[r], (e - r) * sizeof *c->items);
+		p.column = left;
+		c->items[r] = p;
+		b.bottom = p.y + p.h;
+		e++;
+	}
+	return e;
 }
 
 /* Two signers' blocks whose lines share rows are cut across first (read row
@@ -614,19 +735,18 @@ static void join_column_pairs(cutter *c, int letter)
 			continue;
 		}
 		size_t e = pair_run(c, s, left);
-		int lx1, lx2, rx1, top, bottom;
-		pair_extent(c, s, e, left, &lx1, &lx2, &rx1, &top, &bottom);
+		pair_box b = pair_extent(c, s, e, left);
 		/* The next pair, right under this one, on the same gutter; both
 		 * with pieces on both sides (a side may be cut in two again, its
 		 * halves a pair of their own inside it). */
 		int next = e < c->count ? c->items[e].column : 0;
 		if (next > 0 && next % 2 == 1) {
 			size_t f = pair_run(c, e, next);
-			int lx1b, lx2b, rx1b, topb, bottomb;
-			pair_extent(c, e, f, next, &lx1b, &lx2b, &rx1b, &topb, &bottomb);
-			int gl = lx2 > lx2b ? lx2 : lx2b, gr = rx1 < rx1b ? rx1 : rx1b;
-			if (lx2 > 0 && rx1 < 1 << 30 && lx2b > 0 && rx1b < 1 << 30 && gl < gr &&
-			    topb - bottom <= 8 * letter) {
+			pair_box nb = pair_extent(c, e, f, next);
+			int gl = b.lx2 > nb.lx2 ? b.lx2 : nb.lx2,
+			    gr = b.rx1 < nb.rx1 ? b.rx1 : nb.rx1;
+			if (b.lx2 > 0 && b.rx1 < 1 << 30 && nb.lx2 > 0 && nb.rx1 < 1 << 30 &&
+			    gl < gr && nb.top - b.bottom <= 8 * letter) {
 				for (size_t k = e; k < f; k++)
 					c->items[k].column =
 						c->items[k].column == next ? left : left + 1;
@@ -646,25 +766,8 @@ static void join_column_pairs(cutter *c, int letter)
 				continue; /* the same pair may take the next one too */
 			}
 		}
-		/* A wide-spaced row just above a pair of both sides, its space on
-		 * their gutter, starting no further left than the left column
-		 * (a line of the text above runs from the margin), its left half
-		 * and that column a few letters wide (not a form's item number
-		 * over a column of them). */
-		if (s > 0 && c->items[s - 1].gap_w > 0 && lx2 > 0 && rx1 < 1 << 30) {
-			piece row = c->items[s - 1];
-			if (lx2 <= row.gap_x + row.gap_w && rx1 >= row.gap_x &&
-			    row.x >= lx1 - letter && row.gap_x - row.x >= 4 * letter &&
-			    lx2 - lx1 >= 4 * letter && top - (row.y + row.h) <= 2 * letter) {
-				size_t r = s;
-				while (r < e && c->items[r].column == left)
-					r++;
-				piece rh;
-				row_halves(row, left, &c->items[s - 1], &rh);
-				insert_piece(c, r, rh);
-				e++;
-			}
-		}
+		if (b.lx2 > 0 && b.rx1 < 1 << 30)
+			e = heads_and_feet(c, s, e, left, letter);
 		s = e;
 	}
 }

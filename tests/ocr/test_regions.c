@@ -232,6 +232,51 @@ static void test_signers_blocks_cut_across_are_read_block_by_block(void **state)
 	pixDestroy(&bin);
 }
 
+/* The foot of a declaration set tight (dev set page "to-khai-ct01"): the
+ * blocks' first lines on two rows that a bracket joins, the left block's
+ * second line long ("(Ghi rõ nội dung và ký, ghi rõ họ") and ending 25 px
+ * before the right block's first ("Hải Phòng, ngày …"), then the blocks'
+ * next lines and signatures, the right signer's name under its signature
+ * and the left one's lower, under the widest gap of the page. Each block
+ * reads whole, its first lines and name in it: the rows, parted at their
+ * blank on the gutter, start the blocks, and the lower name ends the left
+ * one. */
+static void test_signers_first_lines_and_lower_name_stay_in_their_blocks(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 700, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100);  /* the paragraph */
+	draw_line(bin, 360, 860, 156);   /* Ý KIẾN CỦA CHỦ HỘ */
+	draw_line(bin, 1075, 2190, 156); /* Hải Phòng, ngày 15 tháng 01 năm 2024 */
+	draw_line(bin, 170, 1070, 202);  /* (Ghi rõ nội dung và ký, ghi rõ họ */
+	draw_line(bin, 1400, 1900, 202); /* NGƯỜI KÊ KHAI */
+	pixRasterop(bin, 600, 188, 4, 18, PIX_SET, NULL, 0, 0); /* a bracket */
+	draw_line(bin, 410, 830, 256);
+	draw_line(bin, 460, 780, 310);
+	draw_line(bin, 1340, 1960, 256);
+	draw_line(bin, 1440, 1860, 310);
+	draw_signature(bin, 500, 360);
+	draw_signature(bin, 1540, 360);
+	draw_line(bin, 1390, 1910, 500); /* the right signer's name */
+	draw_line(bin, 410, 830, 562);   /* the left one's, lower */
+	int n = regions_of(bin, LETTER, &boxa);
+	for (int i = 0; i < n; i++) {
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		print_message("region %d: %d,%d %dx%d\n", i, x, y, w, h);
+	}
+	assert_int_equal(n, 3);
+	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
+	assert_true(y <= 156 && y + h >= 598 && x <= 170 && x + w <= 1062);
+	boxaGetBoxGeometry(boxa, 2, &x, &y, &w, &h);
+	assert_true(y <= 156 && y + h >= 536 && x >= 1062);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 /* Words of four letters (draw_letters: 104 px wide) from x0 to x1 at y,
  * `space` px apart, the space after word `wide` (counted from 0) `wide_space`
  * px instead. */
@@ -276,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_signers_names_end_their_columns),
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
+		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
