@@ -46,6 +46,19 @@ static int regions_of(PIX *bin, int letter, BOXA **boxa)
 	return (int)boxaGetCount(*boxa);
 }
 
+/* regions_of() at the page's letter height, each region printed (for a
+ * failing test's log). */
+static int regions_shown(PIX *bin, BOXA **boxa)
+{
+	int n = regions_of(bin, LETTER, boxa);
+	for (int i = 0; i < n; i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(*boxa, i, &x, &y, &w, &h);
+		print_message("region %d: %d,%d %dx%d\n", i, x, y, w, h);
+	}
+	return n;
+}
+
 static void assert_left_then_right(BOXA *boxa)
 {
 	l_int32 x0, y0, w0, h0, x1, y1, w1, h1;
@@ -217,11 +230,7 @@ static void test_signers_blocks_cut_across_are_read_block_by_block(void **state)
 		draw_signature(bin, centre[side] - 60, 560);
 		draw_signature(bin, centre[side] + 40, 660);
 	}
-	int n = regions_of(bin, LETTER, &boxa);
-	for (int i = 0; i < n; i++) {
-		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
-		print_message("region %d: %d,%d %dx%d\n", i, x, y, w, h);
-	}
+	int n = regions_shown(bin, &boxa);
 	assert_int_equal(n, 3);
 	for (int side = 0; side < 2; side++) {
 		boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
@@ -263,11 +272,7 @@ static void test_signers_first_lines_and_lower_name_stay_in_their_blocks(void **
 	draw_signature(bin, 1540, 360);
 	draw_line(bin, 1390, 1910, 500); /* the right signer's name */
 	draw_line(bin, 410, 830, 562);   /* the left one's, lower */
-	int n = regions_of(bin, LETTER, &boxa);
-	for (int i = 0; i < n; i++) {
-		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
-		print_message("region %d: %d,%d %dx%d\n", i, x, y, w, h);
-	}
+	int n = regions_shown(bin, &boxa);
 	assert_int_equal(n, 3);
 	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
 	assert_true(y <= 156 && y + h >= 598 && x <= 170 && x + w <= 1062);
