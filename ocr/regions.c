@@ -209,6 +209,17 @@ static int same_row(int s1, int e1, int s2, int e2)
 	return hi - lo >= smaller * 6 / 10;
 }
 
+/* Widens the blank [*from, *to) of profile `na` over the empty entries on
+ * either side of it, within lo..hi. */
+static void widen_blank(NUMA *na, int *from, int *to, int lo, int hi)
+{
+	l_int32 v;
+	while (*from > lo && numaGetIValue(na, *from - 1, &v) == 0 && v <= EMPTY_MAX)
+		(*from)--;
+	while (*to < hi && numaGetIValue(na, *to, &v) == 0 && v <= EMPTY_MAX)
+		(*to)++;
+}
+
 static int by_size(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -262,7 +273,6 @@ static int word_space_gutter(const cutter *c, int x, int y, int w, int h, int sp
 	boxDestroy(&box);
 	for (int i = 0; i < n && !found; i++) {
 		int from = split - x, to = split - x + gap, first, last, space;
-		l_int32 v;
 		BOX *line;
 		NUMA *na;
 		if (10 * (e[i] - s[i]) < 6 * c->letter)
@@ -273,11 +283,7 @@ static int word_space_gutter(const cutter *c, int x, int y, int w, int h, int sp
 		if (!na)
 			break;
 		ink_span(na, &first, &last);
-		/* The line's own blank round the gutter. */
-		while (from > first && numaGetIValue(na, from - 1, &v) == 0 && v <= EMPTY_MAX)
-			from--;
-		while (to < last && numaGetIValue(na, to, &v) == 0 && v <= EMPTY_MAX)
-			to++;
+		widen_blank(na, &from, &to, first, last);      /* the line's own blank there */
 		if (first >= 0 && from > first && to < last) { /* ink on both sides */
 			space = word_space(na, first, last, from, to, c->letter);
 			found = space > 0 && to - from < 2 * space;
@@ -456,11 +462,9 @@ static int holds_letters(PIX *bin, int x, int y, int w, int h, int letter)
  * table's own box. Letters the cuts left in the same piece above or below
  * the table (a heading set close over it) become a piece of their own before
  * or after it, not lost under the table's box. */
-static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables, int letter)
+static void mark_tables(cutter *c, const ocr_table *tables, size_t ntables)
 {
-	const int slack = 12;
-	if (letter <= 0)
-		letter = 30;
+	const int slack = 12, letter = c->letter;
 	for (size_t t = 0; t < ntables; t++) {
 		l_int32 tx, ty, tw, th;
 		boxGetGeometry(tables[t].box, &tx, &ty, &tw, &th);
@@ -520,8 +524,9 @@ static void row_halves(piece row, int left, piece *l, piece *r)
  * close under a left and a right column whose gutter its wide space lines
  * up with, is split there and each half ends its column. It runs before
  * the tables are marked, so no piece holds a table yet. */
-static void follow_columns(cutter *c, int letter)
+static void follow_columns(cutter *c)
 {
+	const int letter = c->letter;
 	for (size_t i = 2; i < c->count; i++) {
 		piece row = c->items[i];
 		if (row.gap_w == 0)
@@ -622,10 +627,7 @@ static int blank_between(const cutter *c, const piece *p, int from, int to, int 
 	}
 	if (best > 0) {
 		int end = *at + best;
-		while (*at > 0 && numaGetIValue(na, *at - 1, &v) == 0 && v <= EMPTY_MAX)
-			(*at)--;
-		while (end < n && numaGetIValue(na, end, &v) == 0 && v <= EMPTY_MAX)
-			end++;
+		widen_blank(na, at, &end, 0, n);
 		best = end - *at;
 		*at += p->x;
 	}
@@ -636,7 +638,7 @@ static int blank_between(const cutter *c, const piece *p, int from, int to, int 
 /* How many lines a piece holds that no blank row parts (a mark or a
  * bracket joins them): runs of rows inked to a tenth of the fullest row or
  * more, half a letter tall or more. */
-static int rows_in(const cutter *c, const piece *p, int letter)
+static int rows_in(const cutter *c, const piece *p)
 {
 	BOX *box = boxCreate(p->x, p->y, p->w, p->h);
 	NUMA *na = box ? profile(c->bin, box, 0) : NULL;
@@ -654,7 +656,7 @@ static int rows_in(const cutter *c, const piece *p, int letter)
 			run++;
 			continue;
 		}
-		n += 2 * run >= letter;
+		n += 2 * run >= c->letter;
 		run = 0;
 	}
 	numaDestroy(&na);
@@ -662,18 +664,23 @@ static int rows_in(const cutter *c, const piece *p, int letter)
 }
 
 /* The pieces [s, e) are a pair of columns, `left` and the one after it.
- * Rows just above them that a blank on their gutter parts are their blocks'
- * first lines: each within 2 letters of the next, the blank a third of a
- * letter or more (the left block's long second line, "(Ghi rõ nội dung và
- * ký, ghi rõ họ", and the right one's first, "Hải Phòng, ngày …", leave no
- * more between them), the left part starting no further left than the left
- * column (a line of the text above runs from the margin) or centred over it,
- * and it and the column a few letters wide (not a form's item number over a
- * column of them). Each is split there and its halves start their columns.
+ * Rows just above them, each within 2 letters of the next, are their
+ * blocks' first lines and are split at a blank on the pair's gutter, each
+ * half starting its column, when either
+ * - the row is one line with a wide space on the gutter, starting no further
+ *   left than the left column (a line of the text above runs from the
+ *   margin), its left half and that column a few letters wide (not a form's
+ *   item number over a column of them); or
+ * - the piece is two lines a mark or bracket joins, with a blank of a third
+ *   of a letter or more on the gutter (the left block's long second line,
+ *   "(Ghi rõ nội dung và ký, ghi rõ họ", and the right one's first, "Hải
+ *   Phòng, ngày …", leave no more between them), each part centred over its
+ *   column.
  * Pieces right under the left column and within its width (a signer's name
  * set lower than the other's) end it. Returns the pair's new end. */
-static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left, int letter)
+static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 {
+	const int letter = c->letter;
 	pair_box b = pair_extent(c, s, e, left);
 	for (size_t k = s; k > 0 && !c->failed; k--) {
 		piece row = c->items[k - 1];
@@ -687,7 +694,7 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left, int letter
 		    b.lx2 - b.lx1 < 4 * letter)
 			break;
 		if (row.gap_w ? row.x < b.lx1 - letter
-			      : !lcentred || !rcentred || rows_in(c, &row, letter) != 2)
+			      : !lcentred || !rcentred || rows_in(c, &row) != 2)
 			break;
 		size_t r = k;
 		while (r < e && c->items[r].column == left)
@@ -726,8 +733,9 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left, int letter
  * A row with a wide space just above such a pair, lined up with its gutter
  * (the blocks' first line, "Ý KIẾN CỦA CHỦ HỘ … Hải Phòng, ngày …"), is
  * split there and each half starts its column. */
-static void join_column_pairs(cutter *c, int letter)
+static void join_column_pairs(cutter *c)
 {
+	const int letter = c->letter;
 	for (size_t s = 0; s < c->count && !c->failed;) {
 		int left = c->items[s].column;
 		if (left <= 0 || left % 2 != 1) {
@@ -767,7 +775,7 @@ static void join_column_pairs(cutter *c, int letter)
 			}
 		}
 		if (b.lx2 > 0 && b.rx1 < 1 << 30)
-			e = heads_and_feet(c, s, e, left, letter);
+			e = heads_and_feet(c, s, e, left);
 		s = e;
 	}
 }
@@ -813,11 +821,11 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 		pixSetInRect(c.bin, tables[t].box);
 	cut(&c, 0, 0, pixGetWidth(bin), pixGetHeight(bin), 0, 0);
 	if (!c.failed)
-		follow_columns(&c, letter > 0 ? letter : 30);
+		follow_columns(&c);
 	if (!c.failed)
-		join_column_pairs(&c, letter > 0 ? letter : 30);
+		join_column_pairs(&c);
 	if (!c.failed)
-		mark_tables(&c, tables, ntables, letter);
+		mark_tables(&c, tables, ntables);
 	pixDestroy(&c.bin);
 	if (c.failed)
 		goto fail;
