@@ -8,6 +8,8 @@
 #include <string.h>
 #include <tesseract/capi.h>
 #include <time.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 struct sohoa_ocr_engine {
 	TessBaseAPI *api; /* recognition, e.g. "vie" */
@@ -459,6 +461,16 @@ static int is_speck_mark(const char *t, sym_box b, double xh, double base)
 	return 0;
 }
 
+/* Whether a symbol is a letter: not a digit, and not a sign the model
+ * gives a speck ("†", "“", "°"). */
+static int is_alpha(const char *t)
+{
+	int32_t i = 0, len = (int32_t)strnlen(t, 4);
+	UChar32 u;
+	U8_NEXT(t, i, len, u);
+	return u >= 0 && u_isalpha(u);
+}
+
 /* Whether a symbol ends on the baseline: a letter or digit with no
  * descender and no dot below. */
 static int sits_on_baseline(const char *t)
@@ -608,25 +620,26 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	}
 	address |= plain;
 	for (int i = 0; i < n; i++) {
-		if (after_unit(sym, i) && !strchr(",.;:)", sym[i][0]) &&
+		if (xh > 0 && after_unit(sym, i) && !strchr(",.;:)", sym[i][0]) &&
 		    (as[i] = unit_power(img, sym[i], sb[i - 1], xh,
 					baseline_at(sym, sb, n, i, bl)))) {
 			powers++;
 			continue;
 		}
-		if ((as[i] = ocr_mark_check(img, sym[i], sb[i].x1, sb[i].x2, xh,
-					    baseline_at(sym, sb, n, i, bl)))) {
+		if (xh > 0 && (as[i] = ocr_mark_check(img, sym[i], sb[i].x1, sb[i].x2, xh,
+						      baseline_at(sym, sb, n, i, bl)))) {
 			marks++;
 			continue;
 		}
-		if (!strchr(".,-", sym[i][0]) || sym[i][1])
+		if (!strchr(".,:;-", sym[i][0]) || sym[i][1])
 			continue;
-		/* A dot or comma between two letters stands where a space was:
-		 * a speck in the gap between two words ("CỘNG.HÒA", "Ủy,ban"). */
-		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n &&
-		    ocr_is_letter(sym[i - 1]) && ocr_is_letter(sym[i + 1]))
+		/* A dot, comma or colon between two letters stands where a space
+		 * was: a speck in the gap between two words ("CỘNG.HÒA", "Ủy,ban",
+		 * "kết:quả"). */
+		if (sym[i][0] != '-' && !address && i > 0 && i + 1 < n && is_alpha(sym[i - 1]) &&
+		    is_alpha(sym[i + 1]))
 			speck[i] = 1;
-		else
+		else if (xh > 0)
 			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
 						       baseline_at(sym, sb, n, i, bl));
 		specks += speck[i];
@@ -772,7 +785,7 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		rc = have_metrics ? add_despeckled(p, wcap, it, conf, g, xh, bl, img) : 1;
+		rc = add_despeckled(p, wcap, it, conf, g, have_metrics ? xh : 0, bl, img);
 		if (rc == 1) {
 			size_t before = p->word_count;
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);

@@ -567,9 +567,10 @@ static int ink_at(PIX *gray, l_int32 x, l_int32 y)
 }
 
 /* Dust in every other word space of the text line between rows y0 and y1 (its
- * lowest ink being the baseline): disks 6 px across, 9 px above the line.
- * Returns how many spaces got one. */
-static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 lift)
+ * lowest ink being the baseline): disks 2r + 1 px across, `lift` px above the
+ * line, and with `colon` another one over each at two thirds of the line's
+ * height. Returns how many spaces got one. */
+static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 r, l_int32 lift, int colon)
 {
 	l_int32 w = pixGetWidth(gray), base = y1 - 1, run = -1;
 	int gaps = 0;
@@ -582,11 +583,17 @@ static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 lift)
 			continue;
 		}
 		if (run >= 10 && (gaps++ & 1)) { /* every other word space */
-			l_int32 cx = x - run / 2, cy = base - 3 - lift;
-			for (l_int32 dy = -3; dy <= 3; dy++)
-				for (l_int32 dx = -3; dx <= 3; dx++)
-					if (dx * dx + dy * dy <= 9)
+			l_int32 cx = x - run / 2, cy = base - r - lift;
+			for (l_int32 dy = -r; dy <= r; dy++)
+				for (l_int32 dx = -r; dx <= r; dx++)
+					if (dx * dx + dy * dy <= r * r) {
 						pixSetPixel(gray, cx + dx, cy + dy, 0);
+						if (colon)
+							pixSetPixel(gray, cx + dx,
+								    cy + dy - (y1 - y0) * 2 / 3 +
+									    2 * r,
+								    0);
+					}
 		}
 		run = 0;
 	}
@@ -598,9 +605,8 @@ static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 lift)
  * glues the words together ("tờ.nhà"); the words must come out apart and the
  * real full stop at the end stay. The lines have no descenders, so the lowest
  * ink of each is its baseline. */
-static void specks_between_words(fixture *f, l_int32 lift)
+static void specks_between_words(fixture *f, const char *line, l_int32 r, l_int32 lift, int colon)
 {
-	const char *line = "tờ nhà Cảnh sát bản kê khai thuế.";
 	char text[512] = "";
 	for (int i = 0; i < 6; i++)
 		strcat(strcat(text, line), "\n");
@@ -614,7 +620,7 @@ static void specks_between_words(fixture *f, l_int32 lift)
 		if (ink && top < 0)
 			top = y;
 		else if (!ink && top >= 0 && y - top > 20) { /* a line, not a tone mark's row */
-			gaps += dust_word_spaces(gray, top, y, lift);
+			gaps += dust_word_spaces(gray, top, y, r, lift, colon);
 			lines++;
 			top = -1;
 		} else if (!ink && top >= 0 && y - top <= 20)
@@ -630,14 +636,30 @@ static void specks_between_words(fixture *f, l_int32 lift)
 
 static void test_speck_between_words_does_not_glue_them(void **state)
 {
-	specks_between_words(*state, 6);
+	specks_between_words(*state, "tờ nhà Cảnh sát bản kê khai thuế.", 3, 6, 0);
 }
 
 /* The same with the specks on the baseline, where a full stop would be: a
  * stop between two letters with no space after it is no full stop. */
 static void test_speck_on_the_baseline_between_words_does_not_glue_them(void **state)
 {
-	specks_between_words(*state, 0);
+	specks_between_words(*state, "tờ nhà Cảnh sát bản kê khai thuế.", 3, 0, 0);
+}
+
+/* The same in a heading of capitals, with specks a little bigger (read as
+ * commas): a line with no small letters, whose x-height the words cannot
+ * give, still has its words split at a stop between two letters
+ * ("NHẬN,HỒ"). */
+static void test_speck_between_capital_words_does_not_glue_them(void **state)
+{
+	specks_between_words(*state, "TIẾP NHẬN HỒ SƠ VÀ TRẢ KẾT QUẢ", 4, 0, 0);
+}
+
+/* Two specks one over the other in a word space are read as a colon that
+ * glues the words ("kết:quả"): in Vietnamese a colon is followed by a space. */
+static void test_colon_of_specks_between_words_does_not_glue_them(void **state)
+{
+	specks_between_words(*state, "tờ nhà Cảnh sát bản kê khai thuế.", 3, 0, 1);
 }
 
 /* Pastes `text`, rendered, with its top left corner at x, y of `page`;
@@ -918,6 +940,8 @@ int main(void)
 		cmocka_unit_test(test_form_row_with_wide_space_reads_as_one_line),
 		cmocka_unit_test(test_speck_between_words_does_not_glue_them),
 		cmocka_unit_test(test_speck_on_the_baseline_between_words_does_not_glue_them),
+		cmocka_unit_test(test_speck_between_capital_words_does_not_glue_them),
+		cmocka_unit_test(test_colon_of_specks_between_words_does_not_glue_them),
 		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
 		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
 		cmocka_unit_test(test_signatures_are_not_read_and_do_not_hide_the_line_they_touch),
