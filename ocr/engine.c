@@ -601,8 +601,9 @@ static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, dou
 
 /* Adds the word the iterator is at, its speck marks dropped (a speck inside
  * the word splits it in two), the power of a unit written as such and marks
- * the LSTM misread put right (ocr_mark_check). Returns 1 when the word has
- * none of these (the caller adds it whole). */
+ * the LSTM misread put right (ocr_mark_check). xh is the line's x-height, 0
+ * when unknown: then only a speck between two letters is looked for. Returns
+ * 1 when the word has none of these (the caller adds it whole). */
 static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
 			  const ocr_geometry *g, double xh, const int bl[4], PIX *img)
 {
