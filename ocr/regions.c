@@ -663,6 +663,15 @@ static int rows_in(const cutter *c, const piece *p)
 	return n;
 }
 
+/* Where the pieces of column `left` that run on from `from` end, before e:
+ * the place for a piece of the column after it. */
+static size_t left_end(const cutter *c, size_t from, size_t e, int left)
+{
+	while (from < e && c->items[from].column == left)
+		from++;
+	return from;
+}
+
 /* The pieces [s, e) are a pair of columns, `left` and the one after it.
  * Rows just above them, each within 2 letters of the next, are their
  * blocks' first lines and are split at a blank on the pair's gutter, each
@@ -696,9 +705,7 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 		if (row.gap_w ? row.x < b.lx1 - letter
 			      : !lcentred || !rcentred || rows_in(c, &row) != 2)
 			break;
-		size_t r = k;
-		while (r < e && c->items[r].column == left)
-			r++;
+		size_t r = left_end(c, k, e, left);
 		piece rh;
 		row.gap_x = at;
 		row.gap_w = blank;
@@ -712,9 +719,7 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 		if (p.column == left || p.column == left + 1 || p.x < b.lx1 - letter ||
 		    p.x + p.w > b.lx2 + letter || p.y - b.bottom > 2 * letter)
 			break;
-		size_t r = s;
-		while (r < e && c->items[r].column == left)
-			r++;
+		size_t r = left_end(c, s, e, left);
 		memmove(&c->items[r + 1], &c->items[r], (e - r) * sizeof *c->items);
 		p.column = left;
 		c->items[r] = p;

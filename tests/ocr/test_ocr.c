@@ -566,6 +566,15 @@ static int ink_at(PIX *gray, l_int32 x, l_int32 y)
 	return pixGetPixel(gray, x, y, &v) == 0 && v < 128;
 }
 
+/* A black disk of radius r centred on x, y. */
+static void blot(PIX *gray, l_int32 x, l_int32 y, l_int32 r)
+{
+	for (l_int32 dy = -r; dy <= r; dy++)
+		for (l_int32 dx = -r; dx <= r; dx++)
+			if (dx * dx + dy * dy <= r * r)
+				pixSetPixel(gray, x + dx, y + dy, 0);
+}
+
 /* Dust in every other word space of the text line between rows y0 and y1 (its
  * lowest ink being the baseline): disks 2r + 1 px across, `lift` px above the
  * line, and with `colon` another one over each at two thirds of the line's
@@ -584,16 +593,9 @@ static int dust_word_spaces(PIX *gray, l_int32 y0, l_int32 y1, l_int32 r, l_int3
 		}
 		if (run >= 10 && (gaps++ & 1)) { /* every other word space */
 			l_int32 cx = x - run / 2, cy = base - r - lift;
-			for (l_int32 dy = -r; dy <= r; dy++)
-				for (l_int32 dx = -r; dx <= r; dx++)
-					if (dx * dx + dy * dy <= r * r) {
-						pixSetPixel(gray, cx + dx, cy + dy, 0);
-						if (colon)
-							pixSetPixel(gray, cx + dx,
-								    cy + dy - (y1 - y0) * 2 / 3 +
-									    2 * r,
-								    0);
-					}
+			blot(gray, cx, cy, r);
+			if (colon)
+				blot(gray, cx, cy - (y1 - y0) * 2 / 3 + 2 * r, r);
 		}
 		run = 0;
 	}
@@ -738,15 +740,6 @@ static void test_tone_marks_over_tight_capitals_are_kept(void **state)
 		assert_non_null(strstr(p->text, "ĐỊNH CỦA HỘI ĐỒNG"));
 		sohoa_ocr_page_free(p);
 	}
-}
-
-/* A black disk of radius r centred on x, y. */
-static void blot(PIX *gray, l_int32 x, l_int32 y, l_int32 r)
-{
-	for (l_int32 dy = -r; dy <= r; dy++)
-		for (l_int32 dx = -r; dx <= r; dx++)
-			if (dx * dx + dy * dy <= r * r)
-				pixSetPixel(gray, x + dx, y + dy, 0);
 }
 
 /* Reads `page` (consumed) as PNG `name`; `first` must be read, and before
