@@ -31,6 +31,7 @@ typedef struct {
 	size_t count, cap;
 	int next_column;
 	int letter; /* median letter height, px */
+	PIX *drawn; /* components far bigger than letters: seals, signatures */
 	int failed;
 } cutter;
 
@@ -143,6 +144,20 @@ static int bands(PIX *bin, BOX *box, int *starts, int *ends, int cap)
 	return n;
 }
 
+/* Whether the box holds ink of a drawing: a component over three letters
+ * wide and two tall, as no letter is. */
+static int drawing_in(const cutter *c, int x, int y, int w, int h)
+{
+	BOX *box = c->drawn ? boxCreate(x, y, w, h) : NULL;
+	PIX *part = box ? pixClipRectangle(c->drawn, box, NULL) : NULL;
+	l_int32 empty = 1;
+	if (part)
+		pixZero(part, &empty);
+	boxDestroy(&box);
+	pixDestroy(&part);
+	return !empty;
+}
+
 /* Whether every band is a whole line of text, none a row of tone marks set
  * apart above capitals (as in a header's "CỘNG HÒA…"): none under half the
  * tallest. */
@@ -157,31 +172,56 @@ static int whole_lines(const int *s, const int *e, int n)
 	return 1;
 }
 
+/* Whether a band `height` px tall can be a line of text, 0.6 to 2 letters:
+ * not a row of tone marks set apart over capitals or a stroke, nor a
+ * scribble or lines run together. */
+static int is_line(const cutter *c, int height)
+{
+	return 10 * height >= 6 * c->letter && height <= 2 * c->letter;
+}
+
+/* How many of bands s..e can be lines of text. */
+static int lines_in(const cutter *c, const int *s, const int *e, int n)
+{
+	int lines = 0;
+	for (int i = 0; i < n; i++)
+		lines += is_line(c, e[i] - s[i]);
+	return lines;
+}
+
 /* Whether the lines (bands s..e) of a side, in box x..x+w, are set centred:
  * their middles agree while their left edges do not, as in the two-column
  * header of a Decree 30 document or the signers' blocks at its foot. A
- * form's labels start at one edge. Of three lines or more, one may stray:
- * a signature scribbled across the "(Ký, ghi rõ họ tên)" line moves that
- * band's middle. */
-static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int n, int y)
+ * form's labels start at one edge. Only bands that can be lines count
+ * (is_line). Of three lines or more, one may stray: a signature
+ * scribbled across the "(Ký, ghi rõ họ tên)" line moves that band's middle.
+ * 2 when centred; 1 when it cannot tell: fewer than two bands can be
+ * lines, or the middles agree but the lines are as wide as each other, so
+ * their left edges agree too; 0 otherwise. */
+static int centred_lines(const cutter *c, int x, int w, const int *s, const int *e, int nb, int y)
 {
-	int first[256], mid[256];
+	int first[256], mid[256], n = 0, best = 0;
 	const int tol = 12; /* px at 300 dpi, half a letter */
-	if (n > 256)
+	if (nb > 256)
 		return 0;
-	for (int i = 0; i < n; i++) {
-		BOX *b = boxCreate(x, y + s[i], w, e[i] - s[i]);
-		NUMA *na = b ? profile(bin, b, 1) : NULL;
+	for (int i = 0; i < nb; i++) {
+		BOX *b;
+		NUMA *na;
 		int last = -1;
+		if (!is_line(c, e[i] - s[i]))
+			continue;
+		b = boxCreate(x, y + s[i], w, e[i] - s[i]);
+		na = b ? profile(c->bin, b, 1) : NULL;
 		boxDestroy(&b);
 		if (!na)
 			return 0;
-		first[i] = -1;
-		ink_span(na, &first[i], &last);
+		first[n] = -1;
+		ink_span(na, &first[n], &last);
 		numaDestroy(&na);
-		if (first[i] < 0)
+		if (first[n] < 0)
 			return 0;
-		mid[i] = (first[i] + last) / 2;
+		mid[n] = (first[n] + last) / 2;
+		n++;
 	}
 	/* The lines whose middles lie within tol above one line's (so within
 	 * tol of each other): all of them, or all but one of three or more. */
@@ -194,10 +234,10 @@ static int centred_lines(PIX *bin, int x, int w, const int *s, const int *e, int
 			lmin = first[i] < lmin ? first[i] : lmin;
 			lmax = first[i] > lmax ? first[i] : lmax;
 		}
-		if (agree >= (n >= 3 ? n - 1 : n) && lmax - lmin > 3 * tol)
-			return 1;
+		if (agree >= (n >= 3 ? n - 1 : n))
+			best = lmax - lmin > 3 * tol ? 2 : best > 1 ? best : 1;
 	}
-	return 0;
+	return n < 2 ? 1 : best;
 }
 
 /* Whether two row bands sit on one row: they overlap by at least 0.6 of the
@@ -296,8 +336,8 @@ static int word_space_gutter(const cutter *c, int x, int y, int w, int h, int sp
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row), or are both set
- * centred; a gutter that is a word space on some line parts no columns
- * unless they are centred blocks. */
+ * centred (or one is and the other may be); a gutter that is a word space on
+ * some line parts no columns unless they are centred blocks. */
 static int are_columns(const cutter *c, int x, int y, int w, int h, int split, int gap)
 {
 	PIX *bin = c->bin;
@@ -308,6 +348,16 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 	nr = bands(bin, r, rs, re, 256);
 	boxDestroy(&l);
 	boxDestroy(&r);
+	/* A side without a row of ink is a line 1 or 2 px wide (a page's edge,
+	 * a rule's remnant), no text: it is cut off. A side holding a drawing
+	 * (a seal's ring, a signature) is no form's column of fields; but a
+	 * word space lined up down a page of text is no gutter, drawing or
+	 * not. */
+	if (nl == 0 || nr == 0)
+		return 1;
+	if ((drawing_in(c, x, y, split - x, h) && lines_in(c, rs, re, nr) >= 2) ||
+	    (drawing_in(c, split + gap, y, x + w - split - gap, h) && lines_in(c, ls, le, nl) >= 2))
+		return !word_space_gutter(c, x, y, w, h, split, gap);
 	if (nl < 2 || nr < 2)
 		return 0;
 	if ((nl == nr + 1 || nr == nl + 1) && gap < FORM_GAP_MAX && whole_lines(ls, le, nl) &&
@@ -328,8 +378,9 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 	}
 	/* Centred lines on both sides are the two blocks of a header, even
 	 * when their lines happen to share rows or their gutter is narrow. */
-	if (centred_lines(bin, x, split - x, ls, le, nl, y) &&
-	    centred_lines(bin, split + gap, x + w - split - gap, rs, re, nr, y))
+	if (centred_lines(c, x, split - x, ls, le, nl, y) *
+		    centred_lines(c, split + gap, x + w - split - gap, rs, re, nr, y) >=
+	    2)
 		return 1;
 	if (word_space_gutter(c, x, y, w, h, split, gap))
 		return 0;
@@ -805,6 +856,28 @@ static void drop_lone_specks(PIX *bin, int letter)
 	pixDestroy(&groups);
 }
 
+/* A line ruled under a signature is no text, yet a piece of it as wide as
+ * two letters keeps its rows apart from the text's, and when it is broken,
+ * its pieces, thin strokes on rows of their own, read as two columns of
+ * lines, and the signers' blocks and names around them fall apart. For
+ * layout only, flat ink — at least four times as wide as tall, two letters
+ * wide or more, half a letter tall or less — is left out. */
+static void drop_strokes(PIX *bin, int letter)
+{
+	PIX *flat = pixSelectByWidthHeightRatio(bin, 4.0, 8, L_SELECT_IF_GTE, NULL);
+	PIX *wide = flat ? pixSelectBySize(flat, 2 * letter, 0, 8, L_SELECT_WIDTH, L_SELECT_IF_GTE,
+					   NULL)
+			 : NULL;
+	PIX *thin = wide ? pixSelectBySize(wide, 0, letter / 2, 8, L_SELECT_HEIGHT, L_SELECT_IF_LTE,
+					   NULL)
+			 : NULL;
+	if (thin)
+		pixSubtract(bin, bin, thin);
+	pixDestroy(&flat);
+	pixDestroy(&wide);
+	pixDestroy(&thin);
+}
+
 int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
 		size_t ntables)
 {
@@ -818,8 +891,12 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	 * would otherwise fill the gaps between lines and columns. A table is
 	 * one solid block, never cut. */
 	c.bin = pixSelectBySize(bin, 9, 9, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL);
-	if (c.bin && letter > 0)
+	if (c.bin && letter > 0) {
+		drop_strokes(c.bin, letter);
 		drop_lone_specks(c.bin, letter);
+		c.drawn = pixSelectBySize(c.bin, 3 * letter, 2 * letter, 8, L_SELECT_IF_BOTH,
+					  L_SELECT_IF_GT, NULL);
+	}
 	if (!c.bin)
 		goto fail;
 	for (size_t t = 0; t < ntables; t++)
@@ -832,6 +909,7 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	if (!c.failed)
 		mark_tables(&c, tables, ntables);
 	pixDestroy(&c.bin);
+	pixDestroy(&c.drawn);
 	if (c.failed)
 		goto fail;
 	boxa = boxaCreate((l_int32)c.count);
@@ -861,6 +939,7 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 	return 0;
 fail:
 	pixDestroy(&c.bin);
+	pixDestroy(&c.drawn);
 	free(c.items);
 	free(flags);
 	boxaDestroy(&boxa);

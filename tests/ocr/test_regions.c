@@ -3,10 +3,14 @@
  * regions, left then right, even with dust strewn across the gutter between
  * them, as a 150 dpi scan's dust is letter-part sized at 300 dpi; a heading
  * set close over a ruled table is read before the table, not lost in it;
- * signers' names on one row under their blocks end each block; word spaces
- * that line up down a form's lines are no gutter. */
+ * signers' names on one row under their blocks end each block, even when an
+ * underline is broken under a signature; word spaces that line up down a
+ * form's lines are no gutter; tone marks, signatures and a seal do not turn
+ * signers' blocks or a header into a form's rows; a page's edge line is no
+ * column. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include <leptonica/allheaders.h>
@@ -165,34 +169,46 @@ static void draw_signature(PIX *bin, l_int32 x0, l_int32 y0)
  * blocks side by side — a title, "(Ký, ghi rõ họ tên)", a signature — and
  * under them, past the widest gap of the page, both names on one row. Each
  * name ends its own signer's block: left block, then right, not the right
- * signer's title before the left one's name. */
+ * signer's title before the left one's name. The same when the line a
+ * signer ruled under the left signature is broken in two, 50 px apart, each
+ * piece two thin strokes on rows the other's do not share (clean set page
+ * "giay-tiep-nhan" at 300 dpi): a stroke is no text, and its pieces no
+ * columns. */
 static void test_signers_names_end_their_columns(void **state)
 {
 	(void)state;
-	PIX *bin = pixCreate(2480, 900, 1);
-	BOXA *boxa = NULL;
-	l_int32 x, y, w, h;
+	for (int broken = 0; broken < 2; broken++) {
+		PIX *bin = pixCreate(2480, 900, 1);
+		BOXA *boxa = NULL;
+		l_int32 x, y, w, h;
+		const l_int32 centre[2] = {540, 1640};
 
-	assert_non_null(bin);
-	draw_line(bin, 200, 2200, 100);
-	draw_line(bin, 200, 1500, 160);
-	const l_int32 centre[2] = {540, 1640};
-	for (int side = 0; side < 2; side++) {
-		l_int32 c = centre[side];
-		draw_line(bin, c - 190, c + 210, 236); /* title */
-		draw_line(bin, c - 140, c + 160, 286); /* (Ký, ghi rõ họ tên) */
-		draw_signature(bin, c - 100, 340);
-		draw_line(bin, c - 190, c + 210, 560); /* name */
+		assert_non_null(bin);
+		draw_line(bin, 200, 2200, 100);
+		draw_line(bin, 200, 1500, 160);
+		for (int side = 0; side < 2; side++) {
+			l_int32 c = centre[side];
+			draw_line(bin, c - 190, c + 210, 236); /* title */
+			draw_line(bin, c - 140, c + 160, 286); /* (Ký, ghi rõ họ tên) */
+			draw_signature(bin, c - 100, 340);
+			draw_line(bin, c - 190, c + 210, 560); /* name */
+		}
+		if (broken) { /* each piece two thin strokes, on rows of their own */
+			pixRasterop(bin, 420, 490, 140, 6, PIX_SET, NULL, 0, 0);
+			pixRasterop(bin, 430, 499, 120, 3, PIX_SET, NULL, 0, 0);
+			pixRasterop(bin, 610, 484, 90, 3, PIX_SET, NULL, 0, 0);
+			pixRasterop(bin, 612, 490, 86, 5, PIX_SET, NULL, 0, 0);
+		}
+		assert_int_equal(regions_shown(bin, &boxa), 3);
+		for (int side = 0; side < 2; side++) {
+			boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
+			assert_true(x <= centre[side] - 190 && x + w >= centre[side] + 190);
+			assert_true(y <= 236 && y + h >= 596); /* title to name */
+			assert_true(side == 0 ? x + w < 1200 : x > 1200);
+		}
+		boxaDestroy(&boxa);
+		pixDestroy(&bin);
 	}
-	assert_int_equal(regions_of(bin, LETTER, &boxa), 3);
-	for (int side = 0; side < 2; side++) {
-		boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
-		assert_true(x <= centre[side] - 190 && x + w >= centre[side] + 190);
-		assert_true(y <= 236 && y + h >= 596); /* title to name */
-		assert_true(side == 0 ? x + w < 1200 : x > 1200);
-	}
-	boxaDestroy(&boxa);
-	pixDestroy(&bin);
 }
 
 /* A block of lines centred on `c` at rows y[0..n), of widths w[0..n). */
@@ -317,6 +333,148 @@ static void test_word_space_lined_up_is_no_gutter(void **state)
 	}
 }
 
+/* The foot of a receipt (bench page "giay-tiep-nhan"): two signers' blocks
+ * whose lines share rows, each a title in capitals with a row of tone marks
+ * of its own over it ("NGƯỜI NỘP HỒ SƠ"), "(Ký và ghi rõ họ tên)" and a
+ * signature, the names on one row under the widest gap. The left title is
+ * as wide as the line under it. Neither the marks nor a signature is a line
+ * whose middle must agree, and a block whose lines are as wide as each other
+ * beside a block that is plainly centred is centred too: left block, then
+ * right. */
+static void test_marks_and_scribbles_do_not_hide_centred_blocks(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 800, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+	const l_int32 centre[2] = {540, 1640};
+	const l_int32 rows[] = {236, 286}, widths[2][2] = {{300, 300}, {500, 300}};
+
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100);
+	draw_line(bin, 200, 1500, 160);
+	for (int side = 0; side < 2; side++) {
+		l_int32 c = centre[side];
+		draw_centred(bin, c, rows, widths[side], 2);
+		for (l_int32 k = 0; k < 2; k++) /* marks over the first two words */
+			pixRasterop(bin, c - widths[side][0] / 2 + 30 + 100 * k, 222, 14, 8,
+				    PIX_SET, NULL, 0, 0);
+		draw_signature(bin, c - 100, 340);
+		draw_line(bin, c - 190, c + 210, 560); /* name */
+	}
+	int n = regions_shown(bin, &boxa);
+	assert_int_equal(n, 3);
+	for (int side = 0; side < 2; side++) {
+		boxaGetBoxGeometry(boxa, 1 + side, &x, &y, &w, &h);
+		assert_true(y <= 222 && y + h >= 596); /* marks to name */
+		assert_true(side == 0 ? x + w < 1200 : x > 1200);
+	}
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+/* A ring of radius r and 6 px stroke round (cx, cy): a seal. */
+static void draw_seal(PIX *bin, l_int32 cx, l_int32 cy, l_int32 r)
+{
+	PTA *pta = ptaCreate(72);
+	assert_non_null(pta);
+	for (int k = 0; k < 72; k++)
+		ptaAddPt(pta, (l_float32)(cx + r * cos(k * 2 * M_PI / 72)),
+			 (l_float32)(cy + r * sin(k * 2 * M_PI / 72)));
+	pixRenderPolyline(bin, pta, 6, L_SET_PIXELS, 1);
+	ptaDestroy(&pta);
+}
+
+/* The foot of a certificate: "Nơi nhận:" and its list on the left, and on
+ * the right the signer's block under a seal whose ring runs from above its
+ * title to below its name, so that the right side is one band of ink 17
+ * letters tall. That band is no row of a form: the list is read on its own,
+ * then the block. */
+static void test_seal_over_a_block_parts_it_from_the_list_beside_it(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 800, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100);
+	for (int i = 0; i < 3; i++)
+		draw_line(bin, 200, 600 + 100 * (i % 2), 236 + 50 * i); /* the list */
+	draw_line(bin, 1340, 1960, 236);                                /* the title */
+	draw_line(bin, 1440, 1860, 286);
+	draw_signature(bin, 1540, 340);
+	draw_line(bin, 1390, 1910, 560); /* the name */
+	draw_seal(bin, 1500, 400, 200);
+	int n = regions_shown(bin, &boxa);
+	assert_int_equal(n, 3);
+	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
+	assert_true(y <= 236 && y + h >= 322 && x + w < 1200);
+	boxaGetBoxGeometry(boxa, 2, &x, &y, &w, &h);
+	assert_true(y <= 236 && y + h >= 596 && x > 1200);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+/* A line 2 px wide down the page's left edge (what a scanner's black border
+ * leaves after border removal), 600 px from two columns of lines 200 px
+ * apart: the widest gutter is the edge's, and the edge has no row of ink of
+ * its own. It is no column: the two columns are found past it, left then
+ * right. */
+static void test_page_edge_line_is_no_column(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 1000, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	pixRasterop(bin, 0, 0, 2, 1000, PIX_SET, NULL, 0, 0);
+	for (int i = 0; i < 8; i++) {
+		draw_line(bin, 600, 1100, 200 + 60 * i);
+		draw_line(bin, 1300, 2300, 230 + 60 * i);
+	}
+	assert_int_equal(regions_shown(bin, &boxa), 2);
+	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_true(x >= 600 && x + w <= 1100);
+	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
+	assert_true(x >= 1300);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+/* A two-column header (dev set page "bien-ban", 13 pt at a 9.75° skew): the
+ * left block "ỦY BAN NHÂN DÂN / PHƯỜNG HÒA KHÁNH BẮC", its tone marks on a
+ * row of their own and its two lines run together by a mark into one band
+ * three letters tall, beside "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập -
+ * Tự do - Hạnh phúc", whose bands share the left one's rows. The left side
+ * has no band that can be a line, so nothing says it is not centred; the
+ * right is plainly centred: two blocks, left then right, then the text. */
+static void test_header_block_run_together_beside_a_centred_one(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 600, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	for (l_int32 k = 0; k < 3; k++) /* marks over the left block's capitals */
+		pixRasterop(bin, 330 + 150 * k, 222, 14, 8, PIX_SET, NULL, 0, 0);
+	draw_letters(bin, 290, 810, 236);
+	draw_letters(bin, 390, 710, 290);
+	pixRasterop(bin, 542, 266, 4, 24, PIX_SET, NULL, 0, 0); /* the joining mark */
+	draw_line(bin, 1340, 1960, 224);
+	draw_line(bin, 1490, 1810, 290);
+	draw_line(bin, 200, 2200, 420);
+	assert_int_equal(regions_shown(bin, &boxa), 3);
+	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_true(x + w < 1200 && y + h < 400);
+	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
+	assert_true(x > 1200 && y + h < 400);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +485,10 @@ int main(void)
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
 		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
+		cmocka_unit_test(test_marks_and_scribbles_do_not_hide_centred_blocks),
+		cmocka_unit_test(test_seal_over_a_block_parts_it_from_the_list_beside_it),
+		cmocka_unit_test(test_page_edge_line_is_no_column),
+		cmocka_unit_test(test_header_block_run_together_beside_a_centred_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
