@@ -378,9 +378,9 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 	}
 	/* Centred lines on both sides are the two blocks of a header, even
 	 * when their lines happen to share rows or their gutter is narrow. */
-	if (centred_lines(c, x, split - x, ls, le, nl, y) *
-		    centred_lines(c, split + gap, x + w - split - gap, rs, re, nr, y) >=
-	    2)
+	int centred = centred_lines(c, x, split - x, ls, le, nl, y) *
+		      centred_lines(c, split + gap, x + w - split - gap, rs, re, nr, y);
+	if (centred >= 2)
 		return 1;
 	if (word_space_gutter(c, x, y, w, h, split, gap))
 		return 0;
