@@ -311,7 +311,7 @@ static int speck_ctx_init(speck_ctx *c, BOXA *big, l_int32 w, l_int32 h)
 }
 
 /* What a component of 9 pixels or more is to despeckling. */
-enum { PART_LETTER, PART_DRAWING, PART_DOT };
+enum { PART_LETTER, PART_DRAWING, PART_DOT, PART_SEAL };
 
 /* Files each letter of `big` in the grid cells it covers; rules, frames and
  * the components marked in `skip` (drawings, dots) are no letters. */
@@ -467,6 +467,64 @@ static void mark_drawing(PIX *drawn, PIX *m, BOXA *big, const char *part, l_int3
 	free(band);
 }
 
+/* Whether (x, y) lies on one of the `n` rings. */
+static int on_ring(const ocr_ring *ring, int n, l_int32 x, l_int32 y)
+{
+	for (int k = 0; k < n; k++)
+		if (fabs(hypot(x - ring[k].cx, y - ring[k].cy) - ring[k].r) <=
+		    ring[k].stroke / 2.0 + 2)
+			return 1;
+	return 0;
+}
+
+/* Seals looked for on one page; rings looked for inside each. */
+#define MAX_SEALS 4
+#define MAX_RINGS 4
+
+/* Paints into `drawn` the ink of `bin` that belongs to seal `s`: its rings
+ * wherever they run, and everything else inside it (legend, star) but on the
+ * rows of the letters just beside it, which are the lines of text the seal
+ * was stamped over (the signer's title, the name). */
+static void mark_seal(PIX *drawn, PIX *bin, const ocr_ring *s, BOXA *big, const char *part,
+		      l_int32 letter)
+{
+	l_int32 reach = s->r + s->stroke / 2 + 2, top = s->cy - reach, side = 2 * reach + 1;
+	ocr_ring ring[MAX_RINGS + 1] = {*s};
+	int nring = 1 + ocr_inner_rings(bin, s, ring + 1, MAX_RINGS);
+	char *band = calloc((size_t)side, 1);
+
+	if (!band)
+		return;
+	for (l_int32 i = 0; i < boxaGetCount(big); i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(big, i, &x, &y, &w, &h);
+		if (part[i] != PART_LETTER || h > 3 * letter / 2 ||
+		    x + w < s->cx - reach - 3 * letter || x > s->cx + reach + 3 * letter ||
+		    y + h < top || y > top + side)
+			continue;
+		double dx = x > s->cx ? x - s->cx : s->cx > x + w ? s->cx - (x + w) : 0;
+		double dy = y > s->cy ? y - s->cy : s->cy > y + h ? s->cy - (y + h) : 0;
+		if (hypot(dx, dy) <= reach)
+			continue; /* inside: the legend's letters */
+		for (l_int32 r = y - 2 - top; r <= y + h + 2 - top; r++)
+			if (r >= 0 && r < side)
+				band[r] = 1;
+	}
+	for (l_int32 r = 0; r < side; r++) {
+		l_int32 y = top + r, dy = y - s->cy;
+		l_int32 half = (l_int32)sqrt((double)reach * reach - (double)dy * dy);
+		for (l_int32 x = s->cx - half; x <= s->cx + half; x++) {
+			l_uint32 v = 0;
+			if (x < 0 || y < 0 || x >= pixGetWidth(bin) || y >= pixGetHeight(bin))
+				continue;
+			pixGetPixel(bin, x, y, &v);
+			if (v && (!band[r] || on_ring(ring, nring, x, y)))
+				pixSetPixel(drawn, x, y, 1);
+		}
+	}
+	free(band);
+}
+
 /* Sorts bin's components into the letter-sized (9 pixels or more across or
  * down) and the small ones (3 to 8), dropping those under 3 × 3, which at
  * 300 dpi are never writing. One labelling of the page instead of the four
@@ -525,6 +583,17 @@ static int is_dot(PIX *m, l_int32 letter)
 	return pixCountPixels(m, &n, NULL) == 0 && 2 * n >= w * h;
 }
 
+/* Whether the centre of component i lies in one of the seals found. */
+static int in_seal(const ocr_ring *seal, int nseal, BOXA *big, l_int32 i)
+{
+	l_int32 x, y, w, h;
+	boxaGetBoxGeometry(big, i, &x, &y, &w, &h);
+	for (int k = 0; k < nseal; k++)
+		if (hypot(x + w / 2 - seal[k].cx, y + h / 2 - seal[k].cy) < seal[k].r)
+			return 1;
+	return 0;
+}
+
 static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 {
 	PIX *out = NULL;
@@ -537,6 +606,8 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	char *gone = NULL;      /* dots of big that are no marks */
 	l_int32 *dot = NULL;    /* index in big of each dot in cand */
 	l_int32 ns = 0, nc = 0; /* small components; candidates (small, dots) */
+	ocr_ring seal[MAX_SEALS];
+	int nseal = 0;
 
 	if (!sort_components(bin, &pixa, &bigpixa))
 		goto fallback;
@@ -556,10 +627,18 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 		goto fallback;
 	for (l_int32 i = 0; i < boxaGetCount(bigb); i++) {
 		PIX *m = pixaGetPix(bigpixa, i, L_CLONE);
-		part[i] = !m                        ? PART_LETTER
-			  : is_drawing(m, c.letter) ? PART_DRAWING
-			  : is_dot(m, c.letter)     ? PART_DOT
-						    : PART_LETTER;
+		l_int32 bx, by;
+		boxaGetBoxGeometry(bigb, i, &bx, &by, NULL, NULL);
+		if (m && nseal < MAX_SEALS && !in_seal(seal, nseal, bigb, i) &&
+		    ocr_find_ring(m, bx, by, c.letter, &seal[nseal])) {
+			part[i] = PART_SEAL;
+			nseal++;
+		} else {
+			part[i] = !m                        ? PART_LETTER
+				  : is_drawing(m, c.letter) ? PART_DRAWING
+				  : is_dot(m, c.letter)     ? PART_DOT
+							    : PART_LETTER;
+		}
 		pixDestroy(&m);
 		if (part[i] == PART_DOT) {
 			dot[boxaGetCount(cand) - ns] = i;
@@ -594,6 +673,12 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 		if (m && *drawn)
 			mark_drawing(*drawn, m, bigb, part, i, c.letter);
 		pixDestroy(&m);
+	}
+	for (int k = 0; k < nseal; k++) {
+		if (!*drawn)
+			*drawn = pixCreateTemplate(bin);
+		if (*drawn)
+			mark_seal(*drawn, bin, &seal[k], bigb, part, c.letter);
 	}
 	for (l_int32 i = 0; i < ns; i++) {
 		l_int32 s[4];

@@ -65,6 +65,23 @@ PIX *ocr_analysis_binary(PIX *norm);
 PIX *ocr_finish(PIX *norm_upright, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules,
 		PIX **masked);
 
+/* A round seal's outer ring on the page: centre, radius to the middle of
+ * its stroke, and the stroke's width, in pixels. */
+typedef struct {
+	l_int32 cx, cy, r, stroke;
+} ocr_ring;
+
+/* Whether component `m`, whose box starts at (x, y) on a 300 dpi binary
+ * page with letters `letter` pixels tall, holds a seal's outer ring (a thin
+ * circle of ink 18 to 60 mm across, met on most rays from its centre);
+ * *ring gets it in page coordinates. */
+int ocr_find_ring(PIX *m, l_int32 x, l_int32 y, l_int32 letter, ocr_ring *ring);
+
+/* The rings of page `bin` inside seal ring `outer` and round its centre (a
+ * seal's second ring, the circle round its middle), outermost first, at
+ * most `max`; returns how many. */
+int ocr_inner_rings(PIX *bin, const ocr_ring *outer, ocr_ring *inner, int max);
+
 /* A box on the cleaned page, in the original page's pixels. */
 sohoa_box ocr_map_box(const ocr_geometry *g, int x, int y, int w, int h);
 

@@ -820,6 +820,85 @@ static l_int32 ink_bottom(PIX *gray, l_int32 y0, l_int32 y1)
 	return y0;
 }
 
+/* Ink of gray `ink` on the ring between radii r0 and r1 about (cx, cy). */
+static void ring(PIX *gray, l_int32 cx, l_int32 cy, double r0, double r1, l_uint32 ink)
+{
+	for (l_int32 y = cy - (l_int32)r1; y <= cy + (l_int32)r1; y++)
+		for (l_int32 x = cx - (l_int32)r1; x <= cx + (l_int32)r1; x++) {
+			double d = hypot(x - cx, y - cy);
+			if (d >= r0 && d <= r1)
+				pixSetPixel(gray, x, y, ink);
+		}
+}
+
+/* A round seal as a gray or bilevel scan leaves it, as dark as the text: an
+ * outer ring 9 px wide, an inner one, the agency's name round the band
+ * between them (word by word, each turned to run along the ring) and a star
+ * in the middle, darkening what it is stamped over. */
+static void dark_seal(fixture *f, PIX *page, l_int32 cx, l_int32 cy)
+{
+	static const char *const legend[] = {"ỦY",  "BAN",  "NHÂN", "DÂN", "PHƯỜNG",
+					     "BẾN", "NGHÉ", "QUẬN", "1",   "★"};
+	PIX *stamp = pixCreate(pixGetWidth(page), pixGetHeight(page), 8);
+	pixSetAll(stamp);
+	ring(stamp, cx, cy, 195, 204, 60);
+	ring(stamp, cx, cy, 183, 187, 60);
+	ring(stamp, cx, cy, 118, 122, 60);
+	for (size_t k = 0; k < sizeof legend / sizeof *legend; k++) {
+		double a = 2 * OCR_PI * (double)k / (double)(sizeof legend / sizeof *legend);
+		PIX *t = render_in(f, "Liberation Sans Bold 9", legend[k]);
+		BOX *b = ink_box(t);
+		PIX *word = pixClipRectangle(t, b, NULL);
+		/* upright at the top of the ring, turned with it elsewhere */
+		PIX *turned = pixRotate(word, (float)a, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+		l_int32 x = cx + (l_int32)lround(152 * sin(a)),
+			y = cy - (l_int32)lround(152 * cos(a));
+		l_int32 w = pixGetWidth(turned), h = pixGetHeight(turned);
+		pixRasterop(stamp, x - w / 2, y - h / 2, w, h, PIX_SRC & PIX_DST, turned, 0, 0);
+		pixDestroy(&turned);
+		pixDestroy(&word);
+		boxDestroy(&b);
+		pixDestroy(&t);
+	}
+	for (l_int32 y = cy - 60; y <= cy + 60; y++)
+		for (l_int32 x = cx - 60; x <= cx + 60; x++) {
+			/* a five-pointed star: the angle's distance to the nearest
+			 * point decides how far out it reaches */
+			double a = atan2(x - cx, cy - y), d = hypot(x - cx, y - cy);
+			double off = fabs(fmod(a + 2 * OCR_PI + OCR_PI / 5, 2 * OCR_PI / 5) -
+					  OCR_PI / 5);
+			if (d <= 60 - 35 * off / (OCR_PI / 5))
+				pixSetPixel(stamp, x, y, 60);
+		}
+	pixRasterop(page, 0, 0, pixGetWidth(page), pixGetHeight(page), PIX_SRC & PIX_DST, stamp, 0,
+		    0);
+	pixDestroy(&stamp);
+}
+
+/* A signer's block with the seal stamped in the signature's space, its ring
+ * touching the last title line, scanned in gray so that the seal is as dark
+ * as the text: the rings, the legend round them and the star are not read
+ * ("_—__PHÓ CHỦ TỊCH", "2", "3" without), and the lines beside stay whole. */
+static void test_dark_seal_over_a_signers_block_is_not_read(void **state)
+{
+	fixture *f = *state;
+	PIX *page = white_page(1100);
+	static const char *const lines[] = {"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"};
+	for (int i = 0; i < 3; i++)
+		paste_centred(f, page, 1700, 200 + 70 * i, lines[i]);
+	paste_centred(f, page, 1700, 820, "Nguyễn Thị Thanh Hương");
+	paste_text(f, page, 250, 200, "Nơi nhận:");
+	paste_text(f, page, 250, 270, "- Như trên;");
+	paste_text(f, page, 250, 340, "- Lưu: VT, HT.");
+	dark_seal(f, page, 1480, 585);
+	sohoa_ocr_page *p = recognise(f, page, "dark-seal.png", IFF_PNG);
+	print_message("read:\n%s", p->text);
+	assert_true(cer_compute("Nơi nhận: - Như trên; - Lưu: VT, HT. TM. ỦY BAN NHÂN DÂN KT. CHỦ "
+				"TỊCH PHÓ CHỦ TỊCH Nguyễn Thị Thanh Hương",
+				p->text, NULL, NULL) < 0.05);
+	sohoa_ocr_page_free(p);
+}
+
 /* A signature block scanned in gray, the signer's scribble touching the
  * "(Ký, ghi rõ họ tên)" line above it and a second one standing free: the
  * scribbles are no text — the line they touch is read whole, and neither is
@@ -962,6 +1041,7 @@ int main(void)
 		cmocka_unit_test(test_form_fields_on_shared_rows_read_row_by_row),
 		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
 		cmocka_unit_test(test_signatures_are_not_read_and_do_not_hide_the_line_they_touch),
+		cmocka_unit_test(test_dark_seal_over_a_signers_block_is_not_read),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
