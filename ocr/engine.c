@@ -1004,6 +1004,7 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	p->dpi_estimated = g.dpi_estimated;
 	p->rotation = g.rotation;
 	p->skew = g.skew;
+	ocr_tidy_words(p, strstr(e->languages, "vie") != NULL);
 	ocr_drop_noise_lines(p);
 	summarise(p);
 	rc = ocr_layout(p);

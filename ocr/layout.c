@@ -133,6 +133,74 @@ static void drop_stray_stops(sohoa_ocr_page *p)
 	}
 }
 
+/* Length of the mark at s that no word starts with — a comma, full stop,
+ * colon, semicolon, apostrophe or acute accent (Tesseract's reading of a
+ * speck before a word: ",Xác", "'TỜ", ".tin") — or 0. */
+static size_t leading_speck(const char *s)
+{
+	static const char *const marks[] = {",", ".", ":", ";", "'", "`", "\u00B4", "\u2019"};
+	for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+		if (!strncmp(s, marks[k], strlen(marks[k])))
+			return strlen(marks[k]);
+	return 0;
+}
+
+static int is_stop(char c)
+{
+	return c == ',' || c == '.' || c == ':' || c == ';';
+}
+
+/* Punctuation no word has, in place: one or two marks of leading_speck
+ * before its first letter or digit, and a run of stops that is not all full stops (",,",
+ * ":.", ".,": a speck beside a real one) cut to its first. */
+static void tidy_punctuation(char *w)
+{
+	size_t lead = 0, m, marks = 0;
+	int32_t at;
+	UChar32 c;
+	while ((m = leading_speck(w + lead))) {
+		lead += m;
+		marks++;
+	}
+	at = (int32_t)lead;
+	U8_NEXT((const uint8_t *)w, at, -1, c);
+	/* (three marks or more are a leader or an ellipsis: "...và") */
+	if (marks && marks <= 2 && u_isalnum(c))
+		memmove(w, w + lead, strlen(w + lead) + 1);
+	char *o = w;
+	for (const char *s = w; *s;) {
+		size_t run = 0;
+		int dots = 1;
+		while (is_stop(s[run])) {
+			dots &= s[run] == '.';
+			run++;
+		}
+		if (run >= 2 && !dots) {
+			*o++ = *s;
+			s += run;
+		} else if (run) {
+			memmove(o, s, run);
+			o += run;
+			s += run;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+}
+
+void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
+{
+	for (size_t i = 0; i < p->word_count; i++) {
+		char *t = vietnamese ? ocr_vietnamese_letters(p->words[i].text) : NULL;
+		if (t) {
+			free(p->words[i].text);
+			p->words[i].text = t;
+		}
+		tidy_punctuation(p->words[i].text);
+	}
+}
+
 static int build_text(sohoa_ocr_page *p)
 {
 	size_t len = 1;

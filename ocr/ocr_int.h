@@ -179,6 +179,15 @@ static inline int ocr_clip_rect(l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h, 
  * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
+/* Word `w` as Vietnamese writes it, newly allocated, or NULL when it is so
+ * already (or on failure): a mark Vietnamese never puts on its letter goes
+ * (ñ → n, ï → i, ä → a, š → s, a second tone on one letter), as does a lone
+ * "ˆ" or "˜", and
+ * letters of other alphabets become the Vietnamese one they are made of
+ * (ð → đ, ø → o, Ø → 0 beside a digit, else O). The model reads dust over a
+ * letter so. */
+char *ocr_vietnamese_letters(const char *w);
+
 /* Whether the UTF-8 character at t is a letter: an ASCII one or any from
  * U+00C0 on (Vietnamese letters with their marks). */
 int ocr_is_letter(const char *t);
@@ -186,6 +195,12 @@ int ocr_is_letter(const char *t);
 /* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
  * specks and turned lines are read as do not count. */
 int ocr_letters_in(const char *s);
+
+/* Word by word, what no word has: a mark a word cannot start with (",Xác",
+ * "'TỜ": a speck before it), a run of stops that is not all full stops cut
+ * to its first, and with `vietnamese`, letters and marks of other alphabets
+ * (ocr_vietnamese_letters). Boxes stay. */
+void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese);
 
 /* Drops the lines of a page (and their words) of which nothing is worth
  * keeping: a signature or a seal's rim read as a line of fragments ("SN

@@ -6,9 +6,12 @@
  * almost always is, however unsure Tesseract was of it. */
 #include "ocr/ocr_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 #include <unicode/utf8.h>
 
 /* Longest first, so "ngh" is tried before "ng" and "n". */
@@ -233,4 +236,96 @@ int ocr_letters_in(const char *s)
 	for (; *s; s++)
 		n += ocr_is_letter(s);
 	return n;
+}
+
+/* Whether mark m may stand on base letter b (lower case) in Vietnamese: the
+ * five tones on vowels, the circumflex on a, e and o, the breve on a, the
+ * horn on o and u. */
+static int vietnamese_mark(UChar32 b, UChar32 m)
+{
+	int vowel = b && strchr("aeiouy", (int)b) != NULL;
+	if (b >= 0x80 || !vowel)
+		return 0;
+	if (is_tone(m))
+		return 1;
+	if (m == 0x0302)
+		return b == 'a' || b == 'e' || b == 'o';
+	if (m == 0x0306)
+		return b == 'a';
+	return m == 0x031B && (b == 'o' || b == 'u');
+}
+
+/* What stands for letter c (no marks) in Vietnamese text, or c itself:
+ * letters of other Latin alphabets the model makes of a Vietnamese one
+ * with dust on it. `digits`: a digit stands next to it. */
+static UChar32 vietnamese_base(UChar32 c, int digits)
+{
+	switch (c) {
+	case 0x00F0: return 0x0111;             /* ð → đ */
+	case 0x00D0: return 0x0110;             /* Ð → Đ */
+	case 0x00F8: return 'o';                /* ø */
+	case 0x00D8: return digits ? '0' : 'O'; /* Ø */
+	case 0x0192: return 'f';                /* ƒ */
+	default: return c;
+	}
+}
+
+char *ocr_vietnamese_letters(const char *w)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
+	UChar in[256], out[256], norm[256];
+	int32_t n, o = 0, len;
+
+	if (U_FAILURE(err))
+		return NULL;
+	u_strFromUTF8(in, 256, &n, w, -1, &err);
+	if (U_FAILURE(err) || n >= 256)
+		return NULL;
+	len = unorm2_normalize(nfd, in, n, norm, 256, &err);
+	if (U_FAILURE(err) || len >= 256)
+		return NULL;
+	UChar32 base = 0; /* lower-case letter the marks that follow stand on */
+	int tones = 0, changed = 0;
+	for (int32_t i = 0; i < len;) {
+		UChar32 c;
+		int32_t at = i;
+		U16_NEXT(norm, i, len, c);
+		if (u_getCombiningClass(c) != 0) {
+			if (vietnamese_mark(base, c) && !(is_tone(c) && tones++)) {
+				U16_APPEND_UNSAFE(out, o, c);
+			} else {
+				changed = 1;
+			}
+			continue;
+		}
+		if (c == 0x02C6 || c == 0x02DC) { /* ˆ ˜ standing alone: dust */
+			changed = 1;
+			continue;
+		}
+		UChar32 prev = 0, next = 0;
+		if (at > 0)
+			U16_GET(norm, 0, at - 1, len, prev);
+		if (i < len)
+			U16_GET(norm, 0, i, len, next);
+		UChar32 v = vietnamese_base(c, u_isdigit(prev) || u_isdigit(next));
+		changed |= v != c;
+		base = u_tolower(v);
+		tones = 0;
+		U16_APPEND_UNSAFE(out, o, v);
+	}
+	if (!changed)
+		return NULL;
+	len = unorm2_normalize(nfc, out, o, norm, 256, &err);
+	if (U_FAILURE(err))
+		return NULL;
+	char *r = malloc(4 * (size_t)len + 1);
+	if (r)
+		u_strToUTF8(r, 4 * len + 1, NULL, norm, len, &err);
+	if (r && U_FAILURE(err)) {
+		free(r);
+		r = NULL;
+	}
+	return r;
 }

@@ -81,12 +81,44 @@ static void test_lines_of_fragments_go(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A speck before a word is read as a mark no word starts with; a speck
+ * beside a stop doubles it. Both go; leaders, ellipses, quotes, brackets and
+ * the stops inside numbers and codes stay. */
+static void test_specks_read_as_punctuation_go(void **state)
+{
+	(void)state;
+	const char *lines[] = {",Xác nhận 'TỜ KHAI .tin :Số", "phút,,ngày sơ:.01 Quận.,1 ’Nơi",
+			       "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,"};
+	sohoa_ocr_page *p = page_of(lines, 3);
+	ocr_tidy_words(p, 1);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "Xác nhận TỜ KHAI tin Số\nphút,ngày sơ:01 Quận.1 Nơi\n"
+				     "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
+	sohoa_ocr_page_free(p);
+}
+
+/* Only a Vietnamese page has its letters made Vietnamese. */
+static void test_foreign_letters_stay_unless_vietnamese(void **state)
+{
+	(void)state;
+	const char *lines[] = {"ñăm Tröng"};
+	sohoa_ocr_page *p = page_of(lines, 1);
+	ocr_tidy_words(p, 0);
+	assert_string_equal(p->words[0].text, "ñăm");
+	ocr_tidy_words(p, 1);
+	assert_string_equal(p->words[0].text, "năm");
+	assert_string_equal(p->words[1].text, "Trong");
+	sohoa_ocr_page_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stop_before_a_small_letter_goes),
 		cmocka_unit_test(test_real_stops_abbreviations_and_numbers_stay),
 		cmocka_unit_test(test_lines_of_fragments_go),
+		cmocka_unit_test(test_specks_read_as_punctuation_go),
+		cmocka_unit_test(test_foreign_letters_stay_unless_vietnamese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

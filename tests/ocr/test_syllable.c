@@ -102,6 +102,9 @@ static void test_ground_truth_words_are_plausible(void **state)
 			     w = strtok_r(NULL, " \t\r\n", &save)) {
 				words++;
 				implausible += !ocr_word_plausible(w) && strcmp(w, "-");
+				char *v = ocr_vietnamese_letters(w);
+				if (v)
+					fail_msg("%s: \"%s\" became \"%s\"", path, w, v);
 			}
 			free(text);
 			free(path);
@@ -132,6 +135,43 @@ static void test_same_letters_compare_words_without_their_marks(void **state)
 	assert_false(ocr_same_letters("\xff", "\xff")); /* not UTF-8 */
 }
 
+/* Dust over a letter is read as a mark Vietnamese never puts there, or as
+ * a letter of another alphabet: each goes back to the Vietnamese letter. */
+static void test_foreign_marks_and_letters_become_vietnamese(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"ñăm", "năm"},   {"NGUYỄÑ", "NGUYỄN"}, {"dâñ", "dân"},  {"Thïết", "Thiết"},
+		{"Giäy", "Giay"}, {"Tröng", "Trong"},   {"Šố", "Số"},    {"ðại", "đại"},
+		{"ÐỊNH", "ĐỊNH"}, {"1Ø", "10"},         {"ØNG", "ONG"},  {"søố", "soố"},
+		{"ṃột", "một"},   {"c̀ủa", "của"},       {"Ghˆị", "Ghị"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *got = ocr_vietnamese_letters(cases[i][0]);
+		if (!got || strcmp(got, cases[i][1]))
+			fail_msg("\"%s\" became \"%s\", not \"%s\"", cases[i][0],
+				 got ? got : "(same)", cases[i][1]);
+		free(got);
+	}
+	/* Vietnamese letters stay, in either case and with every mark. */
+	static const char *const same[] = {"Nguyễn",
+					   "ĐƯỜNG",
+					   "quyền",
+					   "khuỷu",
+					   "Ủy",
+					   "ngoặt",
+					   "m²",
+					   "43/2014/NĐ-CP",
+					   "dichvucong.gov.vn",
+					   "(Ký,",
+					   "—"};
+	for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+		char *got = ocr_vietnamese_letters(same[i]);
+		if (got)
+			fail_msg("\"%s\" became \"%s\"", same[i], got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_readings_of_noise_are_not),
 		cmocka_unit_test(test_ground_truth_words_are_plausible),
 		cmocka_unit_test(test_same_letters_compare_words_without_their_marks),
+		cmocka_unit_test(test_foreign_marks_and_letters_become_vietnamese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
