@@ -350,10 +350,11 @@ static int mark_of(const l_int32 s[4], const l_int32 b[4], l_int32 letter)
 	if (over && s[1] >= bb - 2 && s[1] - bb <= letter / 3)
 		return 1; /* below it: the dot of ạ, ệ, ị */
 	/* Over a comma, a letter's height above the dot at most: the upper dot
-	 * of a semicolon (the comma's tail makes it too tall to be a speck). */
+	 * of a semicolon (the comma's tail makes it too tall to be a speck);
+	 * in italics it leans right of the comma, by up to the comma's width. */
 	if (b[2] <= letter / 3 && b[3] >= b[2] && b[3] <= letter * 2 / 3 && 2 * s[2] >= b[2] &&
 	    s[2] <= 2 * b[2] && s[3] <= 2 * s[2] && s[3] * 2 >= s[2] &&
-	    2 * s[0] + s[2] >= 2 * b[0] && 2 * s[0] + s[2] <= 2 * br && sb <= b[1] &&
+	    2 * s[0] + s[2] >= 2 * b[0] && 2 * s[0] + s[2] <= 2 * (br + b[2]) && sb <= b[1] &&
 	    b[1] - sb <= letter * 3 / 4)
 		return 1;
 	/* Just after it on the baseline: a full stop or a comma. */
