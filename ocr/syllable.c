@@ -243,8 +243,7 @@ int ocr_letters_in(const char *s)
  * horn on o and u. */
 static int vietnamese_mark(UChar32 b, UChar32 m)
 {
-	int vowel = b && strchr("aeiouy", (int)b) != NULL;
-	if (b >= 0x80 || !vowel)
+	if (b <= 0 || b >= 0x80 || !strchr("aeiouy", (int)b))
 		return 0;
 	if (is_tone(m))
 		return 1;
