@@ -151,8 +151,8 @@ static int is_stop(char c)
 }
 
 /* Punctuation no word has, in place: one or two marks of leading_speck
- * before its first letter or digit, and a run of stops that is not all full stops (",,",
- * ":.", ".,": a speck beside a real one) cut to its first. */
+ * before its first letter or digit, and a run of stops that is not all full
+ * stops (",,", ":.", ".,": a speck beside a real one) cut to its first. */
 static void tidy_punctuation(char *w)
 {
 	size_t lead = 0, m, marks = 0;

@@ -182,10 +182,9 @@ int ocr_word_plausible(const char *word);
 /* Word `w` as Vietnamese writes it, newly allocated, or NULL when it is so
  * already (or on failure): a mark Vietnamese never puts on its letter goes
  * (ñ → n, ï → i, ä → a, š → s, a second tone on one letter), as does a lone
- * "ˆ" or "˜", and
- * letters of other alphabets become the Vietnamese one they are made of
- * (ð → đ, ø → o, Ø → 0 beside a digit, else O). The model reads dust over a
- * letter so. */
+ * "ˆ" or "˜", and letters of other alphabets become the Vietnamese one they
+ * are made of (ð → đ, ø → o, Ø → 0 beside a digit, else O). The model reads
+ * dust over a letter so. */
 char *ocr_vietnamese_letters(const char *w);
 
 /* Whether the UTF-8 character at t is a letter: an ASCII one or any from
