@@ -550,19 +550,27 @@ static double line_base_at(const int bl[4], double x)
 	return bl[1] + (double)(bl[3] - bl[1]) * (x - bl[0]) / (bl[2] - bl[0]);
 }
 
+/* The line a word was read in: its x-height (0 when unknown, and then no
+ * glyph is looked at), its baseline (x1, y1, x2, y2) and the image read. */
+typedef struct {
+	double xh;
+	int bl[4];
+	PIX *img;
+} line_ctx;
+
 /* Adds a word, unless it reads as noise (and is not `sure`), to the page's
- * last line. With the line's x-height and baseline (xh > 0), a dot below
- * read where the image has none under the word goes (ocr_dot_below_check). */
+ * last line. With the line's x-height and baseline known, a dot below read
+ * where the image has none under the word goes (ocr_dot_below_check). */
 static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box b, float conf,
-		     const ocr_geometry *g, int sure, double xh, const int bl[4], PIX *img)
+		     const ocr_geometry *g, int sure, const line_ctx *ln)
 {
 	int rc;
 	char *fixed = NULL;
 	if (!*text || p->line_count == 0 || (!sure && is_noise(text, conf)))
 		return 0;
-	if (xh > 0)
-		fixed = ocr_dot_below_check(img, text, b.x1, b.x2, xh,
-					    line_base_at(bl, (b.x1 + b.x2) / 2.0));
+	if (ln->xh > 0)
+		fixed = ocr_dot_below_check(ln->img, text, b.x1, b.x2, ln->xh,
+					    line_base_at(ln->bl, (b.x1 + b.x2) / 2.0));
 	rc = add_word(p, wcap, fixed ? fixed : text,
 		      ocr_map_box(g, b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1), conf);
 	free(fixed);
@@ -633,12 +641,15 @@ static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, dou
 
 /* Adds the word the iterator is at, its speck marks dropped (a speck inside
  * the word splits it in two), the power of a unit written as such and marks
- * the LSTM misread put right (ocr_mark_check). xh is the line's x-height, 0
- * when unknown: then only a speck between two letters is looked for. Returns
- * 1 when the word has none of these (the caller adds it whole). */
+ * the LSTM misread put right (ocr_mark_check). When the line's x-height is
+ * unknown, only a speck between two letters is looked for. Returns 1 when
+ * the word has none of these (the caller adds it whole). */
 static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
-			  const ocr_geometry *g, double xh, const int bl[4], PIX *img)
+			  const ocr_geometry *g, const line_ctx *ln)
 {
+	const double xh = ln->xh;
+	const int *bl = ln->bl;
+	PIX *img = ln->img;
 	enum { MAXSYM = 64 };
 	TessResultIterator *it = TessResultIteratorCopy(at);
 	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
@@ -703,7 +714,7 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 		for (int i = 0; i <= n && rc == 0; i++) {
 			if (i == n || speck[i]) {
 				part[len] = 0;
-				rc = keep_word(p, wcap, part, box, conf, g, sure, xh, bl, img);
+				rc = keep_word(p, wcap, part, box, conf, g, sure, ln);
 				len = 0;
 				sure = 0;
 				continue;
@@ -815,8 +826,8 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		   const ocr_geometry *g, int block, int one_line, PIX *img, mark_looks *looks)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	int rc = 0, have_metrics = 0, bl[4] = {0};
-	double xh = 0;
+	line_ctx ln = {0, {0}, img};
+	int rc = 0;
 
 	if (!it)
 		return 0; /* empty page */
@@ -825,7 +836,8 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		sym_box b;
 		char *text;
 		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			have_metrics = line_metrics(it, &xh, bl);
+			if (!line_metrics(it, &ln.xh, ln.bl))
+				ln.xh = 0;
 			if (!one_line) {
 				rc = add_line(p, lcap, p->word_count);
 				if (rc < 0)
@@ -836,16 +848,14 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		rc = add_despeckled(p, wcap, it, conf, g, have_metrics ? xh : 0, bl, img);
+		rc = add_despeckled(p, wcap, it, conf, g, &ln);
 		if (rc == 1) {
 			size_t before = p->word_count;
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, have_metrics ? xh : 0,
-					      bl, img)
-				  : 0;
+			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, &ln) : 0;
 			TessDeleteText(text);
-			if (rc == 0 && have_metrics && p->word_count == before + 1)
-				rc = note_look(looks, before, img, b, xh);
+			if (rc == 0 && ln.xh > 0 && p->word_count == before + 1)
+				rc = note_look(looks, before, img, b, ln.xh);
 		}
 		if (rc < 0)
 			break;
