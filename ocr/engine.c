@@ -237,7 +237,7 @@ static int run_osd(sohoa_ocr_engine *e, PIX *bin, int dpi, int letters, int *deg
  * the letter shapes lean to without deciding, or -1.
  *
  * A quick run classifies 100 letters, the first 100 of the full run's 250
- * (Tesseract samples them in a fixed order), in about 90 ms against 200,
+ * (Tesseract samples them in a fixed order), in about 80 ms against 200,
  * so its confidence is the full run's part way. Its answer stands when it
  * is sure for 100 letters (2, against 4 for 250), or fairly sure (1.5)
  * and agreeing with the shapes; otherwise the full run decides. On the 187
