@@ -452,22 +452,32 @@ static int median_int(int *h, int n)
  * Serif, 0.72 in Liberation Sans, 0.75 in DejaVu Sans). */
 #define CAP_TO_X 0.72
 
-/* The x-height of the text line the iterator is at and its baseline, for
+/* The line a word was read in: its x-height (0 when unknown, and then no
+ * glyph is looked at), its baseline (x1, y1, x2, y2) and the image read. */
+typedef struct {
+	double xh;
+	int bl[4];
+	PIX *img;
+} line_ctx;
+
+/* Sets the x-height and baseline of the text line the iterator is at, for
  * telling punctuation from specks and looking at marks: the median height
  * of its plain x-height letters, or, in a line with fewer than three (a
  * heading in capitals, a line of codes), of its plain capitals and digits
- * scaled down. Returns 0 when the line has too few of either to say. */
-static int line_metrics(TessResultIterator *at, double *xh, int bl[4])
+ * scaled down. The x-height is 0 when the line has too few of either to
+ * say (or it comes out under 4 pixels). */
+static void line_metrics(TessResultIterator *at, line_ctx *ln)
 {
 	TessResultIterator *it = TessResultIteratorCopy(at);
 	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
-	int h[64], n = 0, H[64], N = 0;
+	int h[64], n = 0, H[64], N = 0, *bl = ln->bl;
 
+	ln->xh = 0;
 	if (!it)
-		return 0;
+		return;
 	if (!TessPageIteratorBaseline(pi, RIL_TEXTLINE, &bl[0], &bl[1], &bl[2], &bl[3])) {
 		TessResultIteratorDelete(it);
-		return 0;
+		return;
 	}
 	do {
 		sym_box b;
@@ -484,12 +494,11 @@ static int line_metrics(TessResultIterator *at, double *xh, int bl[4])
 		 TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
 	if (n >= 3)
-		*xh = median_int(h, n);
+		ln->xh = median_int(h, n);
 	else if (N >= 3)
-		*xh = CAP_TO_X * median_int(H, N);
-	else
-		return 0;
-	return *xh >= 4;
+		ln->xh = CAP_TO_X * median_int(H, N);
+	if (ln->xh < 4)
+		ln->xh = 0;
 }
 
 /* Whether a symbol read as a dot, comma or hyphen is where no such mark
@@ -549,14 +558,6 @@ static double line_base_at(const int bl[4], double x)
 		return bl[1];
 	return bl[1] + (double)(bl[3] - bl[1]) * (x - bl[0]) / (bl[2] - bl[0]);
 }
-
-/* The line a word was read in: its x-height (0 when unknown, and then no
- * glyph is looked at), its baseline (x1, y1, x2, y2) and the image read. */
-typedef struct {
-	double xh;
-	int bl[4];
-	PIX *img;
-} line_ctx;
 
 /* Adds a word, unless it reads as noise (and is not `sure`), to the page's
  * last line. With the line's x-height and baseline known, a dot below read
@@ -836,8 +837,7 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		sym_box b;
 		char *text;
 		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			if (!line_metrics(it, &ln.xh, ln.bl))
-				ln.xh = 0;
+			line_metrics(it, &ln);
 			if (!one_line) {
 				rc = add_line(p, lcap, p->word_count);
 				if (rc < 0)
