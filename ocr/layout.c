@@ -189,6 +189,76 @@ static void tidy_punctuation(char *w)
 	*o = '\0';
 }
 
+/* The digit a letter the model reads in place of one stands for: l, I, |
+ * and I with an accent for 1; O and o, plain or accented, for 0. 0 for any
+ * other character. */
+static char digit_for(UChar32 c)
+{
+	switch (c) {
+	case 'l':
+	case 'I':
+	case '|':
+	case 0x00CC:
+	case 0x00CD:
+	case 0x00EC:
+	case 0x00ED: return '1';
+	case 'O':
+	case 'o':
+	case 0x00D2:
+	case 0x00D3:
+	case 0x00F2:
+	case 0x00F3:
+	case 0x00D8: return '0';
+	default: return 0;
+	}
+}
+
+/* Whether c parts the numbers of a date, an amount or a code
+ * ("17/03/1986", "2.015,5", "H31-240115"). */
+static int parts_numbers(UChar32 c)
+{
+	return c > 0 && c < 0x80 && strchr("./,-:;()[]%", (int)c);
+}
+
+/* Puts digits back in numbers: in each run of a word between the marks of
+ * parts_numbers that holds a digit and, besides digits, only letters the
+ * model reads for one ("l7", "0Ì", "I998", "09O5"), those letters become
+ * the digits. A run with any other letter is a code or a word ("H31",
+ * "CT01", "Ông") and stays. In place: each digit is no longer than the
+ * letter it replaces. */
+static void digits_in_numbers(char *w)
+{
+	int32_t len = (int32_t)strlen(w), start = 0;
+	while (start < len) {
+		int32_t at = start, end = start;
+		int digits = 0, others = 0;
+		UChar32 c;
+		while (at < len) {
+			int32_t here = at;
+			U8_NEXT((const uint8_t *)w, at, len, c);
+			if (parts_numbers(c)) {
+				at = here;
+				break;
+			}
+			digits += c >= '0' && c <= '9';
+			others += !(c >= '0' && c <= '9') && !digit_for(c);
+			end = at;
+		}
+		if (digits && !others) {
+			char *o = w + start;
+			for (int32_t i = start; i < end;) {
+				U8_NEXT((const uint8_t *)w, i, end, c);
+				*o++ = c >= '0' && c <= '9' ? (char)c : digit_for(c);
+			}
+			int32_t cut = (int32_t)(w + end - o);
+			memmove(o, w + end, (size_t)(len - end) + 1);
+			len -= cut;
+			end -= cut;
+		}
+		start = end < len ? end + 1 : len; /* past the mark (one byte) */
+	}
+}
+
 void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 {
 	for (size_t i = 0; i < p->word_count; i++) {
@@ -198,6 +268,7 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 			p->words[i].text = t;
 		}
 		tidy_punctuation(p->words[i].text);
+		digits_in_numbers(p->words[i].text);
 	}
 }
 

@@ -111,6 +111,21 @@ static void test_foreign_letters_stay_unless_vietnamese(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A letter read for a digit inside a number is the digit again; codes and
+ * words with other letters, and runs without a digit, stay as read. */
+static void test_letters_read_for_digits_go_back(void **state)
+{
+	(void)state;
+	const char *lines[] = {"l7 0Ì I998 09O5, 17/0l/2024 2.0l5,5 (I2)",
+			       "H31-24OI15 CT0I Ông lO I Bổ"};
+	sohoa_ocr_page *p = page_of(lines, 2);
+	ocr_tidy_words(p, 1);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "17 01 1998 0905, 17/01/2024 2.015,5 (12)\n"
+				     "H31-240115 CT0I Ông lO I Bổ\n");
+	sohoa_ocr_page_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +134,7 @@ int main(void)
 		cmocka_unit_test(test_lines_of_fragments_go),
 		cmocka_unit_test(test_specks_read_as_punctuation_go),
 		cmocka_unit_test(test_foreign_letters_stay_unless_vietnamese),
+		cmocka_unit_test(test_letters_read_for_digits_go_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
