@@ -55,6 +55,25 @@ echo "$sha256  $work/src.tar.gz" | sha256sum -c --status ||
   give_up "$url does not match Debian's checksum $sha256"
 tar -xzf "$work/src.tar.gz" -C "$work" || give_up "cannot unpack $url"
 
+# On a CPU with AVX512-VNNI, the step of the int8 matrix product that the
+# LSTM spends its time in (weights times four inputs: sign, multiply-add
+# twice, add) is one vpdpbusd instruction. Same sums, same text byte for
+# byte; about 3% less CPU per page (docs/ocr.md). Built for this machine
+# only, like the -march=native dot products: the kernel is chosen at run
+# time by AVX2 support, so this library must not run on a CPU without VNNI.
+kernel=$work/tesseract-$version/src/arch/intsimdmatrixavx2.cpp
+if grep -qw avx512_vnni /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
+  perl -0pi -e 's/(  weights = _mm256_sign_epi8\(weights, weights\);\n)/$1#  if defined(__AVX512VNNI__) \&\& defined(__AVX512VL__)\n  (void)ones;\n  result = _mm256_dpbusd_epi32(result, weights, reps);\n  return;\n#  endif\n/' "$kernel"
+  perl -pi -e 's/set\(AVX2_COMPILE_FLAGS "-mavx2"\)/set(AVX2_COMPILE_FLAGS "-mavx2 -mavx512vnni -mavx512vl")/' \
+    "$work/tesseract-$version/CMakeLists.txt"
+  # (either edit alone leaves the AVX2 code as it was)
+  if grep -q _mm256_dpbusd_epi32 "$kernel" && grep -q mavx512vnni "$work/tesseract-$version/CMakeLists.txt"; then
+    echo "tesseract.sh: this CPU has AVX512-VNNI; the int8 matrix product uses it" >&2
+  else
+    echo "tesseract.sh: could not set $kernel up for AVX512-VNNI; it stays AVX2" >&2
+  fi
+fi
+
 # Debian's library looks for models in /usr/share/tesseract-ocr/5/tessdata;
 # so does this one (Tesseract's CMake build would otherwise look in ./).
 cat > "$work/debian-paths.cmake" <<'EOF'
