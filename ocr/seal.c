@@ -213,30 +213,34 @@ int ocr_find_ring(PIX *m, l_int32 x, l_int32 y, l_int32 letter, ocr_ring *ring)
 	 * together fills more. */
 	if (pixCountPixels(m, &n, NULL) != 0 || (double)n > 0.4 * OCR_PI * d * d / 4)
 		return 0;
-	/* A table's frame is round no more than a seal is straight: a ring's
-	 * longest straight run (where it turns at its top, bottom and sides)
-	 * is well under its diameter. */
+	/* A straight run longer than 3/5 of the box is no part of a ring (where
+	 * a ring turns at its top, bottom and sides, its straight runs are well
+	 * under its diameter): it is a rule — a table's frame, or the line a
+	 * signature touching the seal was signed on, which made the seal's
+	 * component a table's before. The ring is looked for without them. */
+	PIX *ring_ink = pixCopy(NULL, m);
+	if (!ring_ink)
+		return 0;
 	for (int down = 0; down < 2; down++) {
-		l_int32 empty = 1;
 		PIX *runs = ocr_long_runs(m, down, 3 * d / 5);
 		if (runs)
-			pixZero(runs, &empty);
+			pixSubtract(ring_ink, ring_ink, runs);
 		pixDestroy(&runs);
-		if (!empty)
-			return 0;
 	}
 	init_rays();
-	l_int32 rmax = (d < RING_MAX ? d : RING_MAX) / 2 + 2;
-	trial t = coarse_circle(m, rmax);
-	if (t.hits < RING_COVER * RAYS * 0.9)
-		return 0;
-	t = fine_circle(m, t);
-	if (t.hits < RING_COVER * RAYS)
-		return 0;
-	centre_on_stroke(m, &t);
-	/* A disc or a thick blob is met on every ray too: a ring is thin, and
-	 * the rays find paper just inside it on most of their way round. */
-	l_int32 stroke = ring_stroke(m, t.cx, t.cy, t.r);
+	l_int32 rmax = (d < RING_MAX ? d : RING_MAX) / 2 + 2, stroke = 0;
+	trial t = coarse_circle(ring_ink, rmax);
+	if (t.hits >= RING_COVER * RAYS * 0.9) {
+		t = fine_circle(ring_ink, t);
+		if (t.hits >= RING_COVER * RAYS) {
+			centre_on_stroke(ring_ink, &t);
+			/* A disc or a thick blob is met on every ray too: a ring
+			 * is thin, and the rays find paper just inside it on most
+			 * of their way round. */
+			stroke = ring_stroke(ring_ink, t.cx, t.cy, t.r);
+		}
+	}
+	pixDestroy(&ring_ink);
 	if (stroke < 2 || stroke > t.r / 8)
 		return 0;
 	*ring = (ocr_ring){x + t.cx, y + t.cy, t.r, stroke};

@@ -880,10 +880,11 @@ static void dark_seal(fixture *f, PIX *page, l_int32 cx, l_int32 cy)
 /* A signer's block with the seal stamped in the signature's space, its ring
  * touching the last title line, scanned in gray so that the seal is as dark
  * as the text: the rings, the legend round them and the star are not read
- * ("_—__PHÓ CHỦ TỊCH", "2", "3" without), and the lines beside stay whole. */
-static void test_dark_seal_over_a_signers_block_is_not_read(void **state)
+ * ("_—__PHÓ CHỦ TỊCH", "2", "3" without), and the lines beside stay whole.
+ * With `signed_on`, the line the signature goes on runs through the seal
+ * (its straight run made the seal's component look like a table's frame). */
+static void check_dark_seal_block(fixture *f, int signed_on)
 {
-	fixture *f = *state;
 	PIX *page = white_page(1100);
 	static const char *const lines[] = {"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"};
 	for (int i = 0; i < 3; i++)
@@ -893,12 +894,24 @@ static void test_dark_seal_over_a_signers_block_is_not_read(void **state)
 	paste_text(f, page, 250, 270, "- Như trên;");
 	paste_text(f, page, 250, 340, "- Lưu: VT, HT.");
 	dark_seal(f, page, 1480, 585);
+	if (signed_on)
+		pixRasterop(page, 1480 - 240, 685, 560, 4, PIX_CLR, NULL, 0, 0);
 	sohoa_ocr_page *p = recognise(f, page, "dark-seal.png", IFF_PNG);
 	print_message("read:\n%s", p->text);
 	assert_true(cer_compute("Nơi nhận: - Như trên; - Lưu: VT, HT. TM. ỦY BAN NHÂN DÂN KT. CHỦ "
 				"TỊCH PHÓ CHỦ TỊCH Nguyễn Thị Thanh Hương",
 				p->text, NULL, NULL) < 0.05);
 	sohoa_ocr_page_free(p);
+}
+
+static void test_dark_seal_over_a_signers_block_is_not_read(void **state)
+{
+	check_dark_seal_block(*state, 0);
+}
+
+static void test_dark_seal_on_the_signature_line_is_not_read(void **state)
+{
+	check_dark_seal_block(*state, 1);
 }
 
 /* A signature block scanned in gray, the signer's scribble touching the
@@ -1044,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_centred_header_blocks_on_shared_rows_are_columns),
 		cmocka_unit_test(test_signatures_are_not_read_and_do_not_hide_the_line_they_touch),
 		cmocka_unit_test(test_dark_seal_over_a_signers_block_is_not_read),
+		cmocka_unit_test(test_dark_seal_on_the_signature_line_is_not_read),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
