@@ -215,17 +215,24 @@ int ocr_find_ring(PIX *m, l_int32 x, l_int32 y, l_int32 letter, ocr_ring *ring)
 		return 0;
 	/* A straight run longer than 3/5 of the box is no part of a ring (where
 	 * a ring turns at its top, bottom and sides, its straight runs are well
-	 * under its diameter): it is a rule — a table's frame, or the line a
-	 * signature touching the seal was signed on, which made the seal's
-	 * component a table's before. The ring is looked for without them. */
+	 * under its diameter): it is a rule. Rules both across and down are a
+	 * table's frame; rules one way only can be the line a signature
+	 * touching the seal was signed on, which made the seal's component a
+	 * table's before: the ring is looked for without them. */
 	PIX *ring_ink = pixCopy(NULL, m);
-	if (!ring_ink)
-		return 0;
-	for (int down = 0; down < 2; down++) {
+	int ruled = 0;
+	for (int down = 0; down < 2 && ring_ink; down++) {
+		l_int32 empty = 1;
 		PIX *runs = ocr_long_runs(m, down, 3 * d / 5);
-		if (runs)
+		if (runs && pixZero(runs, &empty) == 0 && !empty) {
 			pixSubtract(ring_ink, ring_ink, runs);
+			ruled++;
+		}
 		pixDestroy(&runs);
+	}
+	if (!ring_ink || ruled == 2) {
+		pixDestroy(&ring_ink);
+		return 0;
 	}
 	init_rays();
 	l_int32 rmax = (d < RING_MAX ? d : RING_MAX) / 2 + 2, stroke = 0;
