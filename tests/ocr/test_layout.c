@@ -81,6 +81,17 @@ static void test_lines_of_fragments_go(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* The text of a Vietnamese page of `lines` once its words are tidied
+ * (ocr_tidy_words) is `want`. */
+static void assert_tidied(const char *const *lines, size_t n, const char *want)
+{
+	sohoa_ocr_page *p = page_of(lines, n);
+	ocr_tidy_words(p, 1);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, want);
+	sohoa_ocr_page_free(p);
+}
+
 /* A speck before a word is read as a mark no word starts with; a speck
  * beside a stop doubles it. Both go; leaders, ellipses, quotes, brackets and
  * the stops inside numbers and codes stay. */
@@ -89,12 +100,9 @@ static void test_specks_read_as_punctuation_go(void **state)
 	(void)state;
 	const char *lines[] = {",Xác nhận 'TỜ KHAI .tin :Số", "phút,,ngày sơ:.01 Quận.,1 ’Nơi",
 			       "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,"};
-	sohoa_ocr_page *p = page_of(lines, 3);
-	ocr_tidy_words(p, 1);
-	assert_int_equal(ocr_layout(p), 0);
-	assert_string_equal(p->text, "Xác nhận TỜ KHAI tin Số\nphút,ngày sơ:01 Quận.1 Nơi\n"
-				     "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
-	sohoa_ocr_page_free(p);
+	assert_tidied(lines, 3,
+		      "Xác nhận TỜ KHAI tin Số\nphút,ngày sơ:01 Quận.1 Nơi\n"
+		      "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
 }
 
 /* Only a Vietnamese page has its letters made Vietnamese. */
@@ -118,12 +126,8 @@ static void test_letters_read_for_digits_go_back(void **state)
 	(void)state;
 	const char *lines[] = {"l7 0Ì I998 09O5, 17/0l/2024 2.0l5,5 (I2)",
 			       "H31-24OI15 CT0I Ông lO I Bổ"};
-	sohoa_ocr_page *p = page_of(lines, 2);
-	ocr_tidy_words(p, 1);
-	assert_int_equal(ocr_layout(p), 0);
-	assert_string_equal(p->text, "17 01 1998 0905, 17/01/2024 2.015,5 (12)\n"
-				     "H31-240115 CT0I Ông lO I Bổ\n");
-	sohoa_ocr_page_free(p);
+	assert_tidied(lines, 2,
+		      "17 01 1998 0905, 17/01/2024 2.015,5 (12)\nH31-240115 CT0I Ông lO I Bổ\n");
 }
 
 int main(void)
