@@ -215,8 +215,45 @@ static l_int32 letters_foot(const l_int32 *ink, l_int32 h, double xh)
 	return row - 1;
 }
 
+/* Whether all the ink in the rows y0..y1 under a word (columns x to
+ * x + w - 1) belongs to the line below, set close: its letters that reach
+ * up into those rows, and marks over them — pieces that start in the rows,
+ * are no taller than half an x-height, are no round dot and have a letter
+ * under them within 0.3 x-height (the tone marks and circumflexes of
+ * "PHƯỜNG BẾN NGHÉ" right under "ỦY BAN NHÂN DÂN", which the model read as
+ * a dot below: "BẠN"). A dot below is round and has the gap between the
+ * lines under it. */
+static int marks_of_next_line(PIX *img, l_int32 x, l_int32 y0, l_int32 w, l_int32 y1, double xh)
+{
+	comp c[MAX_COMPS];
+	l_int32 ox, oy, below = (l_int32)ceil(1.6 * xh);
+	int n = components(c, MAX_COMPS, img, x, y0, w, y1 - y0 + 1 + below, &ox, &oy), marks = 0;
+	if (n <= 0 || oy != y0)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const comp *m = &c[i];
+		if (m->y > y1 - y0 || (m->y > 0 && m->h >= 0.6 * xh))
+			continue; /* under the rows looked at, or a letter of the line below */
+		if (m->y == 0 || m->h > 0.5 * xh || is_dot(m, 0.5 * xh, 0.6))
+			return 0; /* from the word itself, more than a mark, or a dot */
+		int carried = 0;
+		for (int k = 0; k < n && !carried; k++) {
+			const comp *l = &c[k];
+			carried = k != i && l->h >= 0.6 * xh && l->y >= m->y &&
+				  l->y - (m->y + m->h) <= 0.3 * xh &&
+				  l->y + l->h >= m->y + m->h + 0.5 * xh && l->x < m->x + m->w &&
+				  m->x < l->x + l->w;
+		}
+		if (!carried)
+			return 0;
+		marks++;
+	}
+	return marks > 0;
+}
+
 /* Whether the image has no ink under a word's letters where a dot below
- * would be: from 0.1 to 0.6 x-height under their feet. The look spans the
+ * would be: from 0.1 to 0.6 x-height under their feet, or only the line
+ * below's (marks_of_next_line). The look spans the
  * word's box widened by 0.4 x-height (the box can miss the last letter's
  * dot) and the rows from 1.6 x-height above the line's baseline to 1.2
  * below it, since that baseline can be a third of an x-height off: in a
@@ -245,6 +282,8 @@ static int nothing_below(PIX *img, l_int32 x1, l_int32 x2, double xh, double bas
 		empty = 1;
 		for (l_int32 r = from; r <= to; r++)
 			empty &= ink[r] == 0;
+		if (!empty)
+			empty = marks_of_next_line(img, x, y + from, w, y + to, xh);
 	}
 	free(ink);
 	return empty;

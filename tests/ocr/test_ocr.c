@@ -460,6 +460,51 @@ static void test_a_dotted_i_is_not_read_with_a_hook(void **state)
 	}
 }
 
+/* A heading set close over the next (the agency's "ỦY BAN NHÂN DÂN" over
+ * "PHƯỜNG BẾN NGHÉ"): the marks over the capitals below stand where a dot
+ * below "BAN" would, and were taken for one ("BẠN"). They have their
+ * letters right under them; a dot below is round and does not. */
+static void test_marks_of_the_line_below_are_no_dot_below(void **state)
+{
+	fixture *f = *state;
+	static const char *const fonts[] = {"Liberation Serif 13", "FreeSans Bold 13"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		PIX *plain = render_in(f, fonts[i], "BAN"), *dotted = render_in(f, fonts[i], "BẠN");
+		PIX *below = render_in(f, fonts[i], "ỜẾÓ"), *xs = render_in(f, fonts[i], "xxxx");
+		BOX *word = ink_box(plain), *dot = ink_box(dotted), *under = ink_box(below),
+		    *x = ink_box(xs);
+		l_int32 x1, y1, w, h, ux, uy, uw, uh, xh, dy, dh;
+		boxGetGeometry(word, &x1, &y1, &w, &h);
+		boxGetGeometry(dot, NULL, &dy, NULL, &dh);
+		boxGetGeometry(under, &ux, &uy, &uw, &uh);
+		boxGetGeometry(x, NULL, NULL, NULL, &xh);
+		double base = y1 + h;
+		/* the line below's marks just under the dot's place, within 0.6
+		 * x-height of the feet */
+		l_int32 top = dy + dh + 2;
+		assert_true(top < base + 0.5 * xh);
+		for (int k = 0; k < 2; k++) {
+			PIX *page = k ? dotted : plain;
+			pixRasterop(page, x1, top, uw, uh, PIX_SRC & PIX_DST, below, ux, uy);
+		}
+		print_message("%s: x-height %d, feet %.0f, dot to %d\n", fonts[i], xh, base,
+			      dy + dh);
+		char *fixed = ocr_dot_below_check(plain, "BẠN", x1, x1 + w, xh, base);
+		assert_non_null(fixed);
+		assert_string_equal(fixed, "BAN");
+		free(fixed);
+		assert_null(ocr_dot_below_check(dotted, "BẠN", x1, x1 + w, xh, base));
+		boxDestroy(&word);
+		boxDestroy(&dot);
+		boxDestroy(&under);
+		boxDestroy(&x);
+		pixDestroy(&plain);
+		pixDestroy(&dotted);
+		pixDestroy(&below);
+		pixDestroy(&xs);
+	}
+}
+
 /* A word read with a dot below that the image does not have ("Đinh" read
  * "Định", as the model does on worn pages) loses it; a word whose image
  * has the dot keeps it. The line's baseline may be a third of an x-height
@@ -1071,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_dotted_i_is_not_read_with_a_hook),
 		cmocka_unit_test(test_a_dot_below_the_image_lacks_goes),
+		cmocka_unit_test(test_marks_of_the_line_below_are_no_dot_below),
 		cmocka_unit_test(test_square_metres_keep_their_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
