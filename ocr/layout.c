@@ -234,12 +234,9 @@ static void digits_in_numbers(char *w)
 		int digits = 0, others = 0;
 		UChar32 c;
 		while (at < len) {
-			int32_t here = at;
 			U8_NEXT((const uint8_t *)w, at, len, c);
-			if (parts_numbers(c)) {
-				at = here;
+			if (parts_numbers(c))
 				break;
-			}
 			digits += c >= '0' && c <= '9';
 			others += !(c >= '0' && c <= '9') && !digit_for(c);
 			end = at;
