@@ -846,10 +846,11 @@ static void join_column_pairs(cutter *c)
  * in a region. */
 static void drop_lone_specks(PIX *bin, int letter)
 {
-	/* Leptonica's composite DWA dilation: a size it cannot compose is
-	 * taken a pixel or two off (a letter of 31 px smears 30 or 32), and
-	 * it costs a tenth of the brick's one full-page shift per pixel of
-	 * width (1% of a page's CPU; the text of 208 dev pages is the same). */
+	/* Leptonica's composite DWA dilation, not pixDilateBrick (one
+	 * full-page shift per pixel of the brick's width and height): about a
+	 * tenth of the time, 1% of a page's CPU. A size it cannot compose is
+	 * taken a pixel or two off (a letter of 31 px smears 30 or 32); the
+	 * text of the 208 dev pages is the same. */
 	PIX *smear = pixDilateCompBrickExtendDwa(NULL, bin, letter, letter / 2 + 1);
 	PIX *groups = smear ? pixSelectBySize(smear, 2 * letter, letter * 13 / 10, 8,
 					      L_SELECT_IF_EITHER, L_SELECT_IF_GTE, NULL)
