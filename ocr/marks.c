@@ -253,12 +253,11 @@ static int marks_of_next_line(PIX *img, l_int32 x, l_int32 y0, l_int32 w, l_int3
 
 /* Whether the image has no ink under a word's letters where a dot below
  * would be: from 0.1 to 0.6 x-height under their feet, or only the line
- * below's (marks_of_next_line). The look spans the
- * word's box widened by 0.4 x-height (the box can miss the last letter's
- * dot) and the rows from 1.6 x-height above the line's baseline to 1.2
- * below it, since that baseline can be a third of an x-height off: in a
- * line with descenders, or with a rule under it (the motto's), which the
- * feet are found above. */
+ * below's (marks_of_next_line). The look spans the word's box widened by
+ * 0.4 x-height (the box can miss the last letter's dot) and the rows from
+ * 1.6 x-height above the line's baseline to 1.2 below it, since that
+ * baseline can be a third of an x-height off: in a line with descenders,
+ * or with a rule under it (the motto's), which the feet are found above. */
 static int nothing_below(PIX *img, l_int32 x1, l_int32 x2, double xh, double base)
 {
 	l_int32 pad = (l_int32)ceil(0.4 * xh), x = x1 - pad, y = (l_int32)floor(base - 1.6 * xh);
