@@ -453,24 +453,39 @@ static int median_int(int *h, int n)
 #define CAP_TO_X 0.72
 
 /* The line a word was read in: its x-height (0 when unknown, and then no
- * glyph is looked at), its baseline (x1, y1, x2, y2) and the image read. */
+ * glyph is looked at), its baseline (x1, y1, x2, y2) and the image read;
+ * `known`, the x-height of the page's last line that could tell. */
 typedef struct {
 	double xh;
 	int bl[4];
 	PIX *img;
+	double known;
 } line_ctx;
+
+/* What reading a page carries from one region or table cell to the next:
+ * the line (its image, and the last x-height known) and the words to read
+ * again for the marks over them. */
+typedef struct {
+	line_ctx line;
+	mark_looks looks;
+} page_reading;
 
 /* Sets the x-height and baseline of the text line the iterator is at, for
  * telling punctuation from specks and looking at marks: the median height
  * of its plain x-height letters, or, in a line with fewer than three (a
  * heading in capitals, a line of codes), of its plain capitals and digits
- * scaled down. The x-height is 0 when the line has too few of either to
- * say (or it comes out under 4 pixels). */
+ * scaled down. A line with too few of either to say (or one whose x-height
+ * comes out under 4 pixels) takes the x-height of the page's last line
+ * that could: a page keeps one size of text, and a table cell's second
+ * line "(m²)" or a line of digits has no letters to measure (its "²" went
+ * unread: "(m?)", "(m°)"). The x-height is 0 when no line could tell yet,
+ * or the line has no baseline. */
 static void line_metrics(TessResultIterator *at, line_ctx *ln)
 {
 	TessResultIterator *it = TessResultIteratorCopy(at);
 	TessPageIterator *pi = it ? TessResultIteratorGetPageIterator(it) : NULL;
 	int h[64], n = 0, H[64], N = 0, *bl = ln->bl;
+	double xh = 0;
 
 	ln->xh = 0;
 	if (!it)
@@ -494,11 +509,12 @@ static void line_metrics(TessResultIterator *at, line_ctx *ln)
 		 TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
 	if (n >= 3)
-		ln->xh = median_int(h, n);
+		xh = median_int(h, n);
 	else if (N >= 3)
-		ln->xh = CAP_TO_X * median_int(H, N);
-	if (ln->xh < 4)
-		ln->xh = 0;
+		xh = CAP_TO_X * median_int(H, N);
+	if (xh >= 4)
+		ln->known = xh;
+	ln->xh = ln->known;
 }
 
 /* Whether a symbol read as a dot, comma or hyphen is where no such mark
@@ -821,13 +837,14 @@ static int reread_marks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const mar
 
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
  * page coordinates. one_line: append every word to the page's last line (a
- * table row) instead of following Tesseract's lines. img: the image that was
- * read, for a look at a glyph where the reading is in doubt. */
+ * table row) instead of following Tesseract's lines. r: the page's reading,
+ * its line's image the one that was read, for a look at a glyph where the
+ * reading is in doubt. */
 static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
-		   const ocr_geometry *g, int block, int one_line, PIX *img, mark_looks *looks)
+		   const ocr_geometry *g, int block, int one_line, page_reading *r)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	line_ctx ln = {0, {0}, img};
+	line_ctx *ln = &r->line;
 	int rc = 0;
 
 	if (!it)
@@ -837,7 +854,7 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		sym_box b;
 		char *text;
 		if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE)) {
-			line_metrics(it, &ln);
+			line_metrics(it, ln);
 			if (!one_line) {
 				rc = add_line(p, lcap, p->word_count);
 				if (rc < 0)
@@ -848,14 +865,14 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		rc = add_despeckled(p, wcap, it, conf, g, &ln);
+		rc = add_despeckled(p, wcap, it, conf, g, ln);
 		if (rc == 1) {
 			size_t before = p->word_count;
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
-			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, &ln) : 0;
+			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, ln) : 0;
 			TessDeleteText(text);
-			if (rc == 0 && ln.xh > 0 && p->word_count == before + 1)
-				rc = note_look(looks, before, img, b, ln.xh);
+			if (rc == 0 && ln->xh > 0 && p->word_count == before + 1)
+				rc = note_look(&r->looks, before, ln->img, b, ln->xh);
 		}
 		if (rc < 0)
 			break;
@@ -883,9 +900,10 @@ static int read_rect(TessBaseAPI *api, PIX *clean, l_int32 x, l_int32 y, l_int32
 
 /* Reads a ruled table row by row: each cell on its own (inside its rules),
  * all cells of a row making one line, left to right. */
-static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api, PIX *clean,
-		      const ocr_table *t, const ocr_geometry *g, int block, mark_looks *looks)
+static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *api,
+		      const ocr_table *t, const ocr_geometry *g, int block, page_reading *rd)
 {
+	PIX *clean = rd->line.img;
 	const int inset = 4;
 	int rc = 0;
 	for (l_int32 r = 0; r + 1 < numaGetCount(t->rows) && rc == 0; r++) {
@@ -905,7 +923,7 @@ static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI
 			rc = read_rect(api, clean, x0 + inset, y0 + inset, x1 - x0 - 2 * inset,
 				       y1 - y0 - 2 * inset, 0);
 			if (rc == 0)
-				rc = collect(p, wcap, lcap, api, g, block, 1, clean, looks);
+				rc = collect(p, wcap, lcap, api, g, block, 1, rd);
 			else if (rc > 0)
 				rc = 0;
 		}
@@ -919,7 +937,7 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 			     const int *is_table, const ocr_table *tables, const ocr_geometry *g)
 {
 	size_t wcap = 0, lcap = 0;
-	mark_looks looks = {0};
+	page_reading rd = {.line = {.img = clean}};
 	int rc = 0;
 
 	TessBaseAPISetImage2(api, clean);
@@ -928,21 +946,21 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	for (l_int32 i = 0; i < boxaGetCount(regions) && rc == 0; i++) {
 		l_int32 x, y, w, h;
 		if (is_table[i]) {
-			rc = read_table(p, &wcap, &lcap, api, clean, &tables[is_table[i] - 1], g,
-					(int)i, &looks);
+			rc = read_table(p, &wcap, &lcap, api, &tables[is_table[i] - 1], g, (int)i,
+					&rd);
 			continue;
 		}
 		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
 		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, x, y, w, h);
 		rc = read_rect(api, clean, x, y, w, h, 12);
 		if (rc == 0)
-			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0, clean, &looks);
+			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0, &rd);
 		else if (rc > 0)
 			rc = 0;
 	}
 	if (rc == 0)
-		rc = reread_marks(p, api, clean, &looks);
-	free(looks.at);
+		rc = reread_marks(p, api, clean, &rd.looks);
+	free(rd.looks.at);
 	return rc;
 }
 

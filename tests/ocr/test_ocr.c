@@ -439,6 +439,25 @@ static void test_square_metres_keep_their_power(void **state)
 	}
 }
 
+/* A table's heading cell wraps its unit onto a line of its own ("(m²)"
+ * under "Diện tích xây dựng"): a line with no letters to measure its
+ * x-height by takes the page's, and the unit keeps its power. */
+static void test_a_unit_alone_on_its_line_keeps_its_power(void **state)
+{
+	fixture *f = *state;
+	static const char text[] =
+		"Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác\n"
+		"Diện tích xây dựng\n(m²)\nDiện tích sàn\n(m²)\n";
+	static const char *const fonts[] = {"Liberation Serif 12", "Liberation Sans 12"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		sohoa_ocr_page *p =
+			recognise(f, render_in(f, fonts[i], text), "m2-alone.png", IFF_PNG);
+		print_message("%s: %s", fonts[i], p->text);
+		assert_int_equal(occurrences(p->text, "(m²)"), 2);
+		sohoa_ocr_page_free(p);
+	}
+}
+
 /* The model reads the dot of a plain i as a hook ("chi" as "chỉ", "Đinh"
  * as "Đỉnh") even on clean text; looked at in the image, a dot stays a dot
  * and a real hook ("Địa chỉ", "chỉ đạo") stays a hook. */
@@ -1118,6 +1137,7 @@ int main(void)
 		cmocka_unit_test(test_a_dot_below_the_image_lacks_goes),
 		cmocka_unit_test(test_marks_of_the_line_below_are_no_dot_below),
 		cmocka_unit_test(test_square_metres_keep_their_power),
+		cmocka_unit_test(test_a_unit_alone_on_its_line_keeps_its_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
