@@ -1,8 +1,8 @@
 /* tests/ocr/test_layout.c: the plain text of a recognised page (ocr/layout.c)
  * — a full stop followed on its line by a word in small letters is a speck,
  * not the end of a sentence, and goes; real stops, abbreviations, numbers
- * and stops at the end of a line stay; lines of fragments (a signature read
- * as text) go. */
+ * and stops at the end of a line stay, but not after a heading in capitals;
+ * lines of fragments (a signature read as text) go. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -130,6 +130,20 @@ static void test_letters_read_for_digits_go_back(void **state)
 		      "17 01 1998 0905, 17/01/2024 2.015,5 (12)\nH31-240115 CT0I Ông lO I Bổ\n");
 }
 
+/* A line in capitals (a heading, a name) ends in no full stop or comma after
+ * a syllable: a speck was read so. Abbreviations, Roman numerals, colons,
+ * numbers and lines with small letters keep theirs. */
+static void test_stops_after_a_heading_go(void **state)
+{
+	(void)state;
+	const char *lines[] = {"SỞ Y TẾ HÀ NỘI.", "NGUYỄN VĂN AN,", "ĐINH VĂN HÙNG..",
+			       "KT. GIÁM ĐỐC",    "VT, HT.",        "PHẦN VI.",
+			       "XÁC NHẬN:",       "2023.",          "Hà Nội, ngày 15 tháng 5."};
+	assert_tidied(lines, 9,
+		      "SỞ Y TẾ HÀ NỘI\nNGUYỄN VĂN AN\nĐINH VĂN HÙNG\nKT. GIÁM ĐỐC\nVT, HT.\n"
+		      "PHẦN VI.\nXÁC NHẬN:\n2023.\nHà Nội, ngày 15 tháng 5.\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_specks_read_as_punctuation_go),
 		cmocka_unit_test(test_foreign_letters_stay_unless_vietnamese),
 		cmocka_unit_test(test_letters_read_for_digits_go_back),
+		cmocka_unit_test(test_stops_after_a_heading_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
