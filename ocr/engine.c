@@ -747,7 +747,10 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	}
 	address |= plain;
 	for (int i = 0; i < n; i++) {
+		/* A power ends the unit's word: no letter or digit follows it
+		 * ("mọi" read with its "ọ" raised was "m²i"). */
 		if (xh > 0 && after_unit(sym, i) && !strchr(",.;:)", sym[i][0]) &&
+		    (i + 1 == n || !sym_kind(sym[i + 1])) &&
 		    (as[i] = unit_power(img, sym[i], sb[i - 1], xh,
 					baseline_at(sym, sb, n, i, bl)))) {
 			powers++;

@@ -256,6 +256,35 @@ static void digits_in_numbers(char *w)
 	}
 }
 
+/* A word that is only l's or |'s, in brackets or before a stop maybe ("l",
+ * "ll", "l."), is a number read so: no Vietnamese word is. */
+static void lone_ones(char *w)
+{
+	size_t lead = strspn(w, "(["), n = strspn(w + lead, "l|");
+	if (n && strspn(w + lead + n, ".,;:)]") == strlen(w + lead + n))
+		memset(w + lead, '1', n);
+}
+
+/* "I" or "II" after "ngày", "tháng" or "Quận" is a number: Vietnamese
+ * writes days, months and Ho Chi Minh City's districts in digits. */
+static void ones_after_dates(sohoa_ocr_page *p)
+{
+	static const char *const before[] = {"ngày", "tháng", "Tháng", "Quận"};
+	for (size_t i = 0; i < p->line_count; i++) {
+		const sohoa_ocr_line *l = &p->lines[i];
+		for (size_t k = 1; k < l->word_count; k++) {
+			char *w = p->words[l->first_word + k].text;
+			const char *prev = p->words[l->first_word + k - 1].text;
+			size_t n = strspn(w, "I");
+			if (n == 0 || n > 2 || strspn(w + n, ".,;:") != strlen(w + n))
+				continue;
+			for (size_t b = 0; b < sizeof before / sizeof *before; b++)
+				if (!strcmp(prev, before[b]))
+					memset(w, '1', n);
+		}
+	}
+}
+
 /* Whether word w has a letter and no small one. */
 static int in_capitals(const char *w)
 {
@@ -311,9 +340,13 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 		}
 		tidy_punctuation(p->words[i].text);
 		digits_in_numbers(p->words[i].text);
+		if (vietnamese)
+			lone_ones(p->words[i].text);
 	}
-	if (vietnamese)
+	if (vietnamese) {
 		drop_heading_stops(p);
+		ones_after_dates(p);
+	}
 }
 
 static int build_text(sohoa_ocr_page *p)

@@ -144,6 +144,19 @@ static void test_stops_after_a_heading_go(void **state)
 		      "PHẦN VI.\nXÁC NHẬN:\n2023.\nHà Nội, ngày 15 tháng 5.\n");
 }
 
+/* A word of l's is a number ("l" in a table's column of storeys, "l." an
+ * item's); so is "I" or "II" after a day, month or district word. Roman
+ * numerals elsewhere stay. */
+static void test_ones_read_as_letters_go_back(void **state)
+{
+	(void)state;
+	const char *lines[] = {"thép l 1998 ngói ll l. (l) |", "ngày I tháng II Quận I",
+			       "PHẦN II Mục I lò"};
+	assert_tidied(lines, 3,
+		      "thép 1 1998 ngói 11 1. (1) 1\nngày 1 tháng 11 Quận 1\n"
+		      "PHẦN II Mục I lò\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +167,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_letters_stay_unless_vietnamese),
 		cmocka_unit_test(test_letters_read_for_digits_go_back),
 		cmocka_unit_test(test_stops_after_a_heading_go),
+		cmocka_unit_test(test_ones_read_as_letters_go_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

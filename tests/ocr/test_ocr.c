@@ -420,6 +420,24 @@ static size_t occurrences(const char *text, const char *what)
 	return n;
 }
 
+/* A letter after "m" in a word is no power, however it is placed: on a
+ * page declared at 100 dpi (read enlarged three times) the model read the
+ * "ọ" of "mọi" as a raised mark after "m" ("m²i"). */
+static void test_a_word_starting_with_m_keeps_its_letters(void **state)
+{
+	fixture *f = *state;
+	PIX *pix = render_in(f, "Liberation Sans 12.5",
+			     "một mái mọi mực một mạng mức mặt\n"
+			     "một cán bộ, một mái nhà, mọi người\n");
+	pixSetResolution(pix, 100, 100);
+	sohoa_ocr_page *p = recognise(f, pix, "m-words.png", IFF_PNG);
+	print_message("%s", p->text);
+	assert_int_equal(p->dpi, 100);
+	assert_non_null(strstr(p->text, "mọi người"));
+	assert_null(strstr(p->text, "²"));
+	sohoa_ocr_page_free(p);
+}
+
 /* The model has no superscripts: a raised mark after "m" is read as "2",
  * "?", "°" or "ê". Looked at in the image, it comes out as m² (and "đệm,"
  * keeps its comma: only a unit takes a power). */
@@ -1192,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_a_dot_below_the_image_lacks_goes),
 		cmocka_unit_test(test_marks_of_the_line_below_are_no_dot_below),
 		cmocka_unit_test(test_square_metres_keep_their_power),
+		cmocka_unit_test(test_a_word_starting_with_m_keeps_its_letters),
 		cmocka_unit_test(test_a_unit_alone_on_its_line_keeps_its_power),
 		cmocka_unit_test(test_blank_page_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
