@@ -285,6 +285,45 @@ static void ones_after_dates(sohoa_ocr_page *p)
 	}
 }
 
+/* Whether word w starts with a capital letter. */
+static int starts_capital(const char *w)
+{
+	int32_t at = 0;
+	UChar32 c;
+	U8_NEXT((const uint8_t *)w, at, -1, c);
+	return c > 0 && u_isupper(c);
+}
+
+/* "Nguyên" starting a name (a capitalised word after it, none before it on
+ * the line) is Nguyễn, the commonest family name: the model loses the tilde
+ * over the circumflex ("cha: NGUYÊN VĂN AN"; 21 times on the seven sets,
+ * never a Nguyên there). After a capitalised word it is a place's or a
+ * given name ("Thái Nguyên", "Lê Nguyên Vũ") and stays. (Out of memory,
+ * the word stays as read.) */
+static void family_names(sohoa_ocr_page *p)
+{
+	static const char *const read[] = {"NGUYÊN", "Nguyên"}, *const name[] = {"NGUYỄN",
+										 "Nguyễn"};
+	for (size_t i = 0; i < p->line_count; i++) {
+		const sohoa_ocr_line *l = &p->lines[i];
+		for (size_t k = 0; k + 1 < l->word_count; k++) {
+			sohoa_ocr_word *w = &p->words[l->first_word + k];
+			if (!starts_capital(w[1].text) || (k > 0 && starts_capital(w[-1].text)))
+				continue;
+			for (int v = 0; v < 2; v++) {
+				if (strcmp(w->text, read[v]))
+					continue;
+				char *t = strdup(name[v]);
+				if (t) {
+					free(w->text);
+					w->text = t;
+				}
+				break;
+			}
+		}
+	}
+}
+
 /* Whether word w has a letter and no small one. */
 static int in_capitals(const char *w)
 {
@@ -346,6 +385,7 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 	if (vietnamese) {
 		drop_heading_stops(p);
 		ones_after_dates(p);
+		family_names(p);
 	}
 }
 

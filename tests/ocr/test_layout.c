@@ -157,6 +157,19 @@ static void test_ones_read_as_letters_go_back(void **state)
 		      "PHẦN II Mục I lò\n");
 }
 
+/* "Nguyên" starting a name is Nguyễn (the model loses the tilde over the
+ * circumflex); after a capitalised word ("Thái Nguyên", "Lê Nguyên Vũ"),
+ * before a small word ("tài nguyên", "Nguyên đơn") or last, it stays. */
+static void test_nguyen_starting_a_name_has_its_tilde(void **state)
+{
+	(void)state;
+	const char *lines[] = {"cha: NGUYÊN VĂN AN", "Nguyên Thị Hoa, bà Nguyên Minh",
+			       "tỉnh Thái Nguyên Lê Nguyên Vũ", "Nguyên đơn: tài nguyên Nguyên"};
+	assert_tidied(lines, 4,
+		      "cha: NGUYỄN VĂN AN\nNguyễn Thị Hoa, bà Nguyễn Minh\n"
+		      "tỉnh Thái Nguyên Lê Nguyên Vũ\nNguyên đơn: tài nguyên Nguyên\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_letters_read_for_digits_go_back),
 		cmocka_unit_test(test_stops_after_a_heading_go),
 		cmocka_unit_test(test_ones_read_as_letters_go_back),
+		cmocka_unit_test(test_nguyen_starting_a_name_has_its_tilde),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
