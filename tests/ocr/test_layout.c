@@ -170,6 +170,19 @@ static void test_nguyen_starting_a_name_has_its_tilde(void **state)
 		      "tỉnh Thái Nguyên Lê Nguyên Vũ\nNguyên đơn: tài nguyên Nguyên\n");
 }
 
+/* A number with a colon starting a line before a capitalised word is a
+ * numbered item's ("3: Giới tính" was "3. Giới tính"); a colon elsewhere,
+ * a time, a year's comma and a colon before a small word stay. */
+static void test_item_numbers_read_with_a_colon_get_their_stop(void **state)
+{
+	(void)state;
+	const char *lines[] = {"3: Giới tính: Nữ", "1.3: Địa chỉ", "Điều 1: Ông", "10:30 Họp",
+			       "1968, Căn",        "2: số",        "4:"};
+	assert_tidied(lines, 7,
+		      "3. Giới tính: Nữ\n1.3. Địa chỉ\nĐiều 1: Ông\n10:30 Họp\n1968, Căn\n"
+		      "2: số\n4:\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_stops_after_a_heading_go),
 		cmocka_unit_test(test_ones_read_as_letters_go_back),
 		cmocka_unit_test(test_nguyen_starting_a_name_has_its_tilde),
+		cmocka_unit_test(test_item_numbers_read_with_a_colon_get_their_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
