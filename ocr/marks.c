@@ -364,46 +364,135 @@ int ocr_cut_mark(ocr_mark_look *look, PIX *img, int x1, int y1, int x2, int y2, 
 	return 1;
 }
 
+/* The rectangle of a look, cut from the image read: its 8-bit copy and
+ * its labelled components. */
+typedef struct {
+	PIX *gray;
+	BOXA *boxa;
+	PIXA *pixa;
+	l_int32 y, w, h; /* the cut's top, in img; its size */
+} word_cut;
+
+static void cut_free(word_cut *c)
+{
+	pixDestroy(&c->gray);
+	boxaDestroy(&c->boxa);
+	pixaDestroy(&c->pixa);
+}
+
+static int cut_word(word_cut *c, PIX *img, const ocr_mark_look *look)
+{
+	l_int32 x = look->x, y = look->y, w = look->w, h = look->h;
+	*c = (word_cut){0};
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)))
+		return 0;
+	BOX *r = boxCreate(x, y, w, h);
+	PIX *part = r ? pixClipRectangle(img, r, NULL) : NULL;
+	PIX *bin = NULL;
+	c->gray = part ? pixConvertTo8(part, 0) : NULL;
+	bin = c->gray ? pixThresholdToBinary(c->gray, 128) : NULL;
+	c->boxa = bin ? pixConnComp(bin, &c->pixa, 8) : NULL;
+	c->y = y;
+	c->w = w;
+	c->h = h;
+	boxDestroy(&r);
+	pixDestroy(&part);
+	pixDestroy(&bin);
+	if (c->boxa && c->pixa)
+		return 1;
+	cut_free(c);
+	return 0;
+}
+
+/* Paints component i of the cut into `mask`. */
+static void cut_paint(PIX *mask, const word_cut *c, l_int32 i)
+{
+	l_int32 x, y, w, h;
+	boxaGetBoxGeometry(c->boxa, i, &x, &y, &w, &h);
+	PIX *one = pixaGetPix(c->pixa, i, L_CLONE);
+	if (one)
+		pixRasterop(mask, x, y, w, h, PIX_SRC | PIX_DST, one, 0, 0);
+	pixDestroy(&one);
+}
+
+/* Whitens the ink of `mask` in gray, with its grey rim. */
+static int whiten(PIX *gray, PIX *mask)
+{
+	PIX *rim = pixDilateBrick(NULL, mask, 3, 3);
+	int ok = rim && pixSetMasked(gray, rim, 255) == 0;
+	pixDestroy(&rim);
+	return ok;
+}
+
 /* Ink that reaches the top or bottom of the rectangle belongs to other
  * lines; above the word box only tone marks are kept, not dust. */
 PIX *ocr_mark_clip(PIX *img, const ocr_mark_look *look, l_int32 margin)
 {
-	l_int32 x = look->x, y = look->y, w = look->w, h = look->h;
-	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)))
-		return NULL;
-	BOX *r = boxCreate(x, y, w, h);
-	PIX *part = r ? pixClipRectangle(img, r, NULL) : NULL;
-	PIX *gray = part ? pixConvertTo8(part, 0) : NULL;
-	PIX *bin = gray ? pixThresholdToBinary(gray, 128) : NULL;
-	PIX *drop = bin ? pixCreate(w, h, 1) : NULL;
-	PIXA *pixa = NULL;
-	BOXA *boxa = drop ? pixConnComp(bin, &pixa, 8) : NULL;
-	PIX *out = NULL;
+	word_cut c;
+	PIX *drop = NULL, *out = NULL;
 
-	for (l_int32 i = 0; boxa && pixa && i < boxaGetCount(boxa); i++) {
-		comp c;
-		boxaGetBoxGeometry(boxa, i, &c.x, &c.y, &c.w, &c.h);
-		PIX *one = pixaGetPix(pixa, i, L_CLONE);
-		pixCountPixels(one, &c.ink, NULL);
-		if (c.y == 0 || c.y + c.h >= h ||
-		    (y + c.y + c.h <= look->top && !is_tone_mark(&c, look->xh)))
-			pixRasterop(drop, c.x, c.y, c.w, c.h, PIX_SRC | PIX_DST, one, 0, 0);
+	if (!cut_word(&c, img, look))
+		return NULL;
+	drop = pixCreate(c.w, c.h, 1);
+	for (l_int32 i = 0; drop && i < boxaGetCount(c.boxa); i++) {
+		comp m = {0};
+		PIX *one = pixaGetPix(c.pixa, i, L_CLONE);
+		boxaGetBoxGeometry(c.boxa, i, &m.x, &m.y, &m.w, &m.h);
+		if (one)
+			pixCountPixels(one, &m.ink, NULL);
 		pixDestroy(&one);
+		if (m.y == 0 || m.y + m.h >= c.h ||
+		    (c.y + m.y + m.h <= look->top && !is_tone_mark(&m, look->xh)))
+			cut_paint(drop, &c, i);
 	}
-	if (boxa && pixa) {
-		PIX *rim = pixDilateBrick(NULL, drop, 3, 3); /* with their grey rims */
-		if (rim) {
-			pixSetMasked(gray, rim, 255);
-			out = pixAddBorder(gray, margin, 255);
-		}
-		pixDestroy(&rim);
-	}
-	boxaDestroy(&boxa);
-	pixaDestroy(&pixa);
-	boxDestroy(&r);
-	pixDestroy(&part);
-	pixDestroy(&gray);
-	pixDestroy(&bin);
+	if (drop && whiten(c.gray, drop))
+		out = pixAddBorder(c.gray, margin, 255);
 	pixDestroy(&drop);
+	cut_free(&c);
 	return out;
+}
+
+/* A component small enough to be a speck, across and down, in x-heights:
+ * dust, or a dot, tone mark or stop of writing. */
+#define SPECK_SIDE 0.7
+
+enum { MAX_SPECKS = 6 };
+
+int ocr_speck_variants(PIX *img, const ocr_mark_look *look, l_int32 margin, PIX **out, int max)
+{
+	word_cut c;
+	l_int32 speck[MAX_SPECKS];
+	int n = 0, ns = 0;
+	PIX *others = NULL;
+	double side = SPECK_SIDE * look->xh;
+
+	if (!cut_word(&c, img, look))
+		return 0;
+	others = pixCreate(c.w, c.h, 1);
+	for (l_int32 i = 0; others && i < boxaGetCount(c.boxa); i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(c.boxa, i, &x, &y, &w, &h);
+		if (x == 0 || y == 0 || x + w >= c.w || y + h >= c.h)
+			cut_paint(others, &c, i); /* the neighbours' ink */
+		else if (w <= side && h <= side && ns < MAX_SPECKS)
+			speck[ns++] = i;
+	}
+	/* Without each speck alone, without all of them (when more than one),
+	 * and with all (the word read alone). */
+	int ok = others && whiten(c.gray, others);
+	for (int k = 0; ok && k <= ns + 1 && n < max; k++) {
+		if (k == ns && ns < 2)
+			continue;
+		PIX *m = pixCreate(c.w, c.h, 1), *v = m ? pixCopy(NULL, c.gray) : NULL;
+		for (int j = 0; v && k <= ns && j < ns; j++)
+			if (k == ns || j == k)
+				cut_paint(m, &c, speck[j]);
+		if (v && whiten(v, m) && (out[n] = pixAddBorder(v, margin, 255)))
+			n++;
+		pixDestroy(&v);
+		pixDestroy(&m);
+	}
+	pixDestroy(&others);
+	cut_free(&c);
+	return n;
 }

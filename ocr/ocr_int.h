@@ -233,10 +233,20 @@ int ocr_cut_mark(ocr_mark_look *look, PIX *img, int x1, int y1, int x2, int y2, 
 /* The word of `look` as an 8-bit image to read again, on a white margin:
  * other lines and the dust above the word removed. NULL on failure. */
 PIX *ocr_mark_clip(PIX *img, const ocr_mark_look *look, l_int32 margin);
+/* Readings of the word of `look` (ink reaching the rectangle's edges, the
+ * neighbours', whitened) to try against dust read into it: one without each
+ * of its specks (components under 0.7 x-height across and down, up to 6),
+ * one without them all when there are several, and one with them all; each
+ * on a white margin. Stores up to max in out[] and returns how many. */
+int ocr_speck_variants(PIX *img, const ocr_mark_look *look, l_int32 margin, PIX **out, int max);
 
 /* Whether two words have the same letters, marks (tones, circumflex, breve,
  * horn) aside; đ is a letter of its own. */
 int ocr_same_letters(const char *a, const char *b);
+
+/* Levenshtein distance between two words over code points (128 when one
+ * is longer than that or not UTF-8). */
+int ocr_word_distance(const char *a, const char *b);
 
 /* Index just past the block that starts at line `first`: a block is a run
  * of consecutive lines with the same `block` value. */

@@ -224,6 +224,48 @@ int ocr_same_letters(const char *a, const char *b)
 	       !strcmp(x, y);
 }
 
+/* The code points of UTF-8 `s` into cp (at most cap); -1 when longer or
+ * not UTF-8. */
+static int32_t code_points(UChar32 *cp, int32_t cap, const char *s)
+{
+	int32_t i = 0, n = 0, len = (int32_t)strlen(s);
+	while (i < len) {
+		UChar32 c;
+		U8_NEXT(s, i, len, c);
+		if (c < 0 || n == cap)
+			return -1;
+		cp[n++] = c;
+	}
+	return n;
+}
+
+int ocr_word_distance(const char *a, const char *b)
+{
+	enum { MAXCP = 128 };
+	UChar32 x[MAXCP], y[MAXCP];
+	int32_t n = code_points(x, MAXCP, a), m = code_points(y, MAXCP, b);
+	int row[MAXCP + 1];
+
+	if (n < 0 || m < 0)
+		return MAXCP;
+	for (int32_t j = 0; j <= m; j++)
+		row[j] = (int)j;
+	for (int32_t i = 1; i <= n; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (int32_t j = 1; j <= m; j++) {
+			int up = row[j], best = diag + (x[i - 1] != y[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[m];
+}
+
 int ocr_is_letter(const char *t)
 {
 	unsigned char c = (unsigned char)t[0];

@@ -135,6 +135,20 @@ static void test_same_letters_compare_words_without_their_marks(void **state)
 	assert_false(ocr_same_letters("\xff", "\xff")); /* not UTF-8 */
 }
 
+/* The distance between two readings counts letters, not bytes: a changed
+ * mark is one edit, a dropped speck or a space put back another. */
+static void test_word_distance_counts_letters(void **state)
+{
+	(void)state;
+	assert_int_equal(ocr_word_distance("bổsung", "bổsung"), 0);
+	assert_int_equal(ocr_word_distance("bổsung", "bổ sung"), 1);
+	assert_int_equal(ocr_word_distance("Quyền", "Quyên"), 1);
+	assert_int_equal(ocr_word_distance("nhâtï", "nhân"), 2);
+	assert_int_equal(ocr_word_distance("ĐinhVMănHùng", "Đinh Văn Hùng"), 3);
+	assert_int_equal(ocr_word_distance("", "tờ"), 2);
+	assert_int_equal(ocr_word_distance("\xff", "a"), 128); /* not UTF-8 */
+}
+
 /* Dust over a letter is read as a mark Vietnamese never puts there, or as
  * a letter of another alphabet: each goes back to the Vietnamese letter. */
 static void test_foreign_marks_and_letters_become_vietnamese(void **state)
@@ -179,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_readings_of_noise_are_not),
 		cmocka_unit_test(test_ground_truth_words_are_plausible),
 		cmocka_unit_test(test_same_letters_compare_words_without_their_marks),
+		cmocka_unit_test(test_word_distance_counts_letters),
 		cmocka_unit_test(test_foreign_marks_and_letters_become_vietnamese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
