@@ -803,13 +803,8 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	return specks || powers || marks ? rc : 1;
 }
 
-/* Notes word `word` (box b in img) for a second reading when a mark
- * stands over it that its reading left out. */
-static int note_look(mark_looks *looks, size_t word, PIX *img, sym_box b, double xh)
+static int push_look(mark_looks *looks, mark_look look)
 {
-	ocr_mark_look look;
-	if (!ocr_cut_mark(&look, img, b.x1, b.y1, b.x2, b.y2, xh))
-		return 0;
 	if (looks->count == looks->cap) {
 		size_t ncap = looks->cap ? 2 * looks->cap : 32;
 		mark_look *at = realloc(looks->at, ncap * sizeof *at);
@@ -818,8 +813,39 @@ static int note_look(mark_looks *looks, size_t word, PIX *img, sym_box b, double
 		looks->at = at;
 		looks->cap = ncap;
 	}
-	looks->at[looks->count++] = (mark_look){word, look};
+	looks->at[looks->count++] = look;
 	return 0;
+}
+
+/* Reads `clip` (consumed) as one line: its text (NFC, malloc'd, trailing
+ * spaces and newlines cut) and mean confidence; NULL when nothing was read
+ * or out of memory (*rc < 0 then). */
+static char *read_clip(TessBaseAPI *api, PIX *clip, int *conf, int *rc)
+{
+	char *t = NULL, *nfc = NULL;
+	TessBaseAPISetImage2(api, clip);
+	TessBaseAPISetSourceResolution(api, 300);
+	if (TessBaseAPIRecognize(api, NULL) == 0)
+		t = TessBaseAPIGetUTF8Text(api);
+	*conf = TessBaseAPIMeanTextConf(api);
+	pixDestroy(&clip);
+	size_t n = t ? strlen(t) : 0;
+	while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
+		t[--n] = 0;
+	if (t)
+		*rc = sohoa_utf8_nfc(&nfc, t, n);
+	TessDeleteText(t);
+	return nfc;
+}
+
+/* Notes word `word` (box b in img) for a second reading when a mark
+ * stands over it that its reading left out. */
+static int note_look(mark_looks *looks, size_t word, PIX *img, sym_box b, double xh)
+{
+	ocr_mark_look look;
+	if (!ocr_cut_mark(&look, img, b.x1, b.y1, b.x2, b.y2, xh))
+		return 0;
+	return push_look(looks, (mark_look){word, look});
 }
 
 /* Whether `now` puts a hook over an i that `was` had plain: the `vie`
@@ -853,19 +879,9 @@ static int reread_marks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const mar
 	for (size_t i = 0; i < looks->count && rc == 0; i++) {
 		sohoa_ocr_word *w = &p->words[looks->at[i].word];
 		PIX *clip = ocr_mark_clip(img, &looks->at[i].look, 12);
-		char *t = NULL, *nfc = NULL;
-		if (!clip)
-			continue;
-		TessBaseAPISetImage2(api, clip);
-		TessBaseAPISetSourceResolution(api, 300);
-		if (TessBaseAPIRecognize(api, NULL) == 0)
-			t = TessBaseAPIGetUTF8Text(api);
-		int conf = TessBaseAPIMeanTextConf(api);
-		pixDestroy(&clip);
-		size_t n = t ? strlen(t) : 0;
-		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
-			t[--n] = 0;
-		if (t && (rc = sohoa_utf8_nfc(&nfc, t, n)) == 0) {
+		int conf;
+		char *nfc = clip ? read_clip(api, clip, &conf, &rc) : NULL;
+		if (nfc) {
 			int take = better_marks(w->text, w->confidence, nfc, conf);
 			sohoa_log_debug("mark look: \"%s\" (%.0f) read again \"%s\" (%d)%s",
 					w->text, w->confidence, nfc, conf, take ? ", taken" : "");
@@ -877,7 +893,6 @@ static int reread_marks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const mar
 			}
 		}
 		free(nfc);
-		TessDeleteText(t);
 	}
 	return rc;
 }
@@ -921,19 +936,9 @@ static int note_speck(mark_looks *looks, size_t word, const sohoa_ocr_page *p, s
 	if (w->confidence >= SPECK_DOUBT || ocr_word_plausible(w->text) || is_unit(w->text) ||
 	    !ocr_letters_in(w->text) || code_points(w->text) > SPECK_LONGEST)
 		return 0;
-	if (looks->count == looks->cap) {
-		size_t ncap = looks->cap ? 2 * looks->cap : 32;
-		mark_look *at = realloc(looks->at, ncap * sizeof *at);
-		if (!at)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		looks->at = at;
-		looks->cap = ncap;
-	}
-	looks->at[looks->count++] =
-		(mark_look){word,
-			    {b.x1 - MARGIN, b.y1 - MARGIN, b.x2 - b.x1 + 2 * MARGIN,
-			     b.y2 - b.y1 + 2 * MARGIN, b.y1, xh}};
-	return 0;
+	return push_look(looks, (mark_look){word,
+					    {b.x1 - MARGIN, b.y1 - MARGIN, b.x2 - b.x1 + 2 * MARGIN,
+					     b.y2 - b.y1 + 2 * MARGIN, b.y1, xh}});
 }
 
 /* The box of the word the iterator is at, cut back so that it takes in
@@ -997,18 +1002,10 @@ static char *speck_reading(TessBaseAPI *api, PIX *img, const mark_look *look,
 	char *best = NULL;
 
 	for (int k = 0; k < n; k++) {
-		char *t = NULL, *nfc = NULL;
-		TessBaseAPISetImage2(api, v[k]);
-		TessBaseAPISetSourceResolution(api, 300);
-		if (TessBaseAPIRecognize(api, NULL) == 0)
-			t = TessBaseAPIGetUTF8Text(api);
-		int conf = TessBaseAPIMeanTextConf(api);
-		pixDestroy(&v[k]);
-		size_t len = t ? strlen(t) : 0;
-		while (len && (t[len - 1] == '\n' || t[len - 1] == ' '))
-			t[--len] = 0;
-		if (t && sohoa_utf8_nfc(&nfc, t, len) == 0 && strcmp(nfc, w->text) &&
-		    parts_plausible(nfc) && conf >= SPECK_SURE && conf >= w->confidence) {
+		int conf, rc = 0;
+		char *nfc = read_clip(api, v[k], &conf, &rc);
+		if (nfc && strcmp(nfc, w->text) && parts_plausible(nfc) && conf >= SPECK_SURE &&
+		    conf >= w->confidence) {
 			int score = conf - SPECK_CHANGE * ocr_word_distance(w->text, nfc);
 			sohoa_log_debug("speck look: \"%s\" (%.0f) read again \"%s\" (%d)", w->text,
 					w->confidence, nfc, conf);
@@ -1021,7 +1018,6 @@ static char *speck_reading(TessBaseAPI *api, PIX *img, const mark_look *look,
 			}
 		}
 		free(nfc);
-		TessDeleteText(t);
 	}
 	return best;
 }

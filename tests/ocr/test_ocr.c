@@ -393,6 +393,19 @@ static void test_heavy_blurred_page_is_read_upright(void **state)
 	assert_read_upright_both_ways(*state, gray, "Kính gửi", "thủ tục hành chính");
 }
 
+/* Recognises the PNG `name` of tests/ocr/data and shows its text. */
+static sohoa_ocr_page *recognise_data(fixture *f, const char *name)
+{
+	char *path = NULL;
+	assert_true(asprintf(&path, "%s/tests/ocr/data/%s", SOHOA_SOURCE_DIR, name) > 0);
+	PIX *pix = pixRead(path);
+	free(path);
+	assert_non_null(pix);
+	sohoa_ocr_page *p = recognise(f, pix, name, IFF_PNG);
+	print_message("%s", p->text);
+	return p;
+}
+
 /* Lines set tight (tests/ocr/data/tight-lines-uy.png: FreeSerif 12 at 300
  * dpi, a part of scripts/make-samples.py --set DIR --seed 1 --count 30,
  * image 00005, in 16 greys): the hook of "Ủy" stands above the capital,
@@ -401,11 +414,7 @@ static void test_heavy_blurred_page_is_read_upright(void **state)
  * is cut in half and may read as anything. */
 static void test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept(void **state)
 {
-	fixture *f = *state;
-	PIX *pix = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/tight-lines-uy.png");
-	assert_non_null(pix);
-	sohoa_ocr_page *p = recognise(f, pix, "tight.png", IFF_PNG);
-	print_message("%s", p->text);
+	sohoa_ocr_page *p = recognise_data(*state, "tight-lines-uy.png");
 	assert_non_null(strstr(p->text, "Ủy ban nhân dân xã Hải Anh"));
 	assert_non_null(strstr(p->text, "trách nhiệm thi hành Quyết định này"));
 	assert_null(strstr(p->text, "Uy"));
@@ -420,11 +429,7 @@ static void test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept(void **state
  * that is Vietnamese stands. */
 static void test_words_glued_by_dust_are_read_again_without_it(void **state)
 {
-	fixture *f = *state;
-	PIX *pix = pixRead(SOHOA_SOURCE_DIR "/tests/ocr/data/speckled-lines.png");
-	assert_non_null(pix);
-	sohoa_ocr_page *p = recognise(f, pix, "speckled-lines.png", IFF_PNG);
-	print_message("%s", p->text);
+	sohoa_ocr_page *p = recognise_data(*state, "speckled-lines.png");
 	assert_non_null(strstr(p->text, "để bổ sung hồ sơ"));
 	assert_non_null(strstr(p->text, "Chủ hộ"));
 	assert_null(strstr(p->text, "bổsung"));
