@@ -917,25 +917,28 @@ static size_t code_points(const char *t)
 	return n;
 }
 
-/* Notes word `word` (box b, the neighbours' boxes kept out of it) for a
- * reading without the dust in it when no syllable reads so: a speck in a
- * word or between two is read as a letter, a mark or punctuation
- * ("nhâtï", "địnhidanh", "ĐinhVMănHùng"). A word that reads as Vietnamese
- * is left alone: on the dev pages, reading those again without their specks
- * took real marks off more often than dust. So are words without letters
- * (numbers, dashes), over SPECK_LONGEST letters long (codes, addresses) or
- * read SPECK_DOUBT sure: leaving them out on the dev sets took 55% of the
- * second readings away and 4% of what they put right. */
+/* Whether word w is to be read again without the dust in it: no syllable
+ * reads so (a speck in a word or between two is read as a letter, a mark
+ * or punctuation: "nhâtï", "địnhidanh", "ĐinhVMănHùng"). A word that reads
+ * as Vietnamese is left alone: on the dev pages, reading those again
+ * without their specks took real marks off more often than dust. So are
+ * words without letters (numbers, dashes), over SPECK_LONGEST letters long
+ * (codes, addresses) or read SPECK_DOUBT sure: leaving them out on the dev
+ * sets took 55% of the second readings away and 4% of what they put right. */
 #define SPECK_DOUBT   95
 #define SPECK_LONGEST 12
 
-static int note_speck(mark_looks *looks, size_t word, const sohoa_ocr_page *p, sym_box b, double xh)
+static int speck_doubt(const sohoa_ocr_word *w)
+{
+	return w->confidence < SPECK_DOUBT && !ocr_word_plausible(w->text) && !is_unit(w->text) &&
+	       ocr_letters_in(w->text) && code_points(w->text) <= SPECK_LONGEST;
+}
+
+/* Notes word `word` (box b in the image read, the neighbours' boxes kept
+ * out of it) for that reading. */
+static int note_speck(mark_looks *looks, size_t word, sym_box b, double xh)
 {
 	enum { MARGIN = 2 };
-	const sohoa_ocr_word *w = &p->words[word];
-	if (w->confidence >= SPECK_DOUBT || ocr_word_plausible(w->text) || is_unit(w->text) ||
-	    !ocr_letters_in(w->text) || code_points(w->text) > SPECK_LONGEST)
-		return 0;
 	return push_look(looks, (mark_look){word,
 					    {b.x1 - MARGIN, b.y1 - MARGIN, b.x2 - b.x1 + 2 * MARGIN,
 					     b.y2 - b.y1 + 2 * MARGIN, b.y1, xh}});
@@ -1033,7 +1036,7 @@ static size_t count_parts(const char *t)
 
 /* Puts the second readings fix[i] (NULL to keep word looks->at[i].word)
  * in place; one of several words takes a share of its box (of the image
- * read) in proportion to its letters. */
+ * read) in proportion to its code points. */
 static int put_speck_readings(sohoa_ocr_page *p, const mark_looks *looks, char **fix,
 			      const int *conf, const ocr_geometry *g)
 {
@@ -1057,17 +1060,22 @@ static int put_speck_readings(sohoa_ocr_page *p, const mark_looks *looks, char *
 			continue;
 		}
 		const ocr_mark_look *l = &looks->at[k].look;
-		int32_t len = (int32_t)strlen(fix[k]), start = 0;
-		for (int32_t e = 0; e <= len; e++) {
-			if (e < len && fix[k][e] != ' ')
+		const char *t = fix[k];
+		size_t len = strlen(t), start = 0, cps = code_points(t), cp = 0, cp_start = 0;
+		for (size_t e = 0; e <= len; e++) {
+			if (e < len && t[e] != ' ') {
+				cp += ((unsigned char)t[e] & 0xC0) != 0x80;
 				continue;
+			}
 			if (e > start) {
-				l_int32 x1 = l->x + l->w * start / len, x2 = l->x + l->w * e / len;
+				l_int32 x1 = l->x + (l_int32)(l->w * cp_start / cps),
+					x2 = l->x + (l_int32)(l->w * cp / cps);
 				words[n++] = (sohoa_ocr_word){
-					strndup(fix[k] + start, (size_t)(e - start)),
+					strndup(t + start, e - start),
 					ocr_map_box(g, x1, l->y, x2 - x1, l->h), (float)conf[k]};
 			}
 			start = e + 1;
+			cp_start = ++cp; /* the space */
 		}
 		free(p->words[i].text);
 	}
@@ -1154,8 +1162,9 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 			TessDeleteText(text);
 			if (rc == 0 && ln->xh > 0 && p->word_count == before + 1)
 				rc = note_look(&r->looks, before, ln->img, b, ln->xh);
-			if (rc == 0 && ln->xh > 0 && p->word_count == before + 1)
-				rc = note_speck(&r->specks, before, p, own_box(it, b, prev_x2),
+			if (rc == 0 && ln->xh > 0 && p->word_count == before + 1 &&
+			    speck_doubt(&p->words[before]))
+				rc = note_speck(&r->specks, before, own_box(it, b, prev_x2),
 						ln->xh);
 		}
 		prev_x2 = b.x2;
