@@ -397,16 +397,20 @@ static int is_speck_reading(const char *text)
 	return n > 0 && !(dots == n && n >= 3);
 }
 
-/* Whether a word is a reading of noise (signature strokes, seal remnants,
- * specks): only speck marks, no letter or digit at all and low confidence,
- * or very low confidence and not a word Vietnamese could have. A faint or
- * broken word read right often has a very low confidence too ("Phó" at 0),
- * and dropping it costs more than a misreading would. */
-static int is_noise(const char *text, float conf)
+/* A document number or code under dust is read at confidence 0-20
+ * ("24/2014/TT-BTNMT", "43/2014/NĐ-CP") with its digits right or nearly so;
+ * on the seven dev sets no junk reading had this many digits. */
+#define NUMBER_DIGITS 4
+
+int ocr_is_noise(const char *text, float conf)
 {
-	int alnum = 0;
+	int alnum = 0, digits = 0;
 	if (is_speck_reading(text))
 		return 1;
+	for (const char *d = text; *d; d++)
+		digits += *d >= '0' && *d <= '9';
+	if (digits >= NUMBER_DIGITS)
+		return 0;
 	for (const unsigned char *p = (const unsigned char *)text; *p && !alnum; p++) {
 		if ((*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 			alnum = 1;
@@ -631,7 +635,7 @@ static int keep_word(sohoa_ocr_page *p, size_t *wcap, const char *text, sym_box 
 {
 	int rc;
 	char *fixed = NULL;
-	if (!*text || p->line_count == 0 || (!sure && is_noise(text, conf)))
+	if (!*text || p->line_count == 0 || (!sure && ocr_is_noise(text, conf)))
 		return 0;
 	if (ln->xh > 0)
 		fixed = ocr_dot_below_check(ln->img, text, b.x1, b.x2, ln->xh,

@@ -179,6 +179,14 @@ static inline int ocr_clip_rect(l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h, 
  * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
+/* Whether a word is a reading of noise (signature strokes, seal remnants,
+ * specks): only speck marks, no letter or digit at all and confidence under
+ * 60, or confidence under 20 and not a word Vietnamese could have. A faint
+ * or broken word read right often has a very low confidence too ("Phó" at
+ * 0), and dropping it costs more than a misreading would; so does a word of
+ * four digits or more, a document number or code (ocr/engine.c). */
+int ocr_is_noise(const char *text, float conf);
+
 /* Word `w` as Vietnamese writes it, newly allocated, or NULL when it is so
  * already (or on failure): a mark Vietnamese never puts on its letter goes
  * (ñ → n, ï → i, ä → a, š → s, a second tone on one letter), as does a lone

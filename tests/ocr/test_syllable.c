@@ -135,6 +135,26 @@ static void test_same_letters_compare_words_without_their_marks(void **state)
 	assert_false(ocr_same_letters("\xff", "\xff")); /* not UTF-8 */
 }
 
+/* What a page drops as noise: junk read from strokes and dust, at low
+ * confidence. A document number or code under dust is read just as unsure
+ * (these at 0-19 on dev pages) but nearly right, and is kept. */
+static void test_unsure_numbers_are_kept_and_junk_dropped(void **state)
+{
+	(void)state;
+	static const char *const junk[] = {"K1£€", "V#W*##Ƒ-ÿấ2", "..?**,;55#œá:", "\\#9-",
+					   "d733", "â9®.",        "1-a@vdÙ",       "_“Ƒ†3"};
+	static const char *const kept[] = {"24/2014/TT-BTNMT", "43/2014/NĐ-CP", "61/2018/NĐ-CP",
+					   "000:05.31.H31-240115-0103", "03†072003381'"};
+	for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
+		if (!ocr_is_noise(junk[i], 10))
+			fail_msg("\"%s\" at 10 is not noise", junk[i]);
+	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+		if (ocr_is_noise(kept[i], 0))
+			fail_msg("\"%s\" at 0 is noise", kept[i]);
+	assert_true(ocr_is_noise("—", 40));   /* no letter or digit */
+	assert_false(ocr_is_noise("Phó", 0)); /* a word */
+}
+
 /* The distance between two readings counts letters, not bytes: a changed
  * mark is one edit, a dropped speck or a space put back another. */
 static void test_word_distance_counts_letters(void **state)
@@ -194,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_ground_truth_words_are_plausible),
 		cmocka_unit_test(test_same_letters_compare_words_without_their_marks),
 		cmocka_unit_test(test_word_distance_counts_letters),
+		cmocka_unit_test(test_unsure_numbers_are_kept_and_junk_dropped),
 		cmocka_unit_test(test_foreign_marks_and_letters_become_vietnamese),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
