@@ -410,6 +410,7 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 		ones_after_dates(p);
 		family_names(p);
 		item_numbers(p);
+		ocr_marks_from_context(p);
 	}
 }
 

@@ -203,6 +203,22 @@ int ocr_is_letter(const char *t);
  * specks and turned lines are read as do not count. */
 int ocr_letters_in(const char *s);
 
+/* Whether the syllables a and b (lower case, NFC) are seen side by side in
+ * Vietnamese text ("thay" "đổi"), by the table of ocr/data/vi-pairs.txt. The
+ * table is built on first use (thread-safe) and then only read; when memory
+ * runs out it stays empty and no pair is known. */
+int ocr_pair_known(const char *a, const char *b);
+
+/* Marks from context (ocr/context.c): a word Tesseract was not sure of
+ * (confidence < 96) that makes no known pair with its neighbours on the
+ * line takes a change of one mark (its tone, a ă â, e ê, o ô ơ, u ư, d đ)
+ * that makes it pair: the one change that pairs it with both neighbours,
+ * else the one change that pairs it with either ("bố sung" → "bổ sung");
+ * when two changes tie, the word stays. Past confidence 90 a capitalised
+ * word inside a line is taken for a name and stays. Case and punctuation
+ * stay. */
+void ocr_marks_from_context(sohoa_ocr_page *p);
+
 /* Word by word, what no word has: a mark a word cannot start with (",Xác",
  * "'TỜ": a speck before it), a run of stops that is not all full stops cut
  * to its first, and with `vietnamese`, letters and marks of other alphabets

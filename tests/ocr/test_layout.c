@@ -11,7 +11,7 @@
 #include "ocr/ocr_int.h"
 
 /* A page of one block whose lines are the words of `lines`, one string per
- * line, words separated by single spaces. */
+ * line, words separated by single spaces, each read with confidence 99. */
 static sohoa_ocr_page *page_of(const char *const *lines, size_t n)
 {
 	sohoa_ocr_page *p = calloc(1, sizeof *p);
@@ -27,7 +27,8 @@ static sohoa_ocr_page *page_of(const char *const *lines, size_t n)
 			assert_true(p->word_count < 64);
 			p->words[p->word_count] = (sohoa_ocr_word){
 				.text = strdup(w),
-				.box = {10 * (int)p->word_count, 20 * (int)i, 8, 10}};
+				.box = {10 * (int)p->word_count, 20 * (int)i, 8, 10},
+				.confidence = 99.0f};
 			p->word_count++;
 			p->lines[i].word_count++;
 		}
@@ -183,6 +184,59 @@ static void test_item_numbers_read_with_a_colon_get_their_stop(void **state)
 		      "2: số\n4:\n");
 }
 
+/* Words read with their confidence: "word@conf" (no "@": 99). */
+static sohoa_ocr_page *page_with_confidence(const char *const *lines, size_t n)
+{
+	sohoa_ocr_page *p = page_of(lines, n);
+	for (size_t i = 0; i < p->word_count; i++) {
+		char *at = strchr(p->words[i].text, '@');
+		if (at) {
+			p->words[i].confidence = strtof(at + 1, NULL);
+			*at = '\0';
+		}
+	}
+	return p;
+}
+
+/* A word Tesseract was unsure of that pairs with neither neighbour takes
+ * the one mark that makes it pair ("bố sung" → "bổ sung"), keeping its case
+ * and punctuation. A sure word, a word that pairs as read, a capitalised
+ * word inside a line read fairly surely (a name), a word with no neighbour
+ * and one whose punctuation parts it from them stay. */
+static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
+{
+	(void)state;
+	const char *lines[] = {"Tổ chúc@90 chính trị",
+			       "THAY ĐỐI@80 THÔNG TIN",
+			       "sửa đối,@70 bổ sung",
+			       "(bố@60 sung)",
+			       "(bố sung)",
+			       "năm@50 sinh",
+			       "ông Nguyễn Văn Hưởng@92",
+			       "bố@60",
+			       "để, bố,@60 sung"};
+	sohoa_ocr_page *p = page_with_confidence(lines, 9);
+	ocr_tidy_words(p, 1);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
+				     "(bổ sung)\n(bố sung)\nnăm sinh\n"
+				     "ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
+	sohoa_ocr_page_free(p);
+}
+
+/* The table knows the pairs of Vietnamese text, in order, and nothing else. */
+static void test_syllable_pairs_are_known(void **state)
+{
+	(void)state;
+	assert_true(ocr_pair_known("thay", "đổi"));
+	assert_true(ocr_pair_known("bổ", "sung"));
+	assert_true(ocr_pair_known("năm", "sinh"));
+	assert_false(ocr_pair_known("thay", "đối"));
+	assert_false(ocr_pair_known("sung", "bổ"));
+	assert_false(ocr_pair_known("bổ", "xyzzy"));
+	assert_false(ocr_pair_known("", ""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +250,8 @@ int main(void)
 		cmocka_unit_test(test_ones_read_as_letters_go_back),
 		cmocka_unit_test(test_nguyen_starting_a_name_has_its_tilde),
 		cmocka_unit_test(test_item_numbers_read_with_a_colon_get_their_stop),
+		cmocka_unit_test(test_unsure_marks_are_mended_from_their_neighbours),
+		cmocka_unit_test(test_syllable_pairs_are_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,415 @@
+/* ocr/context.c: marks from context. A word read with one mark wrong is
+ * often still a syllable ("bố sung", "thay đối", "ỦY BẠN NHÂN"), so no
+ * syllable rule can catch it; its neighbours can. The table of syllable
+ * pairs seen side by side in Vietnamese text (ocr/data/vi-pairs.txt, made by
+ * scripts/make-pairs.py, compiled in) says "bổ sung" and "thay đổi" are
+ * Vietnamese and "bố sung" is not. */
+#include "ocr/ocr_int.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/utf8.h>
+
+extern const char ocr_data_vi_pairs[];
+extern const size_t ocr_data_vi_pairs_len;
+
+/* A word is looked at only when Tesseract was less sure of it than this:
+ * above it, a pair missing from the table is more often the table's gap
+ * than a wrong mark (dev sets: 21 right changes against 40 wrong at 96-97,
+ * 158 against 29 under 96). */
+#define CONTEXT_DOUBT 96.0f
+/* From this confidence on, a capitalised word inside a line is taken for a
+ * name ("Văn Hưởng", "Thị Sô"), which the table does not hold. */
+#define NAME_SURE    90.0f
+#define SYLLABLE_MAX 7 /* letters */
+
+/* The pairs, built on first use and never changed after: syllables sorted
+ * (strings inside `text`), pairs as first id << 16 | second id, sorted. */
+static struct {
+	char *text;
+	const char **syl;
+	size_t nsyl;
+	uint32_t *pair;
+	size_t npair;
+} table;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static long syllable_id(const char *s)
+{
+	const char **hit = bsearch(&s, table.syl, table.nsyl, sizeof *table.syl, cmp_str);
+	return hit ? hit - table.syl : -1;
+}
+
+/* Splits the data into NUL-ended tokens; tok[i] is a token, first[i] whether
+ * it starts a line. Comment lines are skipped. */
+static size_t tokens(char *t, char **tok, char *first)
+{
+	size_t n = 0;
+	int line_start = 1;
+	for (char *s = t; *s;) {
+		if (line_start && *s == '#') {
+			s += strcspn(s, "\n");
+			s += *s != '\0';
+			continue;
+		}
+		size_t k = strcspn(s, "\t \n");
+		char sep = s[k];
+		if (k > 0) {
+			tok[n] = s;
+			first[n++] = (char)line_start;
+		}
+		line_start = sep == '\n';
+		s[k] = '\0';
+		s += k + (sep != '\0');
+	}
+	return n;
+}
+
+static void load_table(void)
+{
+	size_t len = ocr_data_vi_pairs_len, most = len / 2 + 1, n, k = 0;
+	char **tok = malloc(most * sizeof *tok), *first = malloc(most);
+	const char **syl = malloc(most * sizeof *syl);
+	uint32_t *pair = malloc(most * sizeof *pair);
+	char *text = malloc(len + 1);
+
+	if (!tok || !first || !syl || !pair || !text)
+		goto cleanup;
+	memcpy(text, ocr_data_vi_pairs, len + 1);
+	n = tokens(text, tok, first);
+	memcpy(syl, tok, n * sizeof *syl);
+	qsort(syl, n, sizeof *syl, cmp_str);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || strcmp(syl[k - 1], syl[i]))
+			syl[k++] = syl[i];
+	if (k > 0xFFFF)
+		goto cleanup;
+	table.syl = syl;
+	table.nsyl = k;
+	long a = -1;
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++) {
+		long id = syllable_id(tok[i]);
+		if (first[i])
+			a = id;
+		else if (a >= 0)
+			pair[np++] = (uint32_t)a << 16 | (uint32_t)id;
+	}
+	qsort(pair, np, sizeof *pair, cmp_u32);
+	table.text = text;
+	table.pair = pair;
+	table.npair = np;
+	text = NULL;
+	pair = NULL;
+	syl = NULL;
+cleanup:
+	if (syl) { /* failed: the table stays empty */
+		table.syl = NULL;
+		table.nsyl = 0;
+	}
+	free(tok);
+	free(first);
+	free(syl);
+	free(pair);
+	free(text);
+}
+
+int ocr_pair_known(const char *a, const char *b)
+{
+	pthread_once(&table_once, load_table);
+	long x = syllable_id(a), y;
+	if (x < 0 || (y = syllable_id(b)) < 0)
+		return 0;
+	uint32_t key = (uint32_t)x << 16 | (uint32_t)y;
+	return bsearch(&key, table.pair, table.npair, sizeof key, cmp_u32) != NULL;
+}
+
+/* ------------------------------------------------------------- one syllable */
+
+/* A letter taken apart: lower-case base, its shape mark (circumflex, breve,
+ * horn; 0 for none), its tone mark (0 for none), and whether it was upper. */
+typedef struct {
+	UChar32 base, shape, tone;
+	int upper;
+} letter;
+
+typedef struct {
+	letter l[SYLLABLE_MAX];
+	int n;
+} syllable;
+
+static int is_tone_mark(UChar32 m)
+{
+	return m == 0x0300 || m == 0x0301 || m == 0x0303 || m == 0x0309 || m == 0x0323;
+}
+
+/* Parses the letters of w[0..len) into s; -1 when one is no letter, takes an
+ * unknown mark or there are too many. */
+static int parse(syllable *s, const char *w, int32_t len)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	if (U_FAILURE(err))
+		return -1;
+	s->n = 0;
+	for (int32_t i = 0; i < len;) {
+		UChar32 c;
+		UChar dec[8];
+		U8_NEXT(w, i, len, c);
+		if (c < 0 || !u_isalpha(c) || s->n == SYLLABLE_MAX)
+			return -1;
+		letter *l = &s->l[s->n++];
+		int32_t n = unorm2_getDecomposition(nfd, c, dec, 8, &err), j = 0;
+		if (U_FAILURE(err))
+			return -1;
+		if (n > 0)
+			U16_NEXT(dec, j, n, c);
+		l->upper = u_isupper(c) != 0;
+		l->base = u_tolower(c);
+		l->shape = l->tone = 0;
+		while (j < n) {
+			UChar32 m;
+			U16_NEXT(dec, j, n, m);
+			UChar32 *slot = is_tone_mark(m) ? &l->tone : &l->shape;
+			if (*slot ||
+			    (m != 0x0302 && m != 0x0306 && m != 0x031B && !is_tone_mark(m)))
+				return -1;
+			*slot = m;
+		}
+	}
+	return 0;
+}
+
+/* Writes s in lower case (or as it was read, `cased`) into buf, UTF-8.
+ * Returns 0, or -1 when a mark does not compose with its letter. */
+static int spell(char *buf, size_t cap, const syllable *s, int cased)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&err);
+	size_t o = 0;
+	if (U_FAILURE(err))
+		return -1;
+	for (int i = 0; i < s->n; i++) {
+		UChar32 c = s->l[i].base;
+		if (s->l[i].shape && (c = unorm2_composePair(nfc, c, s->l[i].shape)) < 0)
+			return -1;
+		if (s->l[i].tone && (c = unorm2_composePair(nfc, c, s->l[i].tone)) < 0)
+			return -1;
+		if (cased && s->l[i].upper)
+			c = u_toupper(c);
+		if (o + U8_MAX_LENGTH >= cap)
+			return -1;
+		U8_APPEND_UNSAFE(buf, o, c);
+	}
+	buf[o] = '\0';
+	return 0;
+}
+
+/* The pairs the word `w` (lower case) makes with its neighbours (NULL: none). */
+static int pairs_with(const char *prev, const char *w, const char *next)
+{
+	return (prev && ocr_pair_known(prev, w)) + (next && ocr_pair_known(w, next));
+}
+
+typedef struct {
+	const char *prev, *next; /* the neighbours in lower case, or NULL */
+	char found[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
+	syllable best;
+	int hits;  /* the most pairs a variant makes */
+	int count; /* distinct variants that make that many */
+} search;
+
+/* Tries variant v of the word `was`: keeps it when it makes more pairs than
+ * any before, counts it when it makes as many and is new. */
+static void try_variant(search *q, const syllable *v, const char *was)
+{
+	char low[sizeof q->found];
+	int h;
+	if (spell(low, sizeof low, v, 0) || !strcmp(low, was) ||
+	    (h = pairs_with(q->prev, low, q->next)) == 0 || h < q->hits)
+		return;
+	if (h == q->hits) {
+		q->count += strcmp(low, q->found) != 0;
+		return;
+	}
+	q->hits = h;
+	q->count = 1;
+	strcpy(q->found, low);
+	q->best = *v;
+}
+
+static const UChar32 tones[] = {0, 0x0300, 0x0301, 0x0309, 0x0303, 0x0323};
+
+static int is_vowel(UChar32 c)
+{
+	return c > 0 && c < 0x80 && strchr("aeiouy", (int)c);
+}
+
+/* The variants of s with its tone changed: on the letter that bears it, or
+ * on any vowel when none does. */
+static void tone_variants(search *q, const syllable *s, const char *was)
+{
+	int toned = -1;
+	for (int i = 0; i < s->n; i++)
+		if (s->l[i].tone)
+			toned = i;
+	for (int i = 0; i < s->n; i++) {
+		if (toned >= 0 ? i != toned : !is_vowel(s->l[i].base))
+			continue;
+		for (size_t t = 0; t < sizeof tones / sizeof *tones; t++) {
+			syllable v = *s;
+			v.l[i].tone = tones[t];
+			try_variant(q, &v, was);
+		}
+	}
+}
+
+/* The variants of s with one letter's shape changed (a ă â, e ê, o ô ơ,
+ * u ư) or d and đ swapped. */
+static void shape_variants(search *q, const syllable *s, const char *was)
+{
+	static const struct {
+		UChar32 base, shapes[3];
+	} shapes[] = {{'a', {0, 0x0306, 0x0302}},
+		      {'e', {0, 0x0302, 0}},
+		      {'o', {0, 0x0302, 0x031B}},
+		      {'u', {0, 0x031B, 0}}};
+	for (int i = 0; i < s->n; i++) {
+		syllable v = *s;
+		if (s->l[i].base == 'd' || s->l[i].base == 0x0111) {
+			v.l[i].base = s->l[i].base == 'd' ? 0x0111 : 'd';
+			try_variant(q, &v, was);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+			if (shapes[k].base != s->l[i].base)
+				continue;
+			for (int m = 0; m < 3; m++) {
+				if (m > 0 && !shapes[k].shapes[m])
+					continue;
+				v.l[i].shape = shapes[k].shapes[m];
+				try_variant(q, &v, was);
+			}
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ a page */
+
+/* The letters of word w between its leading and trailing punctuation:
+ * *from and *to (bytes). 0 when that core is empty. */
+static int core_of(const char *w, int32_t *from, int32_t *to)
+{
+	int32_t n = (int32_t)strlen(w), i = 0, end = n;
+	while (i < n) {
+		int32_t at = i;
+		UChar32 c;
+		U8_NEXT(w, i, n, c);
+		if (u_isalpha(c)) {
+			i = at;
+			break;
+		}
+	}
+	while (end > i) {
+		int32_t at = end;
+		UChar32 c;
+		U8_PREV(w, 0, at, c);
+		if (u_isalpha(c))
+			break;
+		end = at;
+	}
+	*from = i;
+	*to = end;
+	return end > i;
+}
+
+/* The core of w in lower case into buf when it is a syllable's letters. */
+static int lower_core(char *buf, size_t cap, const char *w, int32_t from, int32_t to)
+{
+	syllable s;
+	return parse(&s, w + from, to - from) == 0 ? spell(buf, cap, &s, 0) : -1;
+}
+
+/* Whether w, preceded on its line by `before`, looks like part of a name: a
+ * capital then small letters, not after the end of a sentence or clause. */
+static int name_like(const char *w, const char *before)
+{
+	int32_t n = (int32_t)strlen(w), i = 0;
+	UChar32 c;
+	U8_NEXT(w, i, n, c);
+	if (!before || !u_isupper(c))
+		return 0;
+	size_t b = strlen(before);
+	if (b > 0 && strchr(".:;", before[b - 1]))
+		return 0;
+	while (i < n) {
+		U8_NEXT(w, i, n, c);
+		if (u_islower(c))
+			return 1;
+	}
+	return 0;
+}
+
+/* Rewrites word k of line l when the word as read pairs with neither
+ * neighbour and one variant makes more pairs than any other. */
+static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
+{
+	sohoa_ocr_word *w = &p->words[l->first_word + k];
+	char was[SYLLABLE_MAX * U8_MAX_LENGTH + 1], prev[sizeof was], next[sizeof was];
+	int32_t from, to, pf, pt, nf, nt;
+	search q = {0};
+	syllable s;
+
+	if (w->confidence >= CONTEXT_DOUBT || !core_of(w->text, &from, &to) ||
+	    parse(&s, w->text + from, to - from) || spell(was, sizeof was, &s, 0))
+		return;
+	const char *before = k > 0 ? w[-1].text : NULL;
+	if (w->confidence >= NAME_SURE && name_like(w->text + from, before))
+		return;
+	if (before && from == 0 && core_of(before, &pf, &pt) && before[pt] == '\0' &&
+	    lower_core(prev, sizeof prev, before, pf, pt) == 0)
+		q.prev = prev;
+	if (k + 1 < l->word_count && w->text[to] == '\0' && core_of(w[1].text, &nf, &nt) &&
+	    nf == 0 && lower_core(next, sizeof next, w[1].text, nf, nt) == 0)
+		q.next = next;
+	if ((!q.prev && !q.next) || pairs_with(q.prev, was, q.next))
+		return;
+	tone_variants(&q, &s, was);
+	shape_variants(&q, &s, was);
+	if (q.count != 1)
+		return;
+	char fixed[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
+	if (spell(fixed, sizeof fixed, &q.best, 1))
+		return;
+	size_t a = strlen(fixed), tail = strlen(w->text + to);
+	char *t = malloc((size_t)from + a + tail + 1);
+	if (!t)
+		return; /* out of memory: the word stays as read */
+	memcpy(t, w->text, (size_t)from);
+	memcpy(t + from, fixed, a);
+	memcpy(t + from + a, w->text + to, tail + 1);
+	free(w->text);
+	w->text = t;
+}
+
+void ocr_marks_from_context(sohoa_ocr_page *p)
+{
+	for (size_t i = 0; i < p->line_count; i++)
+		for (size_t k = 0; k < p->lines[i].word_count; k++)
+			mend_word(p, &p->lines[i], k);
+}
