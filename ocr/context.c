@@ -17,11 +17,14 @@
 extern const char ocr_data_vi_pairs[];
 extern const size_t ocr_data_vi_pairs_len;
 
-/* A word is looked at only when Tesseract was less sure of it than this:
- * above it, a pair missing from the table is more often the table's gap
- * than a wrong mark (dev sets: 21 right changes against 40 wrong at 96-97,
- * 158 against 29 under 96). */
+/* Under CONTEXT_DOUBT a word takes a change that pairs it with one
+ * neighbour; up to CONTEXT_SURE only one that pairs it with both: above
+ * 96 a pair missing from the table is as often the table's gap ("Quyển
+ * số", "thiếu trang") as a wrong mark (dev sets, 96-97: 16 right changes
+ * against 27 wrong with one pair, 23 against 10 with two; 97-98: 0 against
+ * 7 and 4 against 0). */
 #define CONTEXT_DOUBT 96.0f
+#define CONTEXT_SURE  98.0f
 /* From this confidence on, a capitalised word inside a line is taken for a
  * name ("Văn Hưởng", "Thị Sô"), which the table does not hold. */
 #define NAME_SURE    90.0f
@@ -375,7 +378,7 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	search q = {0};
 	syllable s;
 
-	if (w->confidence >= CONTEXT_DOUBT || !core_of(w->text, &from, &to) ||
+	if (w->confidence >= CONTEXT_SURE || !core_of(w->text, &from, &to) ||
 	    parse(&s, w->text + from, to - from) || spell(was, sizeof was, &s, 0))
 		return;
 	const char *before = k > 0 ? w[-1].text : NULL;
@@ -391,7 +394,7 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 		return;
 	tone_variants(&q, &s, was);
 	shape_variants(&q, &s, was);
-	if (q.count != 1)
+	if (q.count != 1 || q.hits < (w->confidence < CONTEXT_DOUBT ? 1 : 2))
 		return;
 	char fixed[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
 	if (spell(fixed, sizeof fixed, &q.best, 1))

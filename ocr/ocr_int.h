@@ -210,11 +210,11 @@ int ocr_letters_in(const char *s);
 int ocr_pair_known(const char *a, const char *b);
 
 /* Marks from context (ocr/context.c): a word Tesseract was not sure of
- * (confidence < 96) that makes no known pair with its neighbours on the
+ * (confidence < 98) that makes no known pair with its neighbours on the
  * line takes a change of one mark (its tone, a ă â, e ê, o ô ơ, u ư, d đ)
  * that makes it pair: the one change that pairs it with both neighbours,
- * else the one change that pairs it with either ("bố sung" → "bổ sung");
- * when two changes tie, the word stays. Past confidence 90 a capitalised
+ * else (confidence < 96) the one change that pairs it with either ("bố
+ * sung" → "bổ sung"); when two changes tie, the word stays. Past confidence 90 a capitalised
  * word inside a line is taken for a name and stays. Case and punctuation
  * stay. */
 void ocr_marks_from_context(sohoa_ocr_page *p);
