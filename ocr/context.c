@@ -3,7 +3,8 @@
  * syllable rule can catch it; its neighbours can. The table of syllable
  * pairs seen side by side in Vietnamese text (ocr/data/vi-pairs.txt, made by
  * scripts/make-pairs.py, compiled in) says "bổ sung" and "thay đổi" are
- * Vietnamese and "bố sung" is not. */
+ * Vietnamese and "bố sung" is not. A word that is no syllable at all
+ * ("vớj") may have a letter put right the same way. */
 #include "ocr/ocr_int.h"
 
 #include <pthread.h>
@@ -282,33 +283,84 @@ static void tone_variants(search *q, const syllable *s, const char *was)
 	}
 }
 
-/* The variants of s with one letter's shape changed (a ă â, e ê, o ô ơ,
- * u ư) or d and đ swapped. */
+static const struct {
+	UChar32 base, shapes[3];
+} shape_table[] = {{'a', {0, 0x0306, 0x0302}},
+		   {'e', {0, 0x0302, 0}},
+		   {'o', {0, 0x0302, 0x031B}},
+		   {'u', {0, 0x031B, 0}}};
+
+/* The shapes letter b may take (none, then a ă â, e ê, o ô ơ, u ư) into
+ * out; returns their number. */
+static int shapes_of(UChar32 b, UChar32 out[3])
+{
+	int n = 1;
+	out[0] = 0;
+	for (size_t k = 0; k < sizeof shape_table / sizeof *shape_table; k++)
+		if (shape_table[k].base == b)
+			for (int m = 1; m < 3; m++)
+				if (shape_table[k].shapes[m])
+					out[n++] = shape_table[k].shapes[m];
+	return n;
+}
+
+/* The variants of s with one letter's shape changed or d and đ swapped. */
 static void shape_variants(search *q, const syllable *s, const char *was)
 {
-	static const struct {
-		UChar32 base, shapes[3];
-	} shapes[] = {{'a', {0, 0x0306, 0x0302}},
-		      {'e', {0, 0x0302, 0}},
-		      {'o', {0, 0x0302, 0x031B}},
-		      {'u', {0, 0x031B, 0}}};
 	for (int i = 0; i < s->n; i++) {
 		syllable v = *s;
+		UChar32 sh[3];
 		if (s->l[i].base == 'd' || s->l[i].base == 0x0111) {
 			v.l[i].base = s->l[i].base == 'd' ? 0x0111 : 'd';
 			try_variant(q, &v, was);
 			continue;
 		}
-		for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
-			if (shapes[k].base != s->l[i].base)
-				continue;
-			for (int m = 0; m < 3; m++) {
-				if (m > 0 && !shapes[k].shapes[m])
-					continue;
-				v.l[i].shape = shapes[k].shapes[m];
-				try_variant(q, &v, was);
-			}
+		for (int m = 0, n = shapes_of(s->l[i].base, sh); m < n; m++) {
+			v.l[i].shape = sh[m];
+			try_variant(q, &v, was);
 		}
+	}
+}
+
+/* Tries every Vietnamese letter, in each shape and tone, at place i of v. */
+static void try_letters_at(search *q, syllable *v, int i, const char *was)
+{
+	static const char bases[] = "abcdeghiklmnopqrstuvxy";
+	for (size_t b = 0; b < sizeof bases; b++) { /* the last is đ */
+		UChar32 base = b + 1 < sizeof bases ? (UChar32)bases[b] : 0x0111, sh[3];
+		int shapes = shapes_of(base, sh), ntones = is_vowel(base) ? 6 : 1;
+		for (int m = 0; m < shapes; m++)
+			for (int t = 0; t < ntones; t++) {
+				v->l[i].base = base;
+				v->l[i].shape = sh[m];
+				v->l[i].tone = tones[t];
+				try_variant(q, v, was);
+			}
+	}
+}
+
+/* The variants of s with one letter changed, added or taken out ("nhâti"
+ * → "nhân", "vớj" → "với", "Ki" → "Khi"). An added letter is a capital
+ * when all the word's letters are (and there are two or more). */
+static void letter_variants(search *q, const syllable *s, const char *was)
+{
+	int caps = s->n > 1;
+	for (int i = 0; i < s->n; i++)
+		caps &= s->l[i].upper;
+	for (int i = 0; i < s->n; i++) {
+		syllable v = *s;
+		try_letters_at(q, &v, i, was);
+		v = *s;
+		memmove(&v.l[i], &v.l[i + 1], (size_t)(s->n - i - 1) * sizeof *v.l);
+		if (--v.n > 0)
+			try_variant(q, &v, was);
+	}
+	for (int i = 0; i <= s->n && s->n < SYLLABLE_MAX; i++) {
+		syllable v = *s;
+		memmove(&v.l[i + 1], &v.l[i], (size_t)(s->n - i) * sizeof *v.l);
+		v.n++;
+		v.l[i].upper = caps;
+		try_letters_at(q, &v, i, was);
 	}
 }
 
@@ -378,6 +430,7 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	search q = {0};
 	syllable s;
 
+	pthread_once(&table_once, load_table);
 	if (w->confidence >= CONTEXT_SURE || !core_of(w->text, &from, &to) ||
 	    parse(&s, w->text + from, to - from) || spell(was, sizeof was, &s, 0))
 		return;
@@ -394,6 +447,8 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 		return;
 	tone_variants(&q, &s, was);
 	shape_variants(&q, &s, was);
+	if (q.count == 0 && syllable_id(was) < 0)
+		letter_variants(&q, &s, was);
 	if (q.count != 1 || q.hits < (w->confidence < CONTEXT_DOUBT ? 1 : 2))
 		return;
 	char fixed[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
