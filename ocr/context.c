@@ -25,7 +25,11 @@ extern const size_t ocr_data_vi_pairs_len;
  * against 27 wrong with one pair, 23 against 10 with two; 97-98: 0 against
  * 7 and 4 against 0). */
 #define CONTEXT_DOUBT 96.0f
-#define CONTEXT_SURE  98.0f
+/* Under SWAP_DOUBT a word that pairs with one neighbour takes a change that
+ * pairs it with both ("làm thử tục" → "làm thủ tục"; dev sets: 17 right, 2
+ * wrong; from 90 on as many wrong as right). */
+#define SWAP_DOUBT   90.0f
+#define CONTEXT_SURE 98.0f
 /* From this confidence on, a capitalised word inside a line is taken for a
  * name ("Văn Hưởng", "Thị Sô"), which the table does not hold. */
 #define NAME_SURE    90.0f
@@ -443,13 +447,14 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	if (k + 1 < l->word_count && w->text[to] == '\0' && core_of(w[1].text, &nf, &nt) &&
 	    nf == 0 && lower_core(next, sizeof next, w[1].text, nf, nt) == 0)
 		q.next = next;
-	if ((!q.prev && !q.next) || pairs_with(q.prev, was, q.next))
+	int pairs = q.prev || q.next ? pairs_with(q.prev, was, q.next) : 2;
+	if (pairs > 1 || (pairs == 1 && w->confidence >= SWAP_DOUBT))
 		return;
 	tone_variants(&q, &s, was);
 	shape_variants(&q, &s, was);
 	if (q.count == 0 && syllable_id(was) < 0)
 		letter_variants(&q, &s, was);
-	if (q.count != 1 || q.hits < (w->confidence < CONTEXT_DOUBT ? 1 : 2))
+	if (q.count != 1 || q.hits <= pairs || q.hits < (w->confidence < CONTEXT_DOUBT ? 1 : 2))
 		return;
 	char fixed[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
 	if (spell(fixed, sizeof fixed, &q.best, 1))

@@ -214,11 +214,12 @@ int ocr_pair_known(const char *a, const char *b);
  * line takes a change of one mark (its tone, a ă â, e ê, o ô ơ, u ư, d đ)
  * that makes it pair: the one change that pairs it with both neighbours,
  * else (confidence < 96) the one change that pairs it with either ("bố
- * sung" → "bổ sung"); a word that is no known syllable, when no mark
- * pairs it, may have one letter changed, added or taken out instead ("vớj"
- * → "với"). When two changes tie, the word stays. Past confidence 90 a
- * capitalised word inside a line is taken for a name and stays. Case and
- * punctuation stay. */
+ * sung" → "bổ sung"). Under 90, a word that pairs with one neighbour takes
+ * the one change that pairs it with both. A word that is no known syllable,
+ * when no mark pairs it, may have one letter changed, added or taken out
+ * instead ("vớj" → "với"). When two changes tie, the word stays. Past
+ * confidence 90 a capitalised word inside a line is taken for a name and
+ * stays. Case and punctuation stay. */
 void ocr_marks_from_context(sohoa_ocr_page *p);
 
 /* Word by word, what no word has: a mark a word cannot start with (",Xác",

@@ -203,7 +203,9 @@ static sohoa_ocr_page *page_with_confidence(const char *const *lines, size_t n)
  * and punctuation; from confidence 96 only a mark that pairs it with both
  * neighbours ("thay đổi thông"). A word that is no syllable may have a
  * letter changed, added or taken out instead ("vớj" → "với", "têh" →
- * "tên"); a syllable may not ("tay đổi" stays). A sure word, a word that pairs as read, a
+ * "tên"); a syllable may not ("tay đổi" stays). A word that pairs with one
+ * neighbour takes a mark that pairs it with both when read below 90
+ * ("làm thử tục" → "làm thủ tục"). A sure word, a word that pairs as read, a
  * capitalised word inside a line read fairly surely (a name), a word with no neighbour and one
  * whose punctuation parts it from them stay. */
 static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
@@ -219,6 +221,8 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 			       "vớj@70 các",
 			       "ghi họ têh@70",
 			       "tay@70 đổi",
+			       "làm thử@80 tục",
+			       "làm thử@92 tục",
 			       "năm@50 sinh",
 			       "ông Nguyễn Văn Hưởng@92",
 			       "bố@60",
@@ -226,10 +230,11 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 	sohoa_ocr_page *p = page_with_confidence(lines, sizeof lines / sizeof *lines);
 	ocr_tidy_words(p, 1);
 	assert_int_equal(ocr_layout(p), 0);
-	assert_string_equal(p->text, "Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
-				     "(bổ sung)\n(bố sung)\nthay đổi thông tin\n(bố sung)\nvới "
-				     "các\nghi họ tên\ntay đổi\nnăm sinh\n"
-				     "ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
+	assert_string_equal(p->text,
+			    "Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
+			    "(bổ sung)\n(bố sung)\nthay đổi thông tin\n(bố sung)\nvới "
+			    "các\nghi họ tên\ntay đổi\nlàm thủ tục\nlàm thử tục\nnăm sinh\n"
+			    "ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
 	sohoa_ocr_page_free(p);
 }
 
