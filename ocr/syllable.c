@@ -88,8 +88,8 @@ static int toneless(char *buf, int32_t cap, const char *w, int32_t len)
 			if (base < 0)
 				return -1;
 		}
-		if (tones > 1)
-			return -1;
+		if (tones > 1 || o + U8_MAX_LENGTH >= cap)
+			return -1; /* U8_APPEND checks no room for ASCII */
 		U8_APPEND(buf, o, cap - 1, base, bad);
 		if (bad)
 			return -1;
@@ -209,6 +209,8 @@ static int32_t bare(char *buf, int32_t cap, const char *w)
 			return -1;
 		if (u_getCombiningClass(c) != 0)
 			continue;
+		if (o + U8_MAX_LENGTH >= cap)
+			return -1; /* U8_APPEND checks no room for ASCII */
 		U8_APPEND(buf, o, cap - 1, c, bad);
 		if (bad)
 			return -1;

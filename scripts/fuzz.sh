@@ -7,8 +7,10 @@
 # parsed, and a package made from it round-tripped), fuzz_package (package.xml
 # read, written and read again), fuzz_verify (signature verification),
 # fuzz_image_probe (image headers), fuzz_image_decode (probe + decoding of the
-# first and last page, PDF rendering included) and fuzz_http_request (request
-# targets of sohoa serve: path segments, percent-decoding, search parameters).
+# first and last page, PDF rendering included), fuzz_ocr_words (the words of
+# a page tidied, marks from context included, and laid out) and
+# fuzz_http_request (request targets of sohoa serve: path segments,
+# percent-decoding, search parameters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -206,6 +206,22 @@ static void test_foreign_marks_and_letters_become_vietnamese(void **state)
 	}
 }
 
+/* A reading far longer than any word (a rule or a row of dots read as
+ * letters) is no syllable and has no letters to compare: it is turned down
+ * without writing past a buffer (found by fuzz/fuzz_ocr_words). */
+static void test_overlong_readings_are_turned_down(void **state)
+{
+	(void)state;
+	char w[600];
+	for (int len = 30; len < (int)sizeof w; len += 97) {
+		memset(w, 'a', (size_t)len);
+		w[len] = '\0';
+		assert_false(ocr_word_plausible(w));
+		if (len > 255) /* past the letters compared */
+			assert_false(ocr_same_letters(w, w));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_word_distance_counts_letters),
 		cmocka_unit_test(test_unsure_numbers_are_kept_and_junk_dropped),
 		cmocka_unit_test(test_foreign_marks_and_letters_become_vietnamese),
+		cmocka_unit_test(test_overlong_readings_are_turned_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
