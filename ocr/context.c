@@ -36,13 +36,14 @@ extern const size_t ocr_data_vi_pairs_len;
 #define SYLLABLE_MAX 7 /* letters */
 
 /* The pairs, built on first use and never changed after: syllables sorted
- * (strings inside `text`), pairs as first id << 16 | second id, sorted. */
+ * (strings inside `text`), pairs as first id << 16 | second id, sorted, and
+ * among them those that make a word of the dictionary. */
 static struct {
 	char *text;
 	const char **syl;
 	size_t nsyl;
-	uint32_t *pair;
-	size_t npair;
+	uint32_t *pair, *word;
+	size_t npair, nword;
 } table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
@@ -63,9 +64,12 @@ static long syllable_id(const char *s)
 	return hit ? hit - table.syl : -1;
 }
 
-/* Splits the data into NUL-ended tokens; tok[i] is a token, first[i] whether
- * it starts a line. Comment lines are skipped. */
-static size_t tokens(char *t, char **tok, char *first)
+enum { SECOND, FIRST, SECOND_IN_WORD };
+
+/* Splits the data into NUL-ended tokens; tok[i] is a token, kind[i] whether
+ * it starts a line or follows with a '+' (a dictionary word's), which is
+ * dropped. Comment lines are skipped. */
+static size_t tokens(char *t, char **tok, char *kind)
 {
 	size_t n = 0;
 	int line_start = 1;
@@ -78,8 +82,9 @@ static size_t tokens(char *t, char **tok, char *first)
 		size_t k = strcspn(s, "\t \n");
 		char sep = s[k];
 		if (k > 0) {
-			tok[n] = s;
-			first[n++] = (char)line_start;
+			int word = !line_start && *s == '+';
+			tok[n] = s + word;
+			kind[n++] = (char)(line_start ? FIRST : word ? SECOND_IN_WORD : SECOND);
 		}
 		line_start = sep == '\n';
 		s[k] = '\0';
@@ -91,15 +96,15 @@ static size_t tokens(char *t, char **tok, char *first)
 static void load_table(void)
 {
 	size_t len = ocr_data_vi_pairs_len, most = len / 2 + 1, n, k = 0;
-	char **tok = malloc(most * sizeof *tok), *first = malloc(most);
+	char **tok = malloc(most * sizeof *tok), *kind = malloc(most);
 	const char **syl = malloc(most * sizeof *syl);
-	uint32_t *pair = malloc(most * sizeof *pair);
+	uint32_t *pair = malloc(most * sizeof *pair), *word = malloc(most * sizeof *word);
 	char *text = malloc(len + 1);
 
-	if (!tok || !first || !syl || !pair || !text)
+	if (!tok || !kind || !syl || !pair || !word || !text)
 		goto cleanup;
 	memcpy(text, ocr_data_vi_pairs, len + 1);
-	n = tokens(text, tok, first);
+	n = tokens(text, tok, kind);
 	memcpy(syl, tok, n * sizeof *syl);
 	qsort(syl, n, sizeof *syl, cmp_str);
 	for (size_t i = 0; i < n; i++)
@@ -110,20 +115,28 @@ static void load_table(void)
 	table.syl = syl;
 	table.nsyl = k;
 	long a = -1;
-	size_t np = 0;
+	size_t np = 0, nw = 0;
 	for (size_t i = 0; i < n; i++) {
 		long id = syllable_id(tok[i]);
-		if (first[i])
+		if (kind[i] == FIRST) {
 			a = id;
-		else if (a >= 0)
-			pair[np++] = (uint32_t)a << 16 | (uint32_t)id;
+			continue;
+		}
+		if (a < 0)
+			continue;
+		pair[np++] = (uint32_t)a << 16 | (uint32_t)id;
+		if (kind[i] == SECOND_IN_WORD)
+			word[nw++] = pair[np - 1];
 	}
 	qsort(pair, np, sizeof *pair, cmp_u32);
+	qsort(word, nw, sizeof *word, cmp_u32);
 	table.text = text;
 	table.pair = pair;
 	table.npair = np;
+	table.word = word;
+	table.nword = nw;
 	text = NULL;
-	pair = NULL;
+	pair = word = NULL;
 	syl = NULL;
 cleanup:
 	if (syl) { /* failed: the table stays empty */
@@ -131,9 +144,10 @@ cleanup:
 		table.nsyl = 0;
 	}
 	free(tok);
-	free(first);
+	free(kind);
 	free(syl);
 	free(pair);
+	free(word);
 	free(text);
 }
 
@@ -144,6 +158,8 @@ int ocr_pair_known(const char *a, const char *b)
 	if (x < 0 || (y = syllable_id(b)) < 0)
 		return 0;
 	uint32_t key = (uint32_t)x << 16 | (uint32_t)y;
+	if (bsearch(&key, table.word, table.nword, sizeof key, cmp_u32))
+		return 2;
 	return bsearch(&key, table.pair, table.npair, sizeof key, cmp_u32) != NULL;
 }
 
@@ -228,10 +244,14 @@ static int spell(char *buf, size_t cap, const syllable *s, int cased)
 	return 0;
 }
 
-/* The pairs the word `w` (lower case) makes with its neighbours (NULL: none). */
-static int pairs_with(const char *prev, const char *w, const char *next)
+/* The pairs the word `w` (lower case) makes with its neighbours (NULL:
+ * none); *words of them are words of the dictionary (may be NULL). */
+static int pairs_with(const char *prev, const char *w, const char *next, int *words)
 {
-	return (prev && ocr_pair_known(prev, w)) + (next && ocr_pair_known(w, next));
+	int a = prev ? ocr_pair_known(prev, w) : 0, b = next ? ocr_pair_known(w, next) : 0;
+	if (words)
+		*words = (a == 2) + (b == 2);
+	return (a > 0) + (b > 0);
 }
 
 typedef struct {
@@ -239,23 +259,27 @@ typedef struct {
 	char found[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
 	syllable best;
 	int hits;  /* the most pairs a variant makes */
-	int count; /* distinct variants that make that many */
+	int words; /* the most of those that are dictionary words */
+	int count; /* distinct variants that make that many of both */
 } search;
 
 /* Tries variant v of the word `was`: keeps it when it makes more pairs than
- * any before, counts it when it makes as many and is new. */
+ * any before (or as many, more of them dictionary words: the web's bigrams
+ * hold misspellings, "sư dụng"), counts it when it ties and is new. */
 static void try_variant(search *q, const syllable *v, const char *was)
 {
 	char low[sizeof q->found];
-	int h;
+	int h, w;
 	if (spell(low, sizeof low, v, 0) || !strcmp(low, was) ||
-	    (h = pairs_with(q->prev, low, q->next)) == 0 || h < q->hits)
+	    (h = pairs_with(q->prev, low, q->next, &w)) == 0 || h < q->hits ||
+	    (h == q->hits && w < q->words))
 		return;
-	if (h == q->hits) {
+	if (h == q->hits && w == q->words) {
 		q->count += strcmp(low, q->found) != 0;
 		return;
 	}
 	q->hits = h;
+	q->words = w;
 	q->count = 1;
 	strcpy(q->found, low);
 	q->best = *v;
@@ -447,7 +471,7 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	if (k + 1 < l->word_count && w->text[to] == '\0' && core_of(w[1].text, &nf, &nt) &&
 	    nf == 0 && lower_core(next, sizeof next, w[1].text, nf, nt) == 0)
 		q.next = next;
-	int pairs = q.prev || q.next ? pairs_with(q.prev, was, q.next) : 2;
+	int pairs = q.prev || q.next ? pairs_with(q.prev, was, q.next, NULL) : 2;
 	if (pairs > 1 || (pairs == 1 && w->confidence >= SWAP_DOUBT))
 		return;
 	tone_variants(&q, &s, was);

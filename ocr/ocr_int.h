@@ -204,7 +204,9 @@ int ocr_is_letter(const char *t);
 int ocr_letters_in(const char *s);
 
 /* Whether the syllables a and b (lower case, NFC) are seen side by side in
- * Vietnamese text ("thay" "đổi"), by the table of ocr/data/vi-pairs.txt. The
+ * Vietnamese text ("thay" "đổi"), by the table of ocr/data/vi-pairs.txt: 2
+ * when they make a word of the dictionary, 1 when only the web's bigrams
+ * hold them, 0 when neither does. The
  * table is built on first use (thread-safe) and then only read; when memory
  * runs out it stays empty and no pair is known. */
 int ocr_pair_known(const char *a, const char *b);
@@ -217,7 +219,9 @@ int ocr_pair_known(const char *a, const char *b);
  * sung" → "bổ sung"). Under 90, a word that pairs with one neighbour takes
  * the one change that pairs it with both. A word that is no known syllable,
  * when no mark pairs it, may have one letter changed, added or taken out
- * instead ("vớj" → "với"). When two changes tie, the word stays. Past
+ * instead ("vớj" → "với"). Between changes that make as many pairs, the
+ * one that makes more dictionary words wins; when two still tie, the word
+ * stays. Past
  * confidence 90 a capitalised word inside a line is taken for a name and
  * stays. Case and punctuation stay. */
 void ocr_marks_from_context(sohoa_ocr_page *p);

@@ -12,7 +12,9 @@ Two public sources, both fetched from the npm registry:
 Only pairs of lower-case Vietnamese syllables (at most 7 letters) are kept, NFC, sorted.
 
 Output format, one line per first syllable:  <first><TAB><second> <second> ...
-Lines starting with '#' are comments. Run: python3 scripts/make-pairs.py [--out FILE]
+a second syllable written "+second" makes a word of the dictionary with the first (the
+curated list weighs more than the web's bigrams, which hold common misspellings such as
+"sư dụng"). Lines starting with '#' are comments. Run: python3 scripts/make-pairs.py [--out FILE]
 """
 
 import argparse
@@ -65,20 +67,25 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(ROOT, "ocr", "data", "vi-pairs.txt"))
     args = ap.parse_args()
-    pairs = {}
+    pairs, in_dictionary = {}, set()
     with tempfile.TemporaryDirectory() as tmp:
-        for words in tessdata_bigrams(tmp) + dictionary_words(tmp):
-            words = [unicodedata.normalize("NFC", w.lower()) for w in words]
-            for a, b in zip(words, words[1:]):
-                if SYLLABLE.match(a) and SYLLABLE.match(b):
-                    pairs.setdefault(a, set()).add(b)
+        sources = [(tessdata_bigrams(tmp), False), (dictionary_words(tmp), True)]
+        for lists, curated in sources:
+            for words in lists:
+                words = [unicodedata.normalize("NFC", w.lower()) for w in words]
+                for a, b in zip(words, words[1:]):
+                    if SYLLABLE.match(a) and SYLLABLE.match(b):
+                        pairs.setdefault(a, set()).add(b)
+                        if curated:
+                            in_dictionary.add((a, b))
     with open(args.out, "w", encoding="utf-8") as f:
         f.write("# Vietnamese syllable pairs, made by scripts/make-pairs.py from the tessdata `vie`\n"
                 "# bigram list (Apache-2.0) and the Viet74K list of @vntk/dictionary (MIT).\n")
         for a in sorted(pairs):
-            f.write("%s\t%s\n" % (a, " ".join(sorted(pairs[a]))))
-    print("%s: %d pairs of %d first syllables" % (args.out, sum(map(len, pairs.values())), len(pairs)),
-          file=sys.stderr)
+            f.write("%s\t%s\n" % (a, " ".join(("+" if (a, b) in in_dictionary else "") + b
+                                                for b in sorted(pairs[a]))))
+    print("%s: %d pairs of %d first syllables, %d in the dictionary"
+          % (args.out, sum(map(len, pairs.values())), len(pairs), len(in_dictionary)), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -205,7 +205,9 @@ static sohoa_ocr_page *page_with_confidence(const char *const *lines, size_t n)
  * letter changed, added or taken out instead ("vớj" → "với", "têh" →
  * "tên"); a syllable may not ("tay đổi" stays). A word that pairs with one
  * neighbour takes a mark that pairs it with both when read below 90
- * ("làm thử tục" → "làm thủ tục"). A sure word, a word that pairs as read, a
+ * ("làm thử tục" → "làm thủ tục"). Of two marks that pair as well, the
+ * one that makes a dictionary word wins ("sử dụng", not the misspelling
+ * "sư dụng" the web's bigrams hold). A sure word, a word that pairs as read, a
  * capitalised word inside a line read fairly surely (a name), a word with no neighbour and one
  * whose punctuation parts it from them stay. */
 static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
@@ -223,6 +225,7 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 			       "tay@70 đổi",
 			       "làm thử@80 tục",
 			       "làm thử@92 tục",
+			       "quyền sứ@90 dụng",
 			       "năm@50 sinh",
 			       "ông Nguyễn Văn Hưởng@92",
 			       "bố@60",
@@ -230,21 +233,24 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 	sohoa_ocr_page *p = page_with_confidence(lines, sizeof lines / sizeof *lines);
 	ocr_tidy_words(p, 1);
 	assert_int_equal(ocr_layout(p), 0);
-	assert_string_equal(p->text,
-			    "Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
-			    "(bổ sung)\n(bố sung)\nthay đổi thông tin\n(bố sung)\nvới "
-			    "các\nghi họ tên\ntay đổi\nlàm thủ tục\nlàm thử tục\nnăm sinh\n"
-			    "ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
+	assert_string_equal(
+		p->text,
+		"Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
+		"(bổ sung)\n(bố sung)\nthay đổi thông tin\n(bố sung)\nvới "
+		"các\nghi họ tên\ntay đổi\nlàm thủ tục\nlàm thử tục\nquyền sử dụng\nnăm sinh\n"
+		"ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
 	sohoa_ocr_page_free(p);
 }
 
-/* The table knows the pairs of Vietnamese text, in order, and nothing else. */
+/* The table knows the pairs of Vietnamese text, in order, and nothing else,
+ * and which of them are words of the dictionary. */
 static void test_syllable_pairs_are_known(void **state)
 {
 	(void)state;
-	assert_true(ocr_pair_known("thay", "đổi"));
-	assert_true(ocr_pair_known("bổ", "sung"));
-	assert_true(ocr_pair_known("năm", "sinh"));
+	assert_int_equal(ocr_pair_known("thay", "đổi"), 2); /* a dictionary word */
+	assert_int_equal(ocr_pair_known("sử", "dụng"), 2);
+	assert_int_equal(ocr_pair_known("năm", "sinh"), 1); /* only in the bigrams */
+	assert_int_equal(ocr_pair_known("sư", "dụng"), 1);
 	assert_false(ocr_pair_known("thay", "đối"));
 	assert_false(ocr_pair_known("sung", "bổ"));
 	assert_false(ocr_pair_known("bổ", "xyzzy"));
