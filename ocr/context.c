@@ -448,8 +448,10 @@ static int name_like(const char *w, const char *before)
 	return 0;
 }
 
-/* Rewrites word k of line l when the word as read pairs with neither
- * neighbour and one variant makes more pairs than any other. */
+/* Rewrites word k of line l with its one best variant (most pairs, then
+ * most dictionary words) when that makes more pairs than the word as read:
+ * one or two when it made none, two when it made one (under SWAP_DOUBT),
+ * and two from CONTEXT_DOUBT on (ocr_marks_from_context in ocr_int.h). */
 static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 {
 	sohoa_ocr_word *w = &p->words[l->first_word + k];
