@@ -177,11 +177,6 @@ typedef struct {
 	int n;
 } syllable;
 
-static int is_tone_mark(UChar32 m)
-{
-	return m == 0x0300 || m == 0x0301 || m == 0x0303 || m == 0x0309 || m == 0x0323;
-}
-
 /* Parses the letters of w[0..len) into s; -1 when one is no letter, takes an
  * unknown mark or there are too many. */
 static int parse(syllable *s, const char *w, int32_t len)
@@ -209,9 +204,9 @@ static int parse(syllable *s, const char *w, int32_t len)
 		while (j < n) {
 			UChar32 m;
 			U16_NEXT(dec, j, n, m);
-			UChar32 *slot = is_tone_mark(m) ? &l->tone : &l->shape;
+			UChar32 *slot = ocr_is_tone_mark(m) ? &l->tone : &l->shape;
 			if (*slot ||
-			    (m != 0x0302 && m != 0x0306 && m != 0x031B && !is_tone_mark(m)))
+			    (m != 0x0302 && m != 0x0306 && m != 0x031B && !ocr_is_tone_mark(m)))
 				return -1;
 			*slot = m;
 		}
@@ -311,24 +306,16 @@ static void tone_variants(search *q, const syllable *s, const char *was)
 	}
 }
 
-static const struct {
-	UChar32 base, shapes[3];
-} shape_table[] = {{'a', {0, 0x0306, 0x0302}},
-		   {'e', {0, 0x0302, 0}},
-		   {'o', {0, 0x0302, 0x031B}},
-		   {'u', {0, 0x031B, 0}}};
-
-/* The shapes letter b may take (none, then a ă â, e ê, o ô ơ, u ư) into
- * out; returns their number. */
+/* The shapes letter b may take (none, then those of a ă â, e ê, o ô ơ,
+ * u ư) into out; returns their number. */
 static int shapes_of(UChar32 b, UChar32 out[3])
 {
+	static const UChar32 shapes[] = {0x0306, 0x0302, 0x031B};
 	int n = 1;
 	out[0] = 0;
-	for (size_t k = 0; k < sizeof shape_table / sizeof *shape_table; k++)
-		if (shape_table[k].base == b)
-			for (int m = 1; m < 3; m++)
-				if (shape_table[k].shapes[m])
-					out[n++] = shape_table[k].shapes[m];
+	for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++)
+		if (ocr_vietnamese_mark(b, shapes[k]))
+			out[n++] = shapes[k];
 	return n;
 }
 

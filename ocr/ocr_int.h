@@ -4,6 +4,7 @@
 #define SOHOA_OCR_INT_H
 
 #include <leptonica/allheaders.h>
+#include <unicode/umachine.h>
 
 #include "ocr/ocr.h"
 
@@ -202,6 +203,14 @@ int ocr_is_letter(const char *t);
 /* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
  * specks and turned lines are read as do not count. */
 int ocr_letters_in(const char *s);
+
+/* Whether c is one of the five tone marks, as a combining character. */
+int ocr_is_tone_mark(UChar32 c);
+
+/* Whether mark m may stand on base letter b (lower case) in Vietnamese: the
+ * five tones on vowels, the circumflex on a, e and o, the breve on a, the
+ * horn on o and u. */
+int ocr_vietnamese_mark(UChar32 b, UChar32 m);
 
 /* Whether the syllables a and b (lower case, NFC) are seen side by side in
  * Vietnamese text ("thay" "đổi"), by the table of ocr/data/vi-pairs.txt: 2

@@ -26,8 +26,7 @@ static const char *const nuclei[] = {"a",   "ă",   "â",   "e",   "ê",   "i", 
 				     "ưa",  "ưi",  "ươ",  "ưu",  "uy",  "yê",  "uya", "uyê", "uyu",
 				     "iêu", "oai", "oay", "oeo", "uôi", "ươi", "ươu", "yêu", "uây"};
 
-/* The five tone marks, as combining characters. */
-static int is_tone(UChar32 c)
+int ocr_is_tone_mark(UChar32 c)
 {
 	return c == 0x0300 || c == 0x0301 || c == 0x0303 || c == 0x0309 || c == 0x0323;
 }
@@ -74,13 +73,13 @@ static int toneless(char *buf, int32_t cap, const char *w, int32_t len)
 		UBool bad = 0;
 		if (next_char(nfd, w, &i, len, &base, dec, &n, &j) < 0)
 			return -1;
-		if (is_tone(base) || u_getCombiningClass(base) != 0)
+		if (ocr_is_tone_mark(base) || u_getCombiningClass(base) != 0)
 			return -1; /* a mark standing alone */
 		base = u_tolower(base);
 		while (j < n) {
 			UChar32 m;
 			U16_NEXT(dec, j, n, m);
-			if (is_tone(m)) {
+			if (ocr_is_tone_mark(m)) {
 				tones++;
 				continue;
 			}
@@ -282,14 +281,11 @@ int ocr_letters_in(const char *s)
 	return n;
 }
 
-/* Whether mark m may stand on base letter b (lower case) in Vietnamese: the
- * five tones on vowels, the circumflex on a, e and o, the breve on a, the
- * horn on o and u. */
-static int vietnamese_mark(UChar32 b, UChar32 m)
+int ocr_vietnamese_mark(UChar32 b, UChar32 m)
 {
 	if (b <= 0 || b >= 0x80 || !strchr("aeiouy", (int)b))
 		return 0;
-	if (is_tone(m))
+	if (ocr_is_tone_mark(m))
 		return 1;
 	if (m == 0x0302)
 		return b == 'a' || b == 'e' || b == 'o';
@@ -336,7 +332,7 @@ char *ocr_vietnamese_letters(const char *w)
 		int32_t at = i;
 		U16_NEXT(norm, i, len, c);
 		if (u_getCombiningClass(c) != 0) {
-			if (vietnamese_mark(base, c) && !(is_tone(c) && tones++)) {
+			if (ocr_vietnamese_mark(base, c) && !(ocr_is_tone_mark(c) && tones++)) {
 				U16_APPEND_UNSAFE(out, o, c);
 			} else {
 				changed = 1;
