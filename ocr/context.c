@@ -151,16 +151,21 @@ cleanup:
 	free(text);
 }
 
-int ocr_pair_known(const char *a, const char *b)
+/* ocr_pair_known for syllable ids (-1: not in the table, no pair). */
+static int pair_of(long x, long y)
 {
-	pthread_once(&table_once, load_table);
-	long x = syllable_id(a), y;
-	if (x < 0 || (y = syllable_id(b)) < 0)
+	if (x < 0 || y < 0)
 		return 0;
 	uint32_t key = (uint32_t)x << 16 | (uint32_t)y;
 	if (bsearch(&key, table.word, table.nword, sizeof key, cmp_u32))
 		return 2;
 	return bsearch(&key, table.pair, table.npair, sizeof key, cmp_u32) != NULL;
+}
+
+int ocr_pair_known(const char *a, const char *b)
+{
+	pthread_once(&table_once, load_table);
+	return pair_of(syllable_id(a), syllable_id(b));
 }
 
 /* ------------------------------------------------------------- one syllable */
@@ -239,18 +244,19 @@ static int spell(char *buf, size_t cap, const syllable *s, int cased)
 	return 0;
 }
 
-/* The pairs the word `w` (lower case) makes with its neighbours (NULL:
- * none); *words of them are words of the dictionary (may be NULL). */
-static int pairs_with(const char *prev, const char *w, const char *next, int *words)
+/* The pairs the syllable of id w makes with its neighbours' (-1: none or
+ * not in the table); *words of them are words of the dictionary (may be
+ * NULL). */
+static int pairs_with(long prev, long w, long next, int *words)
 {
-	int a = prev ? ocr_pair_known(prev, w) : 0, b = next ? ocr_pair_known(w, next) : 0;
+	int a = pair_of(prev, w), b = pair_of(w, next);
 	if (words)
 		*words = (a == 2) + (b == 2);
 	return (a > 0) + (b > 0);
 }
 
 typedef struct {
-	const char *prev, *next; /* the neighbours in lower case, or NULL */
+	long prev, next; /* the neighbours' syllable ids, or -1 */
 	char found[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
 	syllable best;
 	int hits;  /* the most pairs a variant makes */
@@ -266,7 +272,7 @@ static void try_variant(search *q, const syllable *v, const char *was)
 	char low[sizeof q->found];
 	int h, w;
 	if (spell(low, sizeof low, v, 0) || !strcmp(low, was) ||
-	    (h = pairs_with(q->prev, low, q->next, &w)) == 0 || h < q->hits ||
+	    (h = pairs_with(q->prev, syllable_id(low), q->next, &w)) == 0 || h < q->hits ||
 	    (h == q->hits && w < q->words))
 		return;
 	if (h == q->hits && w == q->words) {
@@ -444,8 +450,9 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	sohoa_ocr_word *w = &p->words[l->first_word + k];
 	char was[SYLLABLE_MAX * U8_MAX_LENGTH + 1], prev[sizeof was], next[sizeof was];
 	int32_t from, to, pf, pt, nf, nt;
-	search q = {0};
+	search q = {.prev = -1, .next = -1};
 	syllable s;
+	int sides = 0; /* neighbours that count, in the table or not */
 
 	pthread_once(&table_once, load_table);
 	if (w->confidence >= CONTEXT_SURE || !core_of(w->text, &from, &to) ||
@@ -455,17 +462,22 @@ static void mend_word(sohoa_ocr_page *p, const sohoa_ocr_line *l, size_t k)
 	if (w->confidence >= NAME_SURE && name_like(w->text + from, before))
 		return;
 	if (before && from == 0 && core_of(before, &pf, &pt) && before[pt] == '\0' &&
-	    lower_core(prev, sizeof prev, before, pf, pt) == 0)
-		q.prev = prev;
+	    lower_core(prev, sizeof prev, before, pf, pt) == 0) {
+		q.prev = syllable_id(prev);
+		sides++;
+	}
 	if (k + 1 < l->word_count && w->text[to] == '\0' && core_of(w[1].text, &nf, &nt) &&
-	    nf == 0 && lower_core(next, sizeof next, w[1].text, nf, nt) == 0)
-		q.next = next;
-	int pairs = q.prev || q.next ? pairs_with(q.prev, was, q.next, NULL) : 2;
+	    nf == 0 && lower_core(next, sizeof next, w[1].text, nf, nt) == 0) {
+		q.next = syllable_id(next);
+		sides++;
+	}
+	long id = syllable_id(was);
+	int pairs = sides ? pairs_with(q.prev, id, q.next, NULL) : 2;
 	if (pairs > 1 || (pairs == 1 && w->confidence >= SWAP_DOUBT))
 		return;
 	tone_variants(&q, &s, was);
 	shape_variants(&q, &s, was);
-	if (q.count == 0 && syllable_id(was) < 0)
+	if (q.count == 0 && id < 0)
 		letter_variants(&q, &s, was);
 	if (q.count != 1 || q.hits <= pairs || q.hits < (w->confidence < CONTEXT_DOUBT ? 1 : 2))
 		return;
