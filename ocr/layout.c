@@ -3,6 +3,7 @@
  * read them (see order_lines), and the text is built in that order. */
 #include "ocr/ocr_int.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -392,6 +393,56 @@ static void drop_heading_stops(sohoa_ocr_page *p)
 	}
 }
 
+/* A syllable read with a capital inside it ("kHai", "pHường", "nHân:",
+ * "CHủ", "MiNH"): the model takes a letter whose capital is the small one
+ * grown (s, k, h, x, u, o) for a capital. Vietnamese writes a syllable
+ * small, capitalised or in capitals, never otherwise: one that starts small
+ * goes small, one that starts with a capital is capitalised, or in capitals
+ * when most of its other letters are. Words that are no syllable ("eKYC",
+ * "iPhone") and words with other marks inside ("Xã/Phường", "TTr-TNMT")
+ * stay. */
+static void mixed_case(char *w)
+{
+	int32_t n = (int32_t)strlen(w), from = 0, to = n, upper = 0, lower = 0, first = -1;
+	while (from < n && (unsigned char)w[from] < 0x80 && !isalnum((unsigned char)w[from]))
+		from++; /* an opening bracket or quote */
+	while (to > from && (unsigned char)w[to - 1] < 0x80 && !isalnum((unsigned char)w[to - 1]))
+		to--; /* stops, a closing bracket */
+	for (int32_t at = from; at < to;) {
+		UChar32 c;
+		U8_NEXT((const uint8_t *)w, at, to, c);
+		if (c < 0 || !u_isalpha(c))
+			return;
+		if (first < 0)
+			first = u_isupper(c) != 0;
+		else if (u_isupper(c))
+			upper++;
+		else
+			lower++;
+	}
+	if (first < 0 || upper == 0 || (first && lower == 0))
+		return;
+	char save = w[to];
+	w[to] = '\0';
+	int syllable = ocr_word_plausible(w + from);
+	w[to] = save;
+	if (!syllable)
+		return;
+	int caps = first && upper > lower;
+	for (int32_t at = from, k = 0; at < to; k++) {
+		int32_t start = at;
+		UChar32 c, d;
+		U8_NEXT((const uint8_t *)w, at, to, c);
+		d = caps ? u_toupper(c) : k == 0 ? c : u_tolower(c);
+		if (d != c && U8_LENGTH(d) == at - start) {
+			int32_t o = start;
+			UBool err = false;
+			U8_APPEND((uint8_t *)w, o, at, d, err);
+			(void)err;
+		}
+	}
+}
+
 void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 {
 	for (size_t i = 0; i < p->word_count; i++) {
@@ -402,8 +453,10 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 		}
 		tidy_punctuation(p->words[i].text);
 		digits_in_numbers(p->words[i].text);
-		if (vietnamese)
+		if (vietnamese) {
 			lone_ones(p->words[i].text);
+			mixed_case(p->words[i].text);
+		}
 	}
 	if (vietnamese) {
 		drop_heading_stops(p);

@@ -106,6 +106,19 @@ static void test_specks_read_as_punctuation_go(void **state)
 		      "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
 }
 
+/* A syllable with a capital inside it is written small, capitalised or in
+ * capitals, as its first letter and most of the others say; words that are
+ * no syllable, or hold a slash or hyphen, keep their capitals. */
+static void test_capitals_inside_a_syllable_go(void **state)
+{
+	(void)state;
+	const char *lines[] = {"kHai pHường (nHân: saU, đÓI CHủ SaU MiNH",
+			       "eKYC iPhone Xã/Phường/Thị TTr-TNMT Khai KHAI NĐ-CP"};
+	assert_tidied(lines, 2,
+		      "khai phường (nhân: sau, đói Chủ Sau MINH\n"
+		      "eKYC iPhone Xã/Phường/Thị TTr-TNMT Khai KHAI NĐ-CP\n");
+}
+
 /* Only a Vietnamese page has its letters made Vietnamese. */
 static void test_foreign_letters_stay_unless_vietnamese(void **state)
 {
@@ -126,9 +139,9 @@ static void test_letters_read_for_digits_go_back(void **state)
 {
 	(void)state;
 	const char *lines[] = {"l7 0Ì I998 09O5, 17/0l/2024 2.0l5,5 (I2)",
-			       "H31-24OI15 CT0I Ông lO I Bổ"};
+			       "H31-24OI15 CT0I Ông IO I Bổ"};
 	assert_tidied(lines, 2,
-		      "17 01 1998 0905, 17/01/2024 2.015,5 (12)\nH31-240115 CT0I Ông lO I Bổ\n");
+		      "17 01 1998 0905, 17/01/2024 2.015,5 (12)\nH31-240115 CT0I Ông IO I Bổ\n");
 }
 
 /* A line in capitals (a heading, a name) ends in no full stop or comma after
@@ -260,6 +273,7 @@ static void test_syllable_pairs_are_known(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_capitals_inside_a_syllable_go),
 		cmocka_unit_test(test_stop_before_a_small_letter_goes),
 		cmocka_unit_test(test_real_stops_abbreviations_and_numbers_stay),
 		cmocka_unit_test(test_lines_of_fragments_go),
