@@ -434,12 +434,8 @@ static void mixed_case(char *w)
 		UChar32 c, d;
 		U8_NEXT((const uint8_t *)w, at, to, c);
 		d = caps ? u_toupper(c) : k == 0 ? c : u_tolower(c);
-		if (d != c && U8_LENGTH(d) == at - start) {
-			int32_t o = start;
-			UBool err = false;
-			U8_APPEND((uint8_t *)w, o, at, d, err);
-			(void)err;
-		}
+		if (d != c && U8_LENGTH(d) == at - start) /* same length: in place */
+			U8_APPEND_UNSAFE((uint8_t *)w, start, d);
 	}
 }
 
