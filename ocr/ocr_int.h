@@ -215,9 +215,9 @@ int ocr_vietnamese_mark(UChar32 b, UChar32 m);
 /* Whether the syllables a and b (lower case, NFC) are seen side by side in
  * Vietnamese text ("thay" "đổi"), by the table of ocr/data/vi-pairs.txt: 2
  * when they make a word of the dictionary, 1 when only the web's bigrams
- * hold them, 0 when neither does. The
- * table is built on first use (thread-safe) and then only read; when memory
- * runs out it stays empty and no pair is known. */
+ * hold them, 0 when neither does. The table is built on first use
+ * (thread-safe) and then only read; when memory runs out it stays empty and
+ * no pair is known. */
 int ocr_pair_known(const char *a, const char *b);
 
 /* Marks from context (ocr/context.c): a word Tesseract was not sure of
@@ -230,9 +230,8 @@ int ocr_pair_known(const char *a, const char *b);
  * when no mark pairs it, may have one letter changed, added or taken out
  * instead ("vớj" → "với"). Between changes that make as many pairs, the
  * one that makes more dictionary words wins; when two still tie, the word
- * stays. Past
- * confidence 90 a capitalised word inside a line is taken for a name and
- * stays. Case and punctuation stay. */
+ * stays. Past confidence 90 a capitalised word inside a line is taken for a
+ * name and stays. Case and punctuation stay. */
 void ocr_marks_from_context(sohoa_ocr_page *p);
 
 /* Word by word, what no word has: a mark a word cannot start with (",Xác",
