@@ -478,18 +478,171 @@ static int on_ring(const ocr_ring *ring, int n, l_int32 x, l_int32 y)
 	return 0;
 }
 
+/* Whether the ink of piece `m` at (x, y) of `bin` runs on across one of the
+ * `n` rings it touches: a letter that the ring, taken out, cut in two. */
+static int crosses_ring(PIX *bin, PIX *m, l_int32 x, l_int32 y, const ocr_ring *ring, int n)
+{
+	l_int32 w = pixGetWidth(m), h = pixGetHeight(m), hits = 0;
+	for (l_int32 j = 0; j < h; j++)
+		for (l_int32 i = 0; i < w; i++) {
+			l_uint32 v = 0;
+			pixGetPixel(m, i, j, &v);
+			if (!v)
+				continue;
+			double dx = x + i - ring[0].cx, dy = y + j - ring[0].cy,
+			       rho = hypot(dx, dy);
+			for (int k = 0; rho > 0 && k < n; k++) {
+				double gap = ring[k].stroke / 2.0 + 3, d = rho - ring[k].r;
+				if (fabs(d) > gap)
+					continue;
+				double to = (ring[k].r + (d > 0 ? -gap : gap)) / rho;
+				l_int32 ox = ring[0].cx + (l_int32)lround(dx * to);
+				l_int32 oy = ring[0].cy + (l_int32)lround(dy * to);
+				l_uint32 o = 0;
+				if (ox >= 0 && oy >= 0 && ox < pixGetWidth(bin) &&
+				    oy < pixGetHeight(bin))
+					pixGetPixel(bin, ox, oy, &o);
+				if (o && !on_ring(ring, n, ox, oy) && ++hits >= 2)
+					return 1;
+			}
+		}
+	return 0;
+}
+
+/* Paints into `mine` the pieces of `kept` (the seal's ink but its rings, in
+ * a square of side 2 * reach + 1 round its centre) that lie wholly between
+ * its outer ring and radius `inner`, unless they run on across a ring: the
+ * legend's letters, which text passing through the seal does not stay
+ * inside. */
+static void drop_legend(PIX *mine, PIX *bin, PIX *kept, const ocr_ring *ring, int nring,
+			l_int32 reach, double inner)
+{
+	PIXA *pa = NULL;
+	BOXA *boxes = pixConnComp(kept, &pa, 8);
+	l_int32 x0 = ring[0].cx - reach, y0 = ring[0].cy - reach;
+	for (l_int32 i = 0; boxes && i < boxaGetCount(boxes); i++) {
+		l_int32 bx, by, bw, bh, in = 1;
+		boxaGetBoxGeometry(boxes, i, &bx, &by, &bw, &bh);
+		PIX *m = pixaGetPix(pa, i, L_CLONE);
+		for (l_int32 y = 0; m && in && y < bh; y++)
+			for (l_int32 x = 0; in && x < bw; x++) {
+				l_uint32 v = 0;
+				pixGetPixel(m, x, y, &v);
+				if (v && hypot(bx + x - reach, by + y - reach) < inner)
+					in = 0;
+			}
+		if (m && in && !crosses_ring(bin, m, x0 + bx, y0 + by, ring, nring))
+			pixRasterop(mine, bx, by, bw, bh, PIX_PAINT, m, 0, 0);
+		pixDestroy(&m);
+	}
+	boxaDestroy(&boxes);
+	pixaDestroy(&pa);
+}
+
+/* Paints into `mine` the solid blot (a star) of `kept` inside radius
+ * `inner` of the seal's centre: what a square of half a letter fits in, at
+ * least a letter and a half across and near the centre, grown back by a
+ * third of a letter. Text strokes are thinner than that. */
+static void drop_star(PIX *mine, PIX *kept, const ocr_ring *ring, l_int32 reach, double inner,
+		      l_int32 letter)
+{
+	l_int32 half = (l_int32)inner, side = 2 * half + 1, b = letter / 2 > 9 ? letter / 2 : 9;
+	PIX *disc = pixCreate(side, side, 1), *open = NULL, *core = NULL, *grown = NULL;
+	if (!disc)
+		return;
+	for (l_int32 y = 0; y < side; y++)
+		for (l_int32 x = 0; x < side; x++) {
+			l_uint32 v = 0;
+			if (hypot(x - half, y - half) >= inner)
+				continue;
+			pixGetPixel(kept, reach - half + x, reach - half + y, &v);
+			if (v)
+				pixSetPixel(disc, x, y, 1);
+		}
+	open = pixOpenBrick(NULL, disc, b, b);
+	core = open ? pixCreateTemplate(open) : NULL;
+	PIXA *pa = NULL;
+	BOXA *boxes = core ? pixConnComp(open, &pa, 8) : NULL;
+	l_int32 found = 0;
+	for (l_int32 i = 0; boxes && i < boxaGetCount(boxes); i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+		if (2 * w < 3 * letter || 2 * h < 3 * letter ||
+		    hypot(x + w / 2.0 - half, y + h / 2.0 - half) > 0.35 * ring[0].r)
+			continue;
+		PIX *m = pixaGetPix(pa, i, L_CLONE);
+		if (m)
+			pixRasterop(core, x, y, w, h, PIX_PAINT, m, 0, 0), found = 1;
+		pixDestroy(&m);
+	}
+	boxaDestroy(&boxes);
+	pixaDestroy(&pa);
+	if (found)
+		grown = pixDilateBrick(NULL, core, letter / 3 | 1, letter / 3 | 1);
+	if (grown) {
+		pixAnd(grown, grown, disc);
+		pixRasterop(mine, reach - half, reach - half, side, side, PIX_PAINT, grown, 0, 0);
+	}
+	pixDestroy(&grown);
+	pixDestroy(&core);
+	pixDestroy(&open);
+	pixDestroy(&disc);
+}
+
+/* Clears from `mine` (a seal's ink that recognition leaves out) each line
+ * of text's stretch on the rows marked in `band`: from the first ink of
+ * `kept` not in `mine` to the last. Layout, which sees the rest of the seal
+ * no more, then keeps such a line whole across the seal without letting
+ * the seal join it to a column beside. */
+#define BAND_LEFT  2 /* a row of a letter left of the seal */
+#define BAND_RIGHT 4 /* one of a letter right of it */
+static void spare_lines(PIX *mine, PIX *kept, const char *band)
+{
+	l_int32 side = pixGetHeight(mine);
+	for (l_int32 r0 = 0; r0 < side;) {
+		l_int32 r1 = r0, lo = side, hi = -1;
+		while (r1 < side && !band[r1] == !band[r0])
+			r1++;
+		for (l_int32 r = r0; band[r0] && r < r1; r++)
+			for (l_int32 x = 0; x < side; x++) {
+				l_uint32 k = 0, m = 0;
+				pixGetPixel(kept, x, r, &k);
+				pixGetPixel(mine, x, r, &m);
+				if (k && !m) {
+					lo = x < lo ? x : lo;
+					hi = x > hi ? x : hi;
+				}
+			}
+		for (l_int32 r = r0; band[r0] && r < r1; r++) {
+			int through =
+				(band[r] & (BAND_LEFT | BAND_RIGHT)) == (BAND_LEFT | BAND_RIGHT);
+			BOX *b = through    ? boxCreate(0, r, side, 1)
+				 : hi >= lo ? boxCreate(lo, r, hi - lo + 1, 1)
+					    : NULL;
+			if (b)
+				pixClearInRect(mine, b);
+			boxDestroy(&b);
+		}
+		r0 = r1;
+	}
+}
+
 /* Seals looked for on one page; rings looked for inside each. */
 #define MAX_SEALS 4
 #define MAX_RINGS 4
 
 /* Paints into `drawn` the ink of `bin` that belongs to seal `s`: its rings
- * wherever they run, and everything else inside it (legend, star) but on the
- * rows of the letters just beside it, which are the lines of text the seal
- * was stamped over (the signer's title, the name). */
-static void mark_seal(PIX *drawn, PIX *bin, const ocr_ring *s, BOXA *big, const char *part,
-		      l_int32 letter)
+ * wherever they run, and everything else inside it but on the rows of the
+ * letters just beside it, which are the lines of text the seal was stamped
+ * over (the signer's title, the name); on those rows, when the seal's
+ * legend band and star are found, the legend's letters and the star too.
+ * `sealed`, for layout, gets the same but each such line's stretch across
+ * the seal (see spare_lines). */
+static void mark_seal(PIX *drawn, PIX *sealed, PIX *bin, const ocr_ring *s, BOXA *big,
+		      const char *part, l_int32 letter)
 {
 	l_int32 reach = s->r + s->stroke / 2 + 2, top = s->cy - reach, side = 2 * reach + 1;
+	l_int32 left = s->cx - reach;
 	ocr_ring ring[MAX_RINGS + 1] = {*s};
 	int nring = 1 + ocr_inner_rings(bin, s, ring + 1, MAX_RINGS);
 	char *band = calloc((size_t)side, 1);
@@ -507,10 +660,14 @@ static void mark_seal(PIX *drawn, PIX *bin, const ocr_ring *s, BOXA *big, const 
 		double dy = y > s->cy ? y - s->cy : s->cy > y + h ? s->cy - (y + h) : 0;
 		if (hypot(dx, dy) <= reach)
 			continue; /* inside: the legend's letters */
+		char mark = 1 | (2 * x + w < 2 * s->cx ? BAND_LEFT : BAND_RIGHT);
 		for (l_int32 r = y - 2 - top; r <= y + h + 2 - top; r++)
 			if (r >= 0 && r < side)
-				band[r] = 1;
+				band[r] |= mark;
 	}
+	PIX *kept = pixCreate(side, side, 1), *mine = pixCreate(side, side, 1);
+	if (!kept || !mine)
+		goto done;
 	for (l_int32 r = 0; r < side; r++) {
 		l_int32 y = top + r, dy = y - s->cy;
 		l_int32 half = (l_int32)sqrt((double)reach * reach - (double)dy * dy);
@@ -519,10 +676,31 @@ static void mark_seal(PIX *drawn, PIX *bin, const ocr_ring *s, BOXA *big, const 
 			if (x < 0 || y < 0 || x >= pixGetWidth(bin) || y >= pixGetHeight(bin))
 				continue;
 			pixGetPixel(bin, x, y, &v);
-			if (v && (!band[r] || on_ring(ring, nring, x, y)))
-				pixSetPixel(drawn, x, y, 1);
+			int onr = v && on_ring(ring, nring, x, y);
+			if (v && (!band[r] || onr))
+				pixSetPixel(mine, x - left, r, 1);
+			if (v && !onr)
+				pixSetPixel(kept, x - left, r, 1);
 		}
 	}
+	/* the legend's band: inside the outer ring, outside the innermost ring
+	 * found at over 0.45 of its radius */
+	double inner = 0;
+	for (int k = 1; k < nring; k++)
+		if (ring[k].r >= 0.45 * s->r)
+			inner = ring[k].r - ring[k].stroke / 2.0 - 2;
+	if (inner > 0) {
+		drop_legend(mine, bin, kept, ring, nring, reach, inner);
+		drop_star(mine, kept, ring, reach, inner, letter);
+	}
+	pixRasterop(drawn, left, top, side, side, PIX_PAINT, mine, 0, 0);
+	if (sealed) {
+		spare_lines(mine, kept, band);
+		pixRasterop(sealed, left, top, side, side, PIX_PAINT, mine, 0, 0);
+	}
+done:
+	pixDestroy(&kept);
+	pixDestroy(&mine);
 	free(band);
 }
 
@@ -595,7 +773,7 @@ static int in_seal(const ocr_ring *seal, int nseal, BOXA *big, l_int32 i)
 	return 0;
 }
 
-static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
+static PIX *despeckle(PIX *bin, int *letter, PIX **drawn, PIX **sealed)
 {
 	PIX *out = NULL;
 	PIXA *pixa = NULL, *bigpixa = NULL;
@@ -678,8 +856,10 @@ static PIX *despeckle(PIX *bin, int *letter, PIX **drawn)
 	for (int k = 0; k < nseal; k++) {
 		if (!*drawn)
 			*drawn = pixCreateTemplate(bin);
+		if (!*sealed)
+			*sealed = pixCreateTemplate(bin);
 		if (*drawn)
-			mark_seal(*drawn, bin, &seal[k], bigb, part, c.letter);
+			mark_seal(*drawn, *sealed, bin, &seal[k], bigb, part, c.letter);
 	}
 	for (l_int32 i = 0; i < ns; i++) {
 		l_int32 s[4];
@@ -803,6 +983,7 @@ static PIX *shaded_page(PIX *gray, PIX *clean)
 PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules, PIX **masked)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL, *drawn = NULL, *text = NULL;
+	PIX *sealed = NULL;
 
 	g->skew = find_skew(half_bin);
 	if (g->skew != 0) { /* find_skew gives 0 or at least 0.1° */
@@ -813,7 +994,7 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	bin = ocr_binarise(rot ? rot : norm);
 	if (!bin)
 		goto cleanup;
-	clean = despeckle(bin, &g->letter, &drawn);
+	clean = despeckle(bin, &g->letter, &drawn, &sealed);
 	remove_rules(clean, hrules, vrules);
 	out = pixRemoveBorderConnComps(clean, 8);
 	if (!out)
@@ -823,11 +1004,14 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	/* Layout keeps the drawings: a signature holds its block together from
 	 * the "(Ký…)" line down to the signer's name. Recognition does not. */
 	text = drawn ? pixSubtract(NULL, out, drawn) : NULL;
+	if (sealed)
+		pixSubtract(out, out, sealed);
 	if (masked)
 		*masked = shaded_page(rot ? rot : norm, text ? text : out);
 cleanup:
 	pixDestroy(&text);
 	pixDestroy(&drawn);
+	pixDestroy(&sealed);
 	pixDestroy(&bin);
 	pixDestroy(&rot);
 	pixDestroy(&clean);

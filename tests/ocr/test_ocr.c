@@ -1085,6 +1085,35 @@ static void test_dark_seal_on_the_signature_line_is_not_read(void **state)
 	check_dark_seal_block(*state, 1);
 }
 
+/* The seal stamped just left of the signer's title lines, scanned in gray:
+ * its legend and star lie on the rows of the titles and its rim reaches
+ * across the gutter to the "Nơi nhận" column on the same rows. Neither
+ * legend nor star is read, and each title is read whole (the legend's
+ * letters on those rows had been read with the first title, which lost
+ * "TM."), after the left column. */
+static void test_dark_seal_over_the_title_lines_is_not_read(void **state)
+{
+	fixture *f = *state;
+	PIX *page = white_page(1000);
+	static const char *const left[] = {"Nơi nhận:", "- Như trên;", "- Lưu: VT, HT."};
+	static const char *const title[] = {"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"};
+	for (int i = 0; i < 3; i++) {
+		paste_text(f, page, 600, 200 + 70 * i, left[i]);
+		paste_centred(f, page, 1750, 200 + 70 * i, title[i]);
+	}
+	paste_centred(f, page, 1750, 640, "Nguyễn Thị Thanh Hương");
+	/* the rim a letter short of the column on the left, the legend and
+	 * star on the titles' rows just left of them */
+	dark_seal(f, page, 1235, 290);
+	sohoa_ocr_page *p = read_in_order(f, page, "seal-titles.png", "Lưu: VT", "KT. CHỦ TỊCH");
+	for (int i = 0; i < 3; i++)
+		assert_non_null(strstr(p->text, title[i]));
+	assert_true(cer_compute("Nơi nhận: - Như trên; - Lưu: VT, HT. TM. ỦY BAN NHÂN DÂN KT. CHỦ "
+				"TỊCH PHÓ CHỦ TỊCH Nguyễn Thị Thanh Hương",
+				p->text, NULL, NULL) < 0.03);
+	sohoa_ocr_page_free(p);
+}
+
 /* A signature block scanned in gray, the signer's scribble touching the
  * "(Ký, ghi rõ họ tên)" line above it and a second one standing free: the
  * scribbles are no text — the line they touch is read whole, and neither is
@@ -1233,6 +1262,7 @@ int main(void)
 		cmocka_unit_test(test_signatures_are_not_read_and_do_not_hide_the_line_they_touch),
 		cmocka_unit_test(test_dark_seal_over_a_signers_block_is_not_read),
 		cmocka_unit_test(test_dark_seal_on_the_signature_line_is_not_read),
+		cmocka_unit_test(test_dark_seal_over_the_title_lines_is_not_read),
 		cmocka_unit_test(test_faded_uneven_paper_reads_accurately),
 		cmocka_unit_test(test_low_resolution_jpeg_reads_accurately),
 		cmocka_unit_test(test_missing_resolution_is_estimated),
