@@ -1002,7 +1002,9 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	g->prep_w = pixGetWidth(out);
 	g->prep_h = pixGetHeight(out);
 	/* Layout keeps the drawings: a signature holds its block together from
-	 * the "(Ký…)" line down to the signer's name. Recognition does not. */
+	 * the "(Ký…)" line down to the signer's name. Recognition does not.
+	 * A seal layout loses as well, but for the lines it was stamped over
+	 * (mark_seal): its rim joined the signer's block to the column beside. */
 	text = drawn ? pixSubtract(NULL, out, drawn) : NULL;
 	if (sealed)
 		pixSubtract(out, out, sealed);
