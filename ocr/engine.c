@@ -473,6 +473,8 @@ typedef struct {
 	line_ctx line;
 	mark_looks looks;
 	mark_looks specks;
+	size_t *maybe_commas; /* words ending in a stop shaped like a comma */
+	size_t maybe_count, maybe_cap;
 } page_reading;
 
 /* Sets the x-height and baseline of the text line the iterator is at, for
@@ -708,14 +710,40 @@ static const char *unit_power(PIX *img, const char *t, sym_box m, double xh, dou
 	return strcmp(t, "3") ? "²" : "³";
 }
 
+/* The full stops of a word's symbols: how many, which of them (bit k for
+ * the k-th, up to 32) the image shows to be commas, and whether the word
+ * ends in one that may be a comma (ocr_stop_shape). */
+typedef struct {
+	int dots;
+	unsigned commas;
+	int maybe;
+} word_stops;
+
+/* The word's text with the stops that are commas put right, in place, when
+ * the text has as many stops as its symbols (the LSTM's word text and its
+ * symbols can differ: "Thành" whose symbols spell "Thàhnh"). */
+static void put_commas(char *text, const word_stops *stops)
+{
+	int k = 0;
+	for (const char *s = text; (s = strchr(s, '.')); s++)
+		k++;
+	if (k != stops->dots)
+		return;
+	k = 0;
+	for (char *s = text; (s = strchr(s, '.')); s++, k++)
+		if (k < 32 && (stops->commas >> k & 1u))
+			*s = ',';
+}
+
 /* Adds the word the iterator is at, its speck marks dropped (a speck inside
  * the word splits it in two, and so does a colon whose space went unread),
  * the power of a unit written as such and marks the LSTM misread put right
  * (ocr_mark_check). When the line's x-height is unknown, only the marks
  * that stand for a space (space_mark) are looked for. Returns 1 when the
- * word has none of these (the caller adds it whole). */
+ * word has none of these (the caller adds it whole, with the commas read as
+ * full stops that *stops names put right: put_commas). */
 static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *at, float conf,
-			  const ocr_geometry *g, const line_ctx *ln)
+			  const ocr_geometry *g, const line_ctx *ln, word_stops *stops)
 {
 	const double xh = ln->xh;
 	const int *bl = ln->bl;
@@ -770,6 +798,19 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 		if (!speck[i] && xh > 0 && sym[i][0] && !sym[i][1] && strchr(".,:;-", sym[i][0]))
 			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
 						       baseline_at(sym, sb, n, i, bl));
+		if (!strcmp(sym[i], ".")) {
+			int shape = speck[i] || xh <= 0
+					    ? 0
+					    : ocr_stop_shape(img, sb[i].x1, sb[i].x2, xh,
+							     baseline_at(sym, sb, n, i, bl));
+			if (shape == OCR_COMMA) {
+				as[i] = ",";
+				if (stops->dots < 32)
+					stops->commas |= 1u << stops->dots;
+			}
+			stops->maybe = shape == OCR_COMMA_MAYBE && i == n - 1;
+			stops->dots++;
+		}
 		specks += speck[i] != 0;
 	}
 	if (specks || powers || marks) {
@@ -1127,6 +1168,49 @@ static int reread_specks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const ma
 	return rc;
 }
 
+/* Notes word `word` as ending in a stop that may be a comma. */
+static int note_maybe_comma(page_reading *r, size_t word)
+{
+	if (r->maybe_count == r->maybe_cap) {
+		size_t cap = r->maybe_cap ? 2 * r->maybe_cap : 16;
+		size_t *at = realloc(r->maybe_commas, cap * sizeof *at);
+		if (!at)
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+		r->maybe_commas = at;
+		r->maybe_cap = cap;
+	}
+	r->maybe_commas[r->maybe_count++] = word;
+	return 0;
+}
+
+/* A word noted as ending in a stop shaped like a comma (OCR_COMMA_MAYBE)
+ * that a word in small letters follows on its line ends in a comma: no
+ * sentence ends there (and a stop before a small letter would go as dust:
+ * ocr_layout). With the sure commas (OCR_COMMA), 84 commas were put back
+ * on the dev pages and none wrong. */
+static void put_maybe_commas(sohoa_ocr_page *p, const page_reading *r)
+{
+	size_t line = 0;
+	for (size_t k = 0; k < r->maybe_count; k++) {
+		size_t w = r->maybe_commas[k];
+		while (line < p->line_count &&
+		       p->lines[line].first_word + p->lines[line].word_count <= w)
+			line++;
+		if (line == p->line_count)
+			break;
+		const sohoa_ocr_line *l = &p->lines[line];
+		if (w < l->first_word || w + 1 >= l->first_word + l->word_count)
+			continue;
+		char *t = p->words[w].text;
+		size_t n = strlen(t);
+		int32_t at = 0;
+		UChar32 c;
+		U8_NEXT((const uint8_t *)p->words[w + 1].text, at, -1, c);
+		if (n >= 2 && t[n - 1] == '.' && t[n - 2] != '.' && u_islower(c))
+			t[n - 1] = ',';
+	}
+}
+
 /* Collects words (grouped in Tesseract's text lines) with boxes in original
  * page coordinates. one_line: append every word to the page's last line (a
  * table row) instead of following Tesseract's lines. r: the page's reading,
@@ -1158,10 +1242,13 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 		if (!TessPageIteratorBoundingBox(pi, RIL_WORD, &b.x1, &b.y1, &b.x2, &b.y2))
 			continue;
 		float conf = TessResultIteratorConfidence(it, RIL_WORD);
-		rc = add_despeckled(p, wcap, it, conf, g, ln);
+		word_stops stops = {0, 0, 0};
+		size_t before = p->word_count;
+		rc = add_despeckled(p, wcap, it, conf, g, ln, &stops);
 		if (rc == 1) {
-			size_t before = p->word_count;
 			text = TessResultIteratorGetUTF8Text(it, RIL_WORD);
+			if (text && stops.commas)
+				put_commas(text, &stops);
 			rc = text ? keep_word(p, wcap, text, b, conf, g, 0, ln) : 0;
 			TessDeleteText(text);
 			if (rc == 0 && ln->xh > 0 && p->word_count == before + 1)
@@ -1171,6 +1258,8 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 				rc = note_speck(&r->specks, before, own_box(it, b, prev_x2),
 						ln->xh);
 		}
+		if (rc == 0 && stops.maybe && p->word_count > before)
+			rc = note_maybe_comma(r, p->word_count - 1);
 		prev_x2 = b.x2;
 		if (rc < 0)
 			break;
@@ -1259,9 +1348,12 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	if (rc == 0)
 		rc = reread_marks(p, api, clean, &rd.looks);
 	if (rc == 0)
+		put_maybe_commas(p, &rd); /* before word indices change */
+	if (rc == 0)
 		rc = reread_specks(p, api, clean, &rd.specks, g);
 	free(rd.looks.at);
 	free(rd.specks.at);
+	free(rd.maybe_commas);
 	return rc;
 }
 

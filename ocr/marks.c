@@ -215,6 +215,24 @@ static l_int32 letters_foot(const l_int32 *ink, l_int32 h, double xh)
 	return row - 1;
 }
 
+/* The ink of each of the h rows of img's rectangle (x, y, w, h), which
+ * lies inside the image (darker than 128 in gray); NULL when memory runs
+ * out. The caller frees it. */
+static l_int32 *row_ink(PIX *img, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
+{
+	l_int32 *ink = calloc((size_t)h, sizeof *ink), depth = pixGetDepth(img),
+		wpl = pixGetWpl(img);
+	if (!ink)
+		return NULL;
+	for (l_int32 r = 0; r < h; r++) {
+		const l_uint32 *line = pixGetData(img) + (size_t)(y + r) * wpl;
+		for (l_int32 k = x; k < x + w; k++)
+			ink[r] += depth == 1 ? (l_int32)GET_DATA_BIT(line, k)
+					     : GET_DATA_BYTE(line, k) < 128;
+	}
+	return ink;
+}
+
 /* Whether all the ink in the rows y0..y1 under a word (columns x to
  * x + w - 1) belongs to the line below, set close: its letters that reach
  * up into those rows, and marks over them — pieces that start in the rows,
@@ -264,17 +282,10 @@ static int nothing_below(PIX *img, l_int32 x1, l_int32 x2, double xh, double bas
 	l_int32 w = x2 - x1 + 2 * pad, h = (l_int32)ceil(base + 1.2 * xh) - y;
 	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)) || h < 2 * xh)
 		return 0;
-	l_int32 *ink = calloc((size_t)h, sizeof *ink), depth = pixGetDepth(img),
-		wpl = pixGetWpl(img);
+	l_int32 *ink = row_ink(img, x, y, w, h);
 	int empty = 0;
 	if (!ink)
 		return 0;
-	for (l_int32 r = 0; r < h; r++) {
-		const l_uint32 *line = pixGetData(img) + (size_t)(y + r) * wpl;
-		for (l_int32 k = x; k < x + w; k++)
-			ink[r] += depth == 1 ? (l_int32)GET_DATA_BIT(line, k)
-					     : GET_DATA_BYTE(line, k) < 128;
-	}
 	l_int32 foot = letters_foot(ink, h, xh);
 	l_int32 from = foot + (l_int32)ceil(0.1 * xh), to = foot + (l_int32)ceil(0.6 * xh);
 	if (foot >= 0 && to < h) {
@@ -495,4 +506,60 @@ int ocr_speck_variants(PIX *img, const ocr_mark_look *look, l_int32 margin, PIX 
 	pixDestroy(&others);
 	cut_free(&c);
 	return n;
+}
+
+/* How much a full stop read on a line looks like a comma in the image: the
+ * model reads the comma of an italic line, of a blurred one or of a decimal
+ * as a stop ("(Ký. ghi rõ", "86.4"), and a stop before a small letter is
+ * then taken for dust and dropped. The letters' feet are found in the image
+ * (letters_foot, over the x-height and a half of columns before the mark),
+ * and the mark is the one piece there, not cut by the look's sides and not
+ * reaching up to the letters' middle, that comes down to the feet. */
+int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base)
+{
+	if (!img || xh < 6 || x2 < x1)
+		return 0;
+	l_int32 x = x1 - (l_int32)ceil(1.5 * xh), y = (l_int32)floor(base - 1.6 * xh);
+	l_int32 w = x1 - x, h = (l_int32)ceil(base + 1.2 * xh) - y;
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(img), pixGetHeight(img)) || h < 2 * xh ||
+	    w < 0.5 * xh)
+		return 0;
+	l_int32 *ink = row_ink(img, x, y, w, h);
+	l_int32 foot = ink ? letters_foot(ink, h, xh) : -1;
+	free(ink);
+	if (foot < 0)
+		return 0;
+	foot += y;
+
+	comp c[MAX_COMPS];
+	l_int32 ox, oy, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(0.5 * xh);
+	l_int32 cw = x2 - x1 + 1 + 2 * pad;
+	int n = components(c, MAX_COMPS, img, x1 - pad, top, cw, (l_int32)ceil(1.3 * xh), &ox, &oy);
+	const comp *mark = NULL;
+	if (n <= 0 || oy != top || ox != x1 - pad)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const comp *m = &c[i];
+		if (m->y == 0 || m->x == 0 || m->x + m->w >= cw || m->ink < 0.02 * xh * xh)
+			continue; /* a letter, cut by the look, or dust */
+		if (oy + m->y + m->h - 1 < foot - 0.15 * xh)
+			continue; /* above the feet */
+		if (mark)
+			return 0;
+		mark = m;
+	}
+	if (!mark || mark->w > 0.5 * xh || mark->h < mark->w)
+		return 0;
+	/* Measured on the dev pages: a comma's head stands 0.1-0.3 x-height
+	 * above the feet and its foot 0.03-0.3 under them (0.2 and more where
+	 * it is sharp), where a stop's foot is 0-0.12 above them. A bold stop
+	 * set low can come down as far, but fills its box (a comma 0.5-0.8 of
+	 * it). Dust read as a stop before a small letter is wider than tall,
+	 * or wholly under the feet, or short of them. */
+	double head = (foot - (oy + mark->y)) / xh, tail = (oy + mark->y + mark->h - 1 - foot) / xh;
+	if (head >= 0 && tail >= 0.2 && mark->h > mark->w && mark->ink <= 0.85 * mark->w * mark->h)
+		return OCR_COMMA;
+	if (head >= 0.05 && (mark->h > mark->w ? tail >= 0.03 : tail >= 0.06))
+		return OCR_COMMA_MAYBE;
+	return 0;
 }

@@ -256,6 +256,14 @@ const char *ocr_mark_check(PIX *img, const char *sym, int x1, int x2, double xh,
  * x-height and baseline only place the look). NULL to keep the reading;
  * else a malloc'd string the caller frees (ocr/marks.c). */
 char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh, double base);
+/* What a full stop read on img at columns x1..x2, on a line with x-height
+ * xh and baseline base, looks like (ocr/marks.c): OCR_COMMA when its ink
+ * hangs a comma's tail below the letters' feet, OCR_COMMA_MAYBE when it
+ * only comes down a little past them, taller than wide (a comma unless it
+ * ends a sentence: a blurred one, or dust), 0 for a stop or an unclear
+ * picture. */
+enum { OCR_COMMA_MAYBE = 1, OCR_COMMA = 2 };
+int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base);
 /* Where to read a word again with a tone mark that stands over it: the
  * rectangle (x, y, w, h) of the image read, the top of the word's box and
  * the line's x-height. */
