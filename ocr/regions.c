@@ -333,6 +333,19 @@ static int word_space_gutter(const cutter *c, int x, int y, int w, int h, int sp
 	return found;
 }
 
+/* Copies bands s..e (n of them) to os..oe but those under 0.4 letter tall;
+ * returns how many it copied. */
+static int no_slivers(const cutter *c, const int *s, const int *e, int n, int *os, int *oe)
+{
+	int kept = 0;
+	for (int i = 0; i < n; i++)
+		if (10 * (e[i] - s[i]) >= 4 * c->letter) {
+			os[kept] = s[i];
+			oe[kept++] = e[i];
+		}
+	return kept;
+}
+
 /* Whether the two sides of a gutter are columns to read one after the other:
  * both hold several lines, and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row), or are both set
@@ -360,13 +373,27 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 		return !word_space_gutter(c, x, y, w, h, split, gap);
 	if (nl < 2 || nr < 2)
 		return 0;
-	if ((nl == nr + 1 || nr == nl + 1) && gap < FORM_GAP_MAX && whole_lines(ls, le, nl) &&
-	    whole_lines(rs, re, nr)) {
+	/* Centred lines on both sides are the two blocks of a header, even
+	 * when their lines happen to share rows or their gutter is narrow. */
+	int centred = centred_lines(c, x, split - x, ls, le, nl, y) *
+		      centred_lines(c, split + gap, x + w - split - gap, rs, re, nr, y);
+	if (centred >= 2)
+		return 1;
+	/* For the form's rows, bands too thin for a line are none: a speck over
+	 * a field ("Ė"), marks set apart over capitals (a header's two centred
+	 * blocks, whose capitals make such bands, are told above). Counted as
+	 * lines, a speck over "6. Email" parted "3. Giới tính" and "6. Email"
+	 * from the rows they end. */
+	int fls[256], fle[256], frs[256], fre[256];
+	int fl = no_slivers(c, ls, le, nl, fls, fle), fr = no_slivers(c, rs, re, nr, frs, fre);
+	if ((fl == fr + 1 || fr == fl + 1) && fl > 0 && fr > 0 && gap < FORM_GAP_MAX &&
+	    whole_lines(fls, fle, fl) && whole_lines(frs, fre, fr)) {
 		/* One line more on one side, every other on the row of a line of the
 		 * other side: a form's fields with a value wrapping under its label
 		 * ("ghi bằng chữ: … năm / hai nghìn …") — read row by row. */
-		int fs = nl < nr ? 1 : 0, nf = fs ? nl : nr, nm = fs ? nr : nl;
-		int *as = fs ? ls : rs, *ae = fs ? le : re, *bs = fs ? rs : ls, *be = fs ? re : le;
+		int fs = fl < fr ? 1 : 0, nf = fs ? fl : fr, nm = fs ? fr : fl;
+		int *as = fs ? fls : frs, *ae = fs ? fle : fre, *bs = fs ? frs : fls,
+		    *be = fs ? fre : fle;
 		int aligned = 0;
 		for (int i = 0; i < nf; i++)
 			for (int k = 0; k < nm; k++)
@@ -376,12 +403,6 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 				}
 		return aligned < nf;
 	}
-	/* Centred lines on both sides are the two blocks of a header, even
-	 * when their lines happen to share rows or their gutter is narrow. */
-	int centred = centred_lines(c, x, split - x, ls, le, nl, y) *
-		      centred_lines(c, split + gap, x + w - split - gap, rs, re, nr, y);
-	if (centred >= 2)
-		return 1;
 	if (word_space_gutter(c, x, y, w, h, split, gap))
 		return 0;
 	if (nl != nr)

@@ -6,7 +6,8 @@
  * signers' names on one row under their blocks end each block, even when an
  * underline is broken under a signature; word spaces that line up down a
  * form's lines are no gutter; tone marks, signatures and a seal do not turn
- * signers' blocks or a header into a form's rows; a page's edge line is no
+ * signers' blocks or a header into a form's rows, nor does a speck over a
+ * form's field part its rows into columns; a page's edge line is no
  * column. */
 #include "testutil.h"
 
@@ -333,6 +334,35 @@ static void test_word_space_lined_up_is_no_gutter(void **state)
 	}
 }
 
+/* Form fields two to a row on some rows ("2. Ngày, tháng, năm sinh: …   3.
+ * Giới tính: Nữ", "4. Số định danh cá nhân: …" alone, "5. Số điện thoại: …
+ * 6. Email: …"), with a speck over the last row's right field set apart as
+ * a band of its own ("Ė"). The speck is no line: the right fields still sit
+ * on rows of the left ones, and the rows are read across, not the right
+ * fields after all the left ones. */
+static void test_speck_over_a_field_does_not_part_a_forms_rows(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 600, 1);
+	BOXA *boxa = NULL;
+	assert_non_null(bin);
+	draw_words(bin, 200, 994, 200, 34, -1, 0);
+	draw_words(bin, 1080, 1600, 200, 34, -1, 0);
+	draw_words(bin, 200, 900, 260, 34, -1, 0);
+	draw_words(bin, 200, 994, 320, 34, -1, 0);
+	draw_words(bin, 1080, 1900, 320, 34, -1, 0);
+	pixRasterop(bin, 1084, 303, 12, 7, PIX_SET, NULL, 0, 0); /* glyph-sized: kept for layout */
+	int n = regions_shown(bin, &boxa);
+	assert_true(n >= 1);
+	for (int i = 0; i < n; i++) {
+		l_int32 x;
+		boxaGetBoxGeometry(boxa, i, &x, NULL, NULL, NULL);
+		assert_true(x < 994); /* no region of right fields alone */
+	}
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 /* The foot of a receipt (bench page "giay-tiep-nhan"): two signers' blocks
  * whose lines share rows, each a title in capitals with a row of tone marks
  * of its own over it ("NGƯỜI NỘP HỒ SƠ"), "(Ký và ghi rõ họ tên)" and a
@@ -484,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_signers_names_end_their_columns),
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
+		cmocka_unit_test(test_speck_over_a_field_does_not_part_a_forms_rows),
 		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
 		cmocka_unit_test(test_marks_and_scribbles_do_not_hide_centred_blocks),
 		cmocka_unit_test(test_seal_over_a_block_parts_it_from_the_list_beside_it),
