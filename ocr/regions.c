@@ -758,7 +758,12 @@ static size_t left_end(const cutter *c, size_t from, size_t e, int left)
  *   Phòng, ngày …", leave no more between them), each part centred over its
  *   column.
  * Pieces right under the left column and within its width (a signer's name
- * set lower than the other's) end it. Returns the pair's new end. */
+ * set lower than the other's) end it. Further down, under the space left
+ * for the signatures (up to 8 letters), one name under each column, one
+ * line a few letters long within that column's width, ends it too (when the
+ * page's widest gap is that space, the names are cut off the blocks first
+ * and were read after both); each stays a region of its own. Returns the
+ * pair's new end. */
 static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 {
 	const int letter = c->letter;
@@ -786,15 +791,33 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 		e++;
 		b.top = row.y;
 	}
+	int names = 0; /* pieces taken from further down than 2 letters */
 	while (e < c->count && !c->failed) {
 		piece p = c->items[e];
-		if (p.column == left || p.column == left + 1 || p.x < b.lx1 - letter ||
-		    p.x + p.w > b.lx2 + letter || p.y - b.bottom > 2 * letter)
+		int under = p.y - b.bottom;
+		int in_left = p.x >= b.lx1 - letter && p.x + p.w <= b.lx2 + letter;
+		int in_right = p.x >= b.rx1 - letter && p.x + p.w <= b.rx2 + letter;
+		/* from further down, only a name: one line, a few letters long */
+		int name = p.h <= 2 * letter && p.w >= 3 * letter;
+		if (p.column == left || p.column == left + 1 || under > 8 * letter ||
+		    (!in_left && !in_right) || (under > 2 * letter && (names == 2 || !name)))
 			break;
-		size_t r = left_end(c, s, e, left);
-		memmove(&c->items[r + 1], &c->items[r], (e - r) * sizeof *c->items);
-		p.column = left;
-		c->items[r] = p;
+		/* A name from further down is read after its column but is a
+		 * region of its own: merged into the column's block, the block's
+		 * box would take in the signature between them. */
+		int own = -1000 - (int)e;
+		if (in_left && (under <= 2 * letter || !(names & 1))) {
+			size_t r = left_end(c, s, e, left);
+			memmove(&c->items[r + 1], &c->items[r], (e - r) * sizeof *c->items);
+			p.column = under > 2 * letter ? own : left;
+			c->items[r] = p;
+			names |= under > 2 * letter;
+		} else if (in_right && name && !(names & 2)) {
+			c->items[e].column = own; /* the right pieces end the run */
+			names |= 2;
+		} else {
+			break;
+		}
 		b.bottom = p.y + p.h;
 		e++;
 	}

@@ -334,6 +334,43 @@ static void test_word_space_lined_up_is_no_gutter(void **state)
 	}
 }
 
+/* Two signers' blocks side by side and, under the space left for the
+ * signatures (3 to 5 letters), their names on rows of their own, the right
+ * one set lower than the left. The page's widest gap is the signatures'
+ * space, so the names are cut off the blocks first; each still ends its
+ * block (left block, left name, right block, right name), not read after
+ * both. */
+static void test_signers_names_far_under_their_blocks_end_them(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 800, 1);
+	BOXA *boxa = NULL;
+	static const l_int32 ly[] = {200, 260, 320, 380}, lw[] = {600, 300, 400, 420};
+	static const l_int32 ry[] = {200, 260, 320, 380, 440}, rw[] = {700, 600, 520, 300, 380};
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100); /* the paragraph, closer than the names */
+	draw_centred(bin, 640, ly, lw, 4);
+	draw_centred(bin, 1700, ry, rw, 5);
+	draw_line(bin, 430, 850, 590);   /* Hộ sinh Lê Thị Hoa */
+	draw_line(bin, 1420, 1980, 650); /* BSCKII. Phạm Quốc Trung */
+	int n = regions_shown(bin, &boxa), at_left_name = -1, at_right = -1, at_right_name = -1;
+	for (int i = 0; i < n; i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		if (y <= 590 && y + h >= 626 && x < 1000 && at_left_name < 0)
+			at_left_name = i;
+		if (x >= 1200 && y <= 440 && at_right < 0)
+			at_right = i;
+		if (x >= 1200 && y <= 650 && y + h >= 686 && at_right_name < 0)
+			at_right_name = i;
+	}
+	assert_true(at_left_name >= 0 && at_right >= 0 && at_right_name >= 0);
+	assert_true(at_left_name < at_right);
+	assert_true(at_right <= at_right_name);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 /* Form fields two to a row on some rows ("2. Ngày, tháng, năm sinh: …   3.
  * Giới tính: Nữ", "4. Số định danh cá nhân: …" alone, "5. Số điện thoại: …
  * 6. Email: …"), with a speck over the last row's right field set apart as
@@ -515,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
 		cmocka_unit_test(test_speck_over_a_field_does_not_part_a_forms_rows),
+		cmocka_unit_test(test_signers_names_far_under_their_blocks_end_them),
 		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
 		cmocka_unit_test(test_marks_and_scribbles_do_not_hide_centred_blocks),
 		cmocka_unit_test(test_seal_over_a_block_parts_it_from_the_list_beside_it),
