@@ -848,18 +848,29 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 	return specks || powers || marks ? rc : 1;
 }
 
+/* Room for one more of `size` bytes in the array *at holding `count` of
+ * *cap (doubled when full, from `first`). */
+static int make_room(void **at, size_t *cap, size_t count, size_t size, size_t first)
+{
+	if (count < *cap)
+		return 0;
+	size_t ncap = *cap ? 2 * *cap : first;
+	void *grown = realloc(*at, ncap * size);
+	if (!grown)
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	*at = grown;
+	*cap = ncap;
+	return 0;
+}
+
 static int push_look(mark_looks *looks, mark_look look)
 {
-	if (looks->count == looks->cap) {
-		size_t ncap = looks->cap ? 2 * looks->cap : 32;
-		mark_look *at = realloc(looks->at, ncap * sizeof *at);
-		if (!at)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		looks->at = at;
-		looks->cap = ncap;
-	}
-	looks->at[looks->count++] = look;
-	return 0;
+	void *at = looks->at;
+	int rc = make_room(&at, &looks->cap, looks->count, sizeof look, 32);
+	looks->at = at;
+	if (rc == 0)
+		looks->at[looks->count++] = look;
+	return rc;
 }
 
 /* Reads `clip` (consumed) as one line: its text (NFC, malloc'd, trailing
@@ -1171,16 +1182,12 @@ static int reread_specks(sohoa_ocr_page *p, TessBaseAPI *api, PIX *img, const ma
 /* Notes word `word` as ending in a stop that may be a comma. */
 static int note_maybe_comma(page_reading *r, size_t word)
 {
-	if (r->maybe_count == r->maybe_cap) {
-		size_t cap = r->maybe_cap ? 2 * r->maybe_cap : 16;
-		size_t *at = realloc(r->maybe_commas, cap * sizeof *at);
-		if (!at)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-		r->maybe_commas = at;
-		r->maybe_cap = cap;
-	}
-	r->maybe_commas[r->maybe_count++] = word;
-	return 0;
+	void *at = r->maybe_commas;
+	int rc = make_room(&at, &r->maybe_cap, r->maybe_count, sizeof word, 16);
+	r->maybe_commas = at;
+	if (rc == 0)
+		r->maybe_commas[r->maybe_count++] = word;
+	return rc;
 }
 
 /* A word noted as ending in a stop shaped like a comma (OCR_COMMA_MAYBE)
