@@ -791,7 +791,7 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 		e++;
 		b.top = row.y;
 	}
-	int names = 0; /* pieces taken from further down than 2 letters */
+	int names = 0; /* 1: a left name taken from further down than 2 letters, 2: a right one */
 	while (e < c->count && !c->failed) {
 		piece p = c->items[e];
 		int under = p.y - b.bottom;
