@@ -357,8 +357,15 @@ static int mark_of(const l_int32 s[4], const l_int32 b[4], l_int32 letter)
 	    2 * s[0] + s[2] >= 2 * b[0] && 2 * s[0] + s[2] <= 2 * (br + b[2]) && sb <= b[1] &&
 	    b[1] - sb <= letter * 3 / 4)
 		return 1;
-	/* Just after it on the baseline: a full stop or a comma. */
-	return s[0] >= br - 2 && s[0] - br <= letter * 2 / 5 && s[1] >= b[1] + b[3] * 2 / 5 &&
+	/* Just after it on the baseline: a full stop or a comma. A narrow,
+	 * tall glyph (a 1, an l) stands inside a wider advance: the digits of
+	 * serif faces are set all one width, and the stop after a "1" lies 0.41
+	 * of a letter from its ink ("1. Chỉ đạo", DejaVu Serif), past the reach
+	 * for letters. */
+	l_int32 reach = letter * 2 / 5;
+	if (4 * b[2] < 3 * letter && 5 * b[3] >= 6 * letter)
+		reach = letter / 2;
+	return s[0] >= br - 2 && s[0] - br <= reach && s[1] >= b[1] + b[3] * 2 / 5 &&
 	       s[1] <= bb + 2;
 }
 

@@ -778,6 +778,28 @@ static void test_semicolons_keep_their_dot(void **state)
 	}
 }
 
+/* A numbered list in a serif face whose digits are all one width: the stop
+ * after a "1" stands as far from its ink as a word space after a letter
+ * (DejaVu Serif 12.5: 12 px, a letter 29 px), and despeckling took it for
+ * dust ("1 Chỉ đạo", "11 Những"). */
+static void test_the_stop_after_a_list_number_one_is_kept(void **state)
+{
+	fixture *f = *state;
+	static const char text[] = "1. Chỉ đạo công chức làm việc tại Bộ phận một cửa.\n"
+				   "2. Thực hiện cấp bản sao điện tử từ sổ gốc.\n"
+				   "11. Những thành viên trong hộ gia đình.\n"
+				   "4.1. Nhà ở, công trình xây dựng khác.\n";
+	static const char *const fonts[] = {"DejaVu Serif 12.5", "DejaVu Serif 11"};
+	for (size_t i = 0; i < sizeof fonts / sizeof *fonts; i++) {
+		sohoa_ocr_page *p = recognise(f, render_in(f, fonts[i], text), "list.png", IFF_PNG);
+		print_message("%s: %s", fonts[i], p->text);
+		assert_non_null(strstr(p->text, "1. Chỉ đạo"));
+		assert_non_null(strstr(p->text, "11. Những"));
+		assert_non_null(strstr(p->text, "4.1. Nhà"));
+		sohoa_ocr_page_free(p);
+	}
+}
+
 static void test_form_row_with_wide_space_reads_as_one_line(void **state)
 {
 	fixture *f = *state;
@@ -1380,6 +1402,7 @@ int main(void)
 		cmocka_unit_test(test_words_glued_by_dust_are_read_again_without_it),
 		cmocka_unit_test(test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
+		cmocka_unit_test(test_the_stop_after_a_list_number_one_is_kept),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_comma_is_told_from_a_stop_by_its_tail),
 		cmocka_unit_test(test_commas_read_as_stops_are_put_back),
