@@ -16,13 +16,15 @@
 #define GAP_MIN      4  /* px: the smallest horizontal gap worth cutting at */
 #define EMPTY_MAX    2  /* a row/column with at most this much ink is empty */
 #define MAX_DEPTH    64
-#define FORM_GAP_MAX 120 /* px: a wider gutter parts columns whatever its rows */
+#define FORM_GAP_MAX 120  /* px: a wider gutter parts columns whatever its rows */
+#define DUST_MAX     2000 /* pieces of ink in a block judged for dust alone */
 
 typedef struct {
 	int x, y, w, h;
 	int column;       /* id of the column (x-cut side) the piece lies in */
 	int table;        /* index of the table + 1 it holds, 0 for text */
 	int gap_x, gap_w; /* a single row's wide space (gap_w 0: none) */
+	int form;         /* one of a form's rows over columns (form_head) */
 } piece;
 
 typedef struct {
@@ -30,8 +32,9 @@ typedef struct {
 	piece *items;
 	size_t count, cap;
 	int next_column;
-	int letter; /* median letter height, px */
-	PIX *drawn; /* components far bigger than letters: seals, signatures */
+	int letter;  /* median letter height, px */
+	PIX *drawn;  /* components far bigger than letters: seals, signatures */
+	int in_form; /* cutting a form's rows over columns (form_head) */
 	int failed;
 } cutter;
 
@@ -413,6 +416,63 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 	return 0;
 }
 
+/* Whether the first n bands of a side (x, w; rows from y) start at one
+ * place, within half a letter: a form's labels and fields, flush left, where
+ * a header's or a signer's lines are centred. */
+static int flush_left(const cutter *c, int x, int w, const int *s, const int *e, int n, int y)
+{
+	int lo = 1 << 30, hi = -1;
+	for (int i = 0; i < n; i++) {
+		BOX *b = boxCreate(x, y + s[i], w, e[i] - s[i]);
+		NUMA *na = b ? profile(c->bin, b, 1) : NULL;
+		int first = -1, last = -1;
+		boxDestroy(&b);
+		if (na)
+			ink_span(na, &first, &last);
+		numaDestroy(&na);
+		if (first < 0)
+			return 0;
+		lo = first < lo ? first : lo;
+		hi = first > hi ? first : hi;
+	}
+	return hi - lo <= c->letter / 2;
+}
+
+/* Where, from the region's top, a form's rows end above two columns: the
+ * first two lines or more on each side of the gutter pair off on the same
+ * rows, each side's start at one place (flush left, as fields do, where a
+ * header's or a signer's lines are centred; a speck at a line's end can
+ * hide a centred block from centred_lines), and a blank row runs across the
+ * whole region under them before the sides part ("Quốc tịch: Việt Nam" and
+ * "ghi bằng chữ: …" beside the last fields, then the "Nơi nhận" list beside
+ * the signer's block, one gutter down both). The rows are read across,
+ * the rest as columns; cut as columns at once, the right fields were read
+ * after the whole footer's left column. 0 when there is no such head. */
+static int form_head(const cutter *c, int x, int y, int w, int h, int split, int gap)
+{
+	int ls[256], le[256], rs[256], re[256], fls[256], fle[256], frs[256], fre[256];
+	BOX *l = boxCreate(x, y, split - x, h),
+	    *r = boxCreate(split + gap, y, x + w - split - gap, h);
+	int nl = bands(c->bin, l, ls, le, 256), nr = bands(c->bin, r, rs, re, 256), k = 0;
+	boxDestroy(&l);
+	boxDestroy(&r);
+	if (gap >= FORM_GAP_MAX)
+		return 0;
+	nl = no_slivers(c, ls, le, nl, fls, fle);
+	nr = no_slivers(c, rs, re, nr, frs, fre);
+	while (k < nl && k < nr && same_row(fls[k], fle[k], frs[k], fre[k]))
+		k++;
+	if (k < 2 || (k == nl && k == nr))
+		return 0;
+	int bottom = fle[k - 1] > fre[k - 1] ? fle[k - 1] : fre[k - 1];
+	int next = k < nl ? fls[k] : h;
+	next = k < nr && frs[k] < next ? frs[k] : next;
+	if (next <= bottom + 1 || !flush_left(c, x, split - x, fls, fle, k, y) ||
+	    !flush_left(c, split + gap, x + w - split - gap, frs, fre, k, y))
+		return 0;
+	return (bottom + next) / 2;
+}
+
 static void emit(cutter *c, int x, int y, int w, int h, int column)
 {
 	if (c->count == c->cap) {
@@ -425,7 +485,8 @@ static void emit(cutter *c, int x, int y, int w, int h, int column)
 		c->items = p;
 		c->cap = ncap;
 	}
-	c->items[c->count++] = (piece){.x = x, .y = y, .w = w, .h = h, .column = column};
+	c->items[c->count++] =
+		(piece){.x = x, .y = y, .w = w, .h = h, .column = column, .form = c->in_form > 0};
 }
 
 static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
@@ -467,6 +528,14 @@ static void cut(cutter *c, int x, int y, int w, int h, int column, int depth)
 		rows = profile(c->bin, box, 0);
 		boxDestroy(&box);
 		ygap = rows ? widest_gap(rows, 0, h - 1, &ygap_at) : 0;
+		int head = rowwise ? 0 : form_head(c, x, y, w, h, split, gap);
+		if (head > 0) {
+			c->in_form++;
+			cut(c, x, y, w, head, column, depth + 1);
+			c->in_form--;
+			cut(c, x, y + head, w, h - head, column, depth + 1);
+			goto cleanup;
+		}
 		if (!rowwise) {
 			int left = c->next_column++, right = c->next_column++;
 			cut(c, x, y, split - x, h, left, depth + 1);
@@ -775,7 +844,8 @@ static size_t heads_and_feet(cutter *c, size_t s, size_t e, int left)
 			blank = blank_between(c, &row, b.lx2, b.rx1, &at);
 		int lcentred = abs(row.x + at - b.lx1 - b.lx2) <= 3 * letter;
 		int rcentred = abs(at + blank + row.x + row.w - b.rx1 - b.rx2) <= 3 * letter;
-		if (3 * blank < letter || b.lx2 > at + blank || b.rx1 < at ||
+		/* (a form's rows over the pair are fields, no blocks' heads) */
+		if (row.form || 3 * blank < letter || b.lx2 > at + blank || b.rx1 < at ||
 		    b.top - (row.y + row.h) > 2 * letter || at - row.x < 4 * letter ||
 		    b.lx2 - b.lx1 < 4 * letter)
 			break;
@@ -927,6 +997,47 @@ static void drop_strokes(PIX *bin, int letter)
 	pixDestroy(&thin);
 }
 
+/* Whether pieces i and k of `parts` stand side by side on one row: they
+ * share half the rows of the shorter, a letter apart at most. */
+static int side_by_side(BOXA *parts, int i, int k, int letter)
+{
+	l_int32 ax, ay, aw, ah, bx, by, bw, bh;
+	boxaGetBoxGeometry(parts, i, &ax, &ay, &aw, &ah);
+	boxaGetBoxGeometry(parts, k, &bx, &by, &bw, &bh);
+	int rows = (ay + ah < by + bh ? ay + ah : by + bh) - (ay > by ? ay : by);
+	int gap = bx > ax ? bx - (ax + aw) : ax - (bx + bw);
+	return 2 * rows >= (ah < bh ? ah : bh) && gap <= letter;
+}
+
+/* Whether a block holds only scattered dust: four pieces of ink or more and
+ * fewer than one in five with another beside it on its rows, within a letter
+ * (letters stand in words, specks alone). A dense speckle's grains, grown by
+ * scaling, stand close enough above each other to pass drop_lone_specks as
+ * groups, and a margin full of them became a block read as a column of
+ * digits ("1 2 4 5 7 8", confidence 94 to 97). Pieces are numbered in the
+ * order of their top rows, so a letter's neighbour on its line is searched
+ * outwards from it, and the count stops as soon as the block is text. */
+static int only_dust(PIX *bin, int x, int y, int w, int h, int letter)
+{
+	BOX *box = boxCreate(x, y, w, h);
+	PIX *clip = box ? pixClipRectangle(bin, box, NULL) : NULL;
+	BOXA *parts = clip ? pixConnCompBB(clip, 8) : NULL;
+	int n = parts ? boxaGetCount(parts) : 0, paired = 0;
+	boxDestroy(&box);
+	pixDestroy(&clip);
+	if (n > DUST_MAX)
+		n = 0; /* a field of specks this large is read, as before */
+	for (int i = 0; i < n && 5 * paired < n; i++)
+		for (int d = 1; d < n; d++)
+			if ((i - d >= 0 && side_by_side(parts, i, i - d, letter)) ||
+			    (i + d < n && side_by_side(parts, i, i + d, letter))) {
+				paired++;
+				break;
+			}
+	boxaDestroy(&parts);
+	return n >= 4 && 5 * paired < n;
+}
+
 int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
 		size_t ntables)
 {
@@ -957,7 +1068,6 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 		join_column_pairs(&c);
 	if (!c.failed)
 		mark_tables(&c, tables, ntables);
-	pixDestroy(&c.bin);
 	pixDestroy(&c.drawn);
 	if (c.failed)
 		goto fail;
@@ -978,10 +1088,15 @@ int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_tabl
 			x2 = p->x + p->w > x2 ? p->x + p->w : x2;
 			y2 = p->y + p->h > y2 ? p->y + p->h : y2;
 		}
+		if (!c.items[i].table && only_dust(c.bin, x1, y1, x2 - x1, y2 - y1, c.letter)) {
+			i = j;
+			continue;
+		}
 		flags[boxaGetCount(boxa)] = c.items[i].table;
 		boxaAddBox(boxa, boxCreate(x1, y1, x2 - x1, y2 - y1), L_INSERT);
 		i = j;
 	}
+	pixDestroy(&c.bin);
 	free(c.items);
 	*out = boxa;
 	*is_table = flags;

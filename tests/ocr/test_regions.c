@@ -400,6 +400,72 @@ static void test_speck_over_a_field_does_not_part_a_forms_rows(void **state)
 	pixDestroy(&bin);
 }
 
+/* A form's last fields, two to a row on the first two rows ("Giới tính: Nam
+ * Dân tộc: Kinh   Quốc tịch: Việt Nam", "Ngày, tháng, năm sinh: …   ghi bằng
+ * chữ: …"), the right field's value wrapping under the left side, then the
+ * "Nơi nhận" list flush left beside a signer's centred block that starts on
+ * the row of the last field: one gutter runs down all of it. The two rows
+ * are read across before the rest is cut into columns; cut at once, the
+ * right fields were read after the whole left column, footer and all. */
+static void test_form_rows_over_a_footer_are_read_across_first(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 900, 1);
+	BOXA *boxa = NULL;
+	static const l_int32 ry[] = {380, 440, 500}, rw[] = {700, 500, 420};
+	assert_non_null(bin);
+	draw_words(bin, 200, 994, 200, 34, -1, 0);
+	draw_words(bin, 1080, 1500, 200, 34, -1, 0);
+	draw_words(bin, 200, 900, 260, 34, -1, 0);
+	draw_words(bin, 1080, 2100, 260, 34, -1, 0);
+	draw_words(bin, 200, 700, 320, 34, -1, 0);
+	draw_words(bin, 200, 994, 380, 34, -1, 0);
+	for (l_int32 k = 0; k < 4; k++)
+		draw_words(bin, 200, 500 + 100 * (k % 2), 460 + 60 * k, 34, -1, 0);
+	draw_centred(bin, 1640, ry, rw, 3);
+	draw_line(bin, 1400, 1900, 760);
+	int n = regions_shown(bin, &boxa);
+	l_int32 x, y, w, h;
+	assert_true(n >= 3);
+	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_true(x < 994 && x + w > 1080); /* the two rows, across */
+	assert_true(y + h < 320);
+	for (int i = 1; i < n; i++) {
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		assert_true(y >= 300); /* the rest below them */
+	}
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
+/* A margin of heavy speckle, grown by scaling: grains glyph-sized and close
+ * above each other, so drop_lone_specks keeps them as groups, beside a
+ * column of text. No grain has another beside it on its rows, as letters
+ * have: the margin is no region (it was read as "1 2 4 5 7 8"), while a
+ * lone page number stays one. */
+static void test_a_margin_of_speckle_is_no_region(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 1400, 1);
+	BOXA *boxa = NULL;
+	assert_non_null(bin);
+	for (int i = 0; i < 12; i++)
+		draw_words(bin, 300, 1800, 200 + 60 * i, 34, -1, 0);
+	for (int k = 0; k < 30; k++) /* grains 16 x 22, 6 px apart, x in turn */
+		pixRasterop(bin, 2150 + (k % 3) * 70, 120 + 28 * k, 16, 22, PIX_SET, NULL, 0, 0);
+	pixRasterop(bin, 1040, 1300, 20, 30, PIX_SET, NULL, 0, 0); /* a page number */
+	int n = regions_shown(bin, &boxa), number = 0;
+	for (int i = 0; i < n; i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		assert_true(x + w < 2100);
+		number |= y + h >= 1330; /* the number, read with the text's block or alone */
+	}
+	assert_true(number);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 /* The foot of a receipt (bench page "giay-tiep-nhan"): two signers' blocks
  * whose lines share rows, each a title in capitals with a row of tone marks
  * of its own over it ("NGƯỜI NỘP HỒ SƠ"), "(Ký và ghi rõ họ tên)" and a
@@ -553,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
 		cmocka_unit_test(test_speck_over_a_field_does_not_part_a_forms_rows),
 		cmocka_unit_test(test_signers_names_far_under_their_blocks_end_them),
+		cmocka_unit_test(test_form_rows_over_a_footer_are_read_across_first),
+		cmocka_unit_test(test_a_margin_of_speckle_is_no_region),
 		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
 		cmocka_unit_test(test_marks_and_scribbles_do_not_hide_centred_blocks),
 		cmocka_unit_test(test_seal_over_a_block_parts_it_from_the_list_beside_it),
