@@ -192,6 +192,20 @@ static int lines_in(const cutter *c, const int *s, const int *e, int n)
 	return lines;
 }
 
+/* The first and last columns with ink (from x) of the band of rows y to
+ * y + h across x to x + w; 0 when it has none, or out of memory. */
+static int band_span(const cutter *c, int x, int w, int y, int h, int *first, int *last)
+{
+	BOX *b = boxCreate(x, y, w, h);
+	NUMA *na = b ? profile(c->bin, b, 1) : NULL;
+	*first = *last = -1;
+	boxDestroy(&b);
+	if (na)
+		ink_span(na, first, last);
+	numaDestroy(&na);
+	return *first >= 0;
+}
+
 /* Whether the lines (bands s..e) of a side, in box x..x+w, are set centred:
  * their middles agree while their left edges do not, as in the two-column
  * header of a Decree 30 document or the signers' blocks at its foot. A
@@ -208,20 +222,10 @@ static int centred_lines(const cutter *c, int x, int w, const int *s, const int 
 	if (nb > 256)
 		return 0;
 	for (int i = 0; i < nb; i++) {
-		BOX *b;
-		NUMA *na;
-		int last = -1;
+		int last;
 		if (!is_line(c, e[i] - s[i]))
 			continue;
-		b = boxCreate(x, y + s[i], w, e[i] - s[i]);
-		na = b ? profile(c->bin, b, 1) : NULL;
-		boxDestroy(&b);
-		if (!na)
-			return 0;
-		first[n] = -1;
-		ink_span(na, &first[n], &last);
-		numaDestroy(&na);
-		if (first[n] < 0)
+		if (!band_span(c, x, w, y + s[i], e[i] - s[i], &first[n], &last))
 			return 0;
 		mid[n] = (first[n] + last) / 2;
 		n++;
@@ -423,14 +427,8 @@ static int flush_left(const cutter *c, int x, int w, const int *s, const int *e,
 {
 	int lo = 1 << 30, hi = -1;
 	for (int i = 0; i < n; i++) {
-		BOX *b = boxCreate(x, y + s[i], w, e[i] - s[i]);
-		NUMA *na = b ? profile(c->bin, b, 1) : NULL;
-		int first = -1, last = -1;
-		boxDestroy(&b);
-		if (na)
-			ink_span(na, &first, &last);
-		numaDestroy(&na);
-		if (first < 0)
+		int first, last;
+		if (!band_span(c, x, w, y + s[i], e[i] - s[i], &first, &last))
 			return 0;
 		lo = first < lo ? first : lo;
 		hi = first > hi ? first : hi;
