@@ -449,13 +449,13 @@ static int flush_left(const cutter *c, int x, int w, const int *s, const int *e,
 static int form_head(const cutter *c, int x, int y, int w, int h, int split, int gap)
 {
 	int ls[256], le[256], rs[256], re[256], fls[256], fle[256], frs[256], fre[256];
+	if (gap >= FORM_GAP_MAX)
+		return 0;
 	BOX *l = boxCreate(x, y, split - x, h),
 	    *r = boxCreate(split + gap, y, x + w - split - gap, h);
 	int nl = bands(c->bin, l, ls, le, 256), nr = bands(c->bin, r, rs, re, 256), k = 0;
 	boxDestroy(&l);
 	boxDestroy(&r);
-	if (gap >= FORM_GAP_MAX)
-		return 0;
 	nl = no_slivers(c, ls, le, nl, fls, fle);
 	nr = no_slivers(c, rs, re, nr, frs, fre);
 	while (k < nl && k < nr && same_row(fls[k], fle[k], frs[k], fre[k]))
