@@ -1364,13 +1364,30 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	return rc;
 }
 
-static void summarise(sohoa_ocr_page *p)
+/* The page's mean word confidence and whether a clerk should check it: no
+ * text, a mean under SOHOA_OCR_REVIEW_THRESHOLD, or (`vie`: Vietnamese was
+ * read) a page whose marks were lost. Tesseract reads such a page's letters
+ * with confidence, marks gone ("Cong hoa xa hoi"); what tells it is the
+ * share of syllables written bare, a sixth or fifth on Vietnamese pages,
+ * a quarter and more on those (SOHOA_OCR_BARE_MAX). */
+static void summarise(sohoa_ocr_page *p, int vie)
 {
 	double sum = 0;
-	for (size_t i = 0; i < p->word_count; i++)
+	size_t syllables = 0, bare = 0;
+	for (size_t i = 0; i < p->word_count; i++) {
+		int b = vie ? ocr_bare_syllable(p->words[i].text) : -1;
 		sum += p->words[i].confidence;
+		syllables += b >= 0;
+		bare += b == 1;
+	}
 	p->mean_confidence = p->word_count ? (float)(sum / p->word_count) : 0.0f;
 	p->needs_review = p->word_count == 0 || p->mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD;
+	if (syllables >= SOHOA_OCR_BARE_MIN &&
+	    (double)bare > SOHOA_OCR_BARE_MAX * (double)syllables) {
+		sohoa_log_debug("%s: page %zu: %zu of %zu syllables have no mark", p->source,
+				p->page + 1, bare, syllables);
+		p->needs_review = 1;
+	}
 }
 
 /* For tuning: with SOHOA_OCR_DEBUG_DIR set, saves `pix` (if any) there as
@@ -1464,9 +1481,10 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	p->dpi_estimated = g.dpi_estimated;
 	p->rotation = g.rotation;
 	p->skew = g.skew;
-	ocr_tidy_words(p, strstr(e->languages, "vie") != NULL);
+	int vie = strstr(e->languages, "vie") != NULL;
+	ocr_tidy_words(p, vie);
 	ocr_drop_noise_lines(p);
-	summarise(p);
+	summarise(p, vie);
 	rc = ocr_layout(p);
 	sohoa_log_debug("%s: page %zu: decode %.0f ms, normalise %.0f, orientation %.0f, "
 			"deskew+clean %.0f, regions %.0f (%d), recognition %.0f",

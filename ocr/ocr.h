@@ -68,7 +68,7 @@ typedef struct {
 	int rotation;           /* clockwise degrees (0/90/180/270) the page was turned */
 	double skew;            /* degrees of skew that were corrected */
 	float mean_confidence;  /* mean word confidence, 0..100 */
-	int needs_review;       /* mean_confidence < SOHOA_OCR_REVIEW_THRESHOLD, or no text */
+	int needs_review;       /* no text, low confidence or marks lost (below) */
 	sohoa_ocr_word *words;
 	size_t word_count;
 	sohoa_ocr_line *lines;
@@ -78,6 +78,11 @@ typedef struct {
 
 /* Pages whose mean word confidence is below this are flagged needs_review. */
 #define SOHOA_OCR_REVIEW_THRESHOLD 80.0f
+/* So are Vietnamese pages where more than this share of the syllables read
+ * (SOHOA_OCR_BARE_MIN of them at least) carry no mark at all: their marks
+ * were lost, however sure Tesseract was of the letters. */
+#define SOHOA_OCR_BARE_MAX 0.25
+#define SOHOA_OCR_BARE_MIN 40
 
 typedef struct {
 	const char *languages; /* Tesseract languages, default "vie" */

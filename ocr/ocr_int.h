@@ -180,6 +180,14 @@ static inline int ocr_clip_rect(l_int32 *x, l_int32 *y, l_int32 *w, l_int32 *h, 
  * at most one tone mark), or an e-mail address. */
 int ocr_word_plausible(const char *word);
 
+/* Whether a word (opening and closing punctuation aside) is one Vietnamese
+ * syllable of two letters or more written with no mark at all ("cho",
+ * "Nam"): 1; a syllable with a mark or đ ("của", "đi"): 0; anything else
+ * (a number, a one-letter word, a name of other tongues, noise): -1. On a
+ * Vietnamese page a syllable in five or six has no mark; on a page whose
+ * marks the scan lost, a quarter to a third or more. */
+int ocr_bare_syllable(const char *word);
+
 /* Whether a word is a reading of noise (signature strokes, seal remnants,
  * specks): only speck marks, no letter or digit at all and confidence under
  * 60, or confidence under 20 and not a word Vietnamese could have. A faint

@@ -151,16 +151,23 @@ static size_t strip_mark(const char *s, size_t len, const char *const *list, siz
 	return 0;
 }
 
+/* `*word` (*len bytes) without its opening and closing punctuation. */
+static void strip_punctuation(const char **word, size_t *len)
+{
+	size_t m;
+	while ((m = strip_mark(*word, *len, opening, sizeof opening / sizeof *opening, 0))) {
+		*word += m;
+		*len -= m;
+	}
+	while ((m = strip_mark(*word, *len, closing, sizeof closing / sizeof *closing, 1)))
+		*len -= m;
+}
+
 int ocr_word_plausible(const char *word)
 {
-	size_t len = strlen(word), m, start, parts = 0;
+	size_t len = strlen(word), start, parts = 0;
 
-	while ((m = strip_mark(word, len, opening, sizeof opening / sizeof *opening, 0))) {
-		word += m;
-		len -= m;
-	}
-	while ((m = strip_mark(word, len, closing, sizeof closing / sizeof *closing, 1)))
-		len -= m;
+	strip_punctuation(&word, &len);
 	/* An e-mail address: ASCII, one "@" with a dot after it. */
 	const char *at = memchr(word, '@', len);
 	if (at && at > word && memchr(at, '.', len - (size_t)(at - word)) &&
@@ -187,6 +194,18 @@ int ocr_word_plausible(const char *word)
 		start = i + 1;
 	}
 	return parts > 0;
+}
+
+int ocr_bare_syllable(const char *word)
+{
+	size_t len = strlen(word), k;
+
+	strip_punctuation(&word, &len);
+	if (len < 2 || len > 24 || !is_syllable(word, (int32_t)len))
+		return -1;
+	for (k = 0; k < len && (unsigned char)word[k] < 0x80; k++)
+		;
+	return k == len;
 }
 
 /* `w` without any of its combining marks (đ stays đ), into buf; -1 when

@@ -1356,6 +1356,39 @@ static void test_blank_page_needs_review(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A page whose marks were lost (a faded or coarse scan) reads confidently,
+ * letters right, marks gone: it is flagged by its share of bare syllables,
+ * not by its confidence. The same words with their marks are not flagged. */
+static void test_page_without_marks_needs_review(void **state)
+{
+	fixture *f = *state;
+	static const char bare[] =
+		"QUYET DINH\n"
+		"Ve viec cong nhan quyen su dung dat\n"
+		"Can cu Luat To chuc chinh quyen dia phuong ngay 19 thang 6 nam 2015;\n"
+		"Can cu Luat Dat dai ngay 29 thang 11 nam 2013;\n"
+		"Xet de nghi cua Truong phong Tai nguyen va Moi truong huyen tai To trinh\n"
+		"so 512/TTr-TNMT ngay 10 thang 11 nam 2023 ve viec cong nhan quyen su dung\n"
+		"dat cho ho gia dinh, ca nhan dang su dung dat tai xa Hai Anh.\n";
+	static const char marked[] =
+		"QUYẾT ĐỊNH\n"
+		"Về việc công nhận quyền sử dụng đất\n"
+		"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+		"Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013;\n"
+		"Xét đề nghị của Trưởng phòng Tài nguyên và Môi trường huyện tại Tờ trình\n"
+		"số 512/TTr-TNMT ngày 10 tháng 11 năm 2023 về việc công nhận quyền sử dụng\n"
+		"đất cho hộ gia đình, cá nhân đang sử dụng đất tại xã Hải Anh.\n";
+	sohoa_ocr_page *p = recognise(f, render_text(f, bare), "bare.png", IFF_PNG);
+	print_message("bare: confidence %.1f\n%s\n", p->mean_confidence, p->text);
+	assert_true(p->mean_confidence >= SOHOA_OCR_REVIEW_THRESHOLD);
+	assert_true(p->needs_review);
+	sohoa_ocr_page_free(p);
+	p = recognise(f, render_text(f, marked), "marked.png", IFF_PNG);
+	print_message("marked: confidence %.1f\n", p->mean_confidence);
+	assert_false(p->needs_review);
+	sohoa_ocr_page_free(p);
+}
+
 static void test_page_past_the_end_is_an_error_naming_it(void **state)
 {
 	fixture *f = *state;
@@ -1413,6 +1446,7 @@ int main(void)
 		cmocka_unit_test(test_a_word_starting_with_m_keeps_its_letters),
 		cmocka_unit_test(test_a_unit_alone_on_its_line_keeps_its_power),
 		cmocka_unit_test(test_blank_page_needs_review),
+		cmocka_unit_test(test_page_without_marks_needs_review),
 		cmocka_unit_test(test_page_past_the_end_is_an_error_naming_it),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

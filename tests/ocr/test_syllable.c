@@ -96,16 +96,23 @@ static void test_ground_truth_words_are_plausible(void **state)
 			if (!strstr(e->d_name, ".txt"))
 				continue;
 			char *path = tu_path(dir, e->d_name), *text = NULL, *save = NULL;
-			size_t len = 0;
+			size_t len = 0, syllables = 0, bare = 0;
 			assert_int_equal(sohoa_file_read(&text, &len, path, 1 << 20), 0);
 			for (char *w = strtok_r(text, " \t\r\n", &save); w;
 			     w = strtok_r(NULL, " \t\r\n", &save)) {
+				int b = ocr_bare_syllable(w);
+				syllables += b >= 0;
+				bare += b == 1;
 				words++;
 				implausible += !ocr_word_plausible(w) && strcmp(w, "-");
 				char *v = ocr_vietnamese_letters(w);
 				if (v)
 					fail_msg("%s: \"%s\" became \"%s\"", path, w, v);
 			}
+			/* Pages read right are never flagged for lost marks. */
+			if (syllables >= SOHOA_OCR_BARE_MIN &&
+			    (double)bare > SOHOA_OCR_BARE_MAX * (double)syllables)
+				fail_msg("%s: %zu of %zu syllables bare", path, bare, syllables);
 			free(text);
 			free(path);
 		}
@@ -118,6 +125,23 @@ static void test_ground_truth_words_are_plausible(void **state)
 	/* 57 of 4331 when written: abbreviations ("UBND", "TT"), document
 	 * numbers ("43/2014/NĐ-CP"), e-mail addresses, "m²". */
 	assert_true(implausible * 50 < words);
+}
+
+static void test_bare_syllables_are_told_from_marked_ones(void **state)
+{
+	(void)state;
+	static const char *const bare[] = {"cho", "Nam", "(nhan", "dinh,", "NHAN", "tin."};
+	static const char *const marked[] = {"của", "đi", "Đất", "NGUYỄN", "(bà", "ơn,"};
+	static const char *const neither[] = {"a", "2015", "UBND", "file", "12.500", "", "xfinh"};
+	for (size_t i = 0; i < sizeof bare / sizeof *bare; i++)
+		if (ocr_bare_syllable(bare[i]) != 1)
+			fail_msg("\"%s\" is a bare syllable", bare[i]);
+	for (size_t i = 0; i < sizeof marked / sizeof *marked; i++)
+		if (ocr_bare_syllable(marked[i]) != 0)
+			fail_msg("\"%s\" is a syllable with marks", marked[i]);
+	for (size_t i = 0; i < sizeof neither / sizeof *neither; i++)
+		if (ocr_bare_syllable(neither[i]) != -1)
+			fail_msg("\"%s\" is no syllable of two letters", neither[i]);
 }
 
 /* A second reading may change a word's marks, never its letters. */
@@ -228,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_vietnamese_words_are_plausible),
 		cmocka_unit_test(test_readings_of_noise_are_not),
 		cmocka_unit_test(test_ground_truth_words_are_plausible),
+		cmocka_unit_test(test_bare_syllables_are_told_from_marked_ones),
 		cmocka_unit_test(test_same_letters_compare_words_without_their_marks),
 		cmocka_unit_test(test_word_distance_counts_letters),
 		cmocka_unit_test(test_unsure_numbers_are_kept_and_junk_dropped),
