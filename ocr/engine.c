@@ -810,6 +810,11 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 			}
 			stops->maybe = shape == OCR_COMMA_MAYBE && i == n - 1;
 			stops->dots++;
+			/* A speck beside the last letter, read as a stop. */
+			if (!shape && !speck[i] && xh > 0 && i == n - 1 &&
+			    ocr_stop_is_dust(img, sb[i].x1, sb[i].x2, xh,
+					     baseline_at(sym, sb, n, i, bl)))
+				speck[i] = SPACE_SPECK;
 		}
 		specks += speck[i] != 0;
 	}

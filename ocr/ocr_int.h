@@ -272,6 +272,13 @@ char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh,
  * picture. */
 enum { OCR_COMMA_MAYBE = 1, OCR_COMMA = 2 };
 int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base);
+/* Whether a full stop read at the end of a word (columns x1..x2 of img,
+ * on a line with x-height xh and baseline base) is a speck: no piece there
+ * stands on the letters' feet (found in the image) as a stop does, while
+ * one or more hang below them or sit wholly under them, as the specks that
+ * despeckling keeps beside a last letter do. 0 when the picture is
+ * unclear (ocr/marks.c). */
+int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base);
 /* Where to read a word again with a tone mark that stands over it: the
  * rectangle (x, y, w, h) of the image read, the top of the word's box and
  * the line's x-height. */

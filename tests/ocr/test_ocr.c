@@ -450,6 +450,26 @@ static void test_words_glued_by_dust_are_read_again_without_it(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* Specks that despeckling keeps beside a word's last letter, because a
+ * full stop would stand there, are read as stops on a heavily speckled
+ * scan (tests/ocr/data/speckled-stops.png: rows of scripts/make-samples.py
+ * --set DIR --seed 1 --count 30, image 00028, speckle 0.41, bilevel, turned
+ * upright): the first reading gave "NHUNG-.", "Nữ.", "hồ sơ." and
+ * "031072003381.". Those specks hang below the letters' feet or sit under
+ * them; the list numbers' stops and the sentence's stand on them. */
+static void test_specks_after_a_word_are_no_full_stops(void **state)
+{
+	sohoa_ocr_page *p = recognise_data(*state, "speckled-stops.png");
+	assert_non_null(strstr(p->text, "Giới tính: Nữ\n"));
+	assert_non_null(strstr(p->text, "để bổ sung hồ sơ\n"));
+	assert_null(strstr(p->text, "031072003381."));
+	assert_null(strstr(p->text, "NHUNG-."));
+	assert_non_null(strstr(p->text, "1. Họ, chữ đệm và tên:"));
+	assert_non_null(strstr(p->text, "4. Số định danh cá nhân: 031301009245"));
+	assert_non_null(strstr(p->text, "dự tuyển viên chức."));
+	sohoa_ocr_page_free(p);
+}
+
 static size_t occurrences(const char *text, const char *what)
 {
 	size_t n = 0;
@@ -1433,6 +1453,7 @@ int main(void)
 		cmocka_unit_test(test_four_line_strip_is_read_upright),
 		cmocka_unit_test(test_heavy_blurred_page_is_read_upright),
 		cmocka_unit_test(test_words_glued_by_dust_are_read_again_without_it),
+		cmocka_unit_test(test_specks_after_a_word_are_no_full_stops),
 		cmocka_unit_test(test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_the_stop_after_a_list_number_one_is_kept),
