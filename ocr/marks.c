@@ -508,6 +508,22 @@ int ocr_speck_variants(PIX *img, const ocr_mark_look *look, l_int32 margin, PIX 
 	return n;
 }
 
+/* The pieces about a stop read at columns x1..x2 on a line whose letters'
+ * feet are at row `foot`: of the rectangle from 0.2 x-height either side
+ * of its box, from half an x-height over the feet, 1.3 x-heights tall,
+ * into c (MAX_COMPS at most); *oy the rectangle's top, *cw and *ch its
+ * size. Returns the count, or 0 when the image's edge cuts the rectangle
+ * or it holds too many pieces to judge. */
+static int stop_look(comp *c, PIX *img, int x1, int x2, double xh, l_int32 foot, l_int32 *oy,
+		     l_int32 *cw, l_int32 *ch)
+{
+	l_int32 ox, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(0.5 * xh);
+	*cw = x2 - x1 + 1 + 2 * pad;
+	*ch = (l_int32)ceil(1.3 * xh);
+	int n = components(c, MAX_COMPS, img, x1 - pad, top, *cw, *ch, &ox, oy);
+	return n > 0 && *oy == top && ox == x1 - pad ? n : 0;
+}
+
 /* How much a full stop read on a line looks like a comma in the image: the
  * model reads the comma of an italic line, of a blurred one or of a decimal
  * as a stop ("(Ký. ghi rõ", "86.4"), and a stop before a small letter is
@@ -532,12 +548,9 @@ int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base)
 	foot += y;
 
 	comp c[MAX_COMPS];
-	l_int32 ox, oy, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(0.5 * xh);
-	l_int32 cw = x2 - x1 + 1 + 2 * pad;
-	int n = components(c, MAX_COMPS, img, x1 - pad, top, cw, (l_int32)ceil(1.3 * xh), &ox, &oy);
+	l_int32 oy, cw, ch;
+	int n = stop_look(c, img, x1, x2, xh, foot, &oy, &cw, &ch);
 	const comp *mark = NULL;
-	if (n <= 0 || oy != top || ox != x1 - pad)
-		return 0;
 	for (int i = 0; i < n; i++) {
 		const comp *m = &c[i];
 		if (m->y == 0 || m->x == 0 || m->x + m->w >= cw || m->ink < 0.02 * xh * xh)
@@ -603,11 +616,8 @@ int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base)
 	if (foot < 0)
 		return 0;
 	comp c[MAX_COMPS];
-	l_int32 ox, oy, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(0.5 * xh);
-	l_int32 cw = x2 - x1 + 1 + 2 * pad, ch = (l_int32)ceil(1.3 * xh);
-	int n = components(c, MAX_COMPS, img, x1 - pad, top, cw, ch, &ox, &oy), specks = 0;
-	if (n <= 0 || oy != top || ox != x1 - pad)
-		return 0;
+	l_int32 oy, cw, ch;
+	int n = stop_look(c, img, x1, x2, xh, foot, &oy, &cw, &ch), specks = 0;
 	/* Measured on 864 stops and 165 specks read as stops at the end of a
 	 * word (dev pages): a stop's head stands 0.13-0.35 x-height over the
 	 * feet, its foot from 0.07 above them to 0.04 under; half the specks
