@@ -1343,15 +1343,15 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 	TessBaseAPISetSourceResolution(api, 300);
 	TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
 	for (l_int32 i = 0; i < boxaGetCount(regions) && rc == 0; i++) {
-		l_int32 x, y, w, h;
+		l_int32 r[4];
 		if (is_table[i]) {
 			rc = read_table(p, &wcap, &lcap, api, &tables[is_table[i] - 1], g, (int)i,
 					&rd);
 			continue;
 		}
-		boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
-		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, x, y, w, h);
-		rc = read_rect(api, clean, x, y, w, h, 12);
+		ocr_region_rect(r, regions, is_table, i, 12);
+		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, r[0], r[1], r[2], r[3]);
+		rc = read_rect(api, clean, r[0], r[1], r[2], r[3], 0);
 		if (rc == 0)
 			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0, &rd);
 		else if (rc > 0)

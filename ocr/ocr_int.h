@@ -117,6 +117,12 @@ void ocr_tables_free(ocr_table *tables, size_t count);
 int ocr_regions(BOXA **out, int **is_table, PIX *bin, int letter, const ocr_table *tables,
 		size_t ntables);
 
+/* The rectangle to read text region i of ocr_regions in, as x, y, width,
+ * height: the region with `pad` pixels of margin each side (so that
+ * Tesseract sees the whole of its letters), but no margin into a table
+ * just above or below it. Width and height may pass the page's edge. */
+void ocr_region_rect(l_int32 r[4], BOXA *regions, const int *is_table, l_int32 i, l_int32 pad);
+
 /* Puts lines into logical reading order, assigns blocks and builds the text
  * of the page. Words of a line are already left to right. */
 int ocr_layout(sohoa_ocr_page *page);

@@ -1107,3 +1107,31 @@ fail:
 	boxaDestroy(&boxa);
 	return sohoa_error_set(SOHOA_ENOMEM, _("out of memory finding text regions"));
 }
+
+/* The margin stops at a table's box: a table's last rule broken by a poor
+ * scan (bilevel, faded) otherwise lies in it, and its pieces with the top of
+ * the line under it were read as a line of junk ("Giàn niam Ất: TS ngàn ĐÁ"
+ * over "Thời gian niêm yết: 15 ngày"). */
+void ocr_region_rect(l_int32 r[4], BOXA *regions, const int *is_table, l_int32 i, l_int32 pad)
+{
+	l_int32 x, y, w, h;
+	boxaGetBoxGeometry(regions, i, &x, &y, &w, &h);
+	r[0] = x > pad ? x - pad : 0;
+	r[1] = y > pad ? y - pad : 0;
+	r[2] = w + 2 * pad;
+	r[3] = h + 2 * pad;
+	for (l_int32 k = 0; k < boxaGetCount(regions); k++) {
+		l_int32 tx, ty, tw, th;
+		if (!is_table[k])
+			continue;
+		boxaGetBoxGeometry(regions, k, &tx, &ty, &tw, &th);
+		if (tx >= x + w || tx + tw <= x)
+			continue;
+		if (ty + th <= y && ty + th > r[1]) {
+			r[3] -= ty + th - r[1];
+			r[1] = ty + th;
+		}
+		if (ty >= y + h && ty < r[1] + r[3])
+			r[3] = ty - r[1];
+	}
+}

@@ -112,6 +112,18 @@ static void draw_letters(PIX *bin, l_int32 x0, l_int32 x1, l_int32 y)
 		pixRasterop(bin, x, y, 20, 30, PIX_SET, NULL, 0, 0);
 }
 
+/* A table of two rows of two cells, its rules 3 px thick from y 258 to 401
+ * and x 200 to 2003, a line of letters in each row's first cell. */
+static void draw_table(PIX *bin, PIX *hr, PIX *vr)
+{
+	for (l_int32 r = 0; r < 3; r++)
+		pixRasterop(hr, 200, 258 + 70 * r, 1800, 3, PIX_SET, NULL, 0, 0);
+	for (l_int32 k = 0; k < 3; k++)
+		pixRasterop(vr, 200 + 900 * k, 258, 3, 143, PIX_SET, NULL, 0, 0);
+	draw_letters(bin, 230, 900, 280);
+	draw_letters(bin, 230, 900, 350);
+}
+
 /* "1. Thành phần hồ sơ:" ending 2 px over a table's top rule (a faded scan
  * thickens nothing and leaves no gap for the cuts), and a stub of the left
  * rule reaching up past the heading. The table is its grid, and the heading
@@ -129,13 +141,8 @@ static void test_heading_close_over_a_table_is_its_own_region(void **state)
 
 	assert_non_null(bin);
 	draw_letters(bin, 220, 1200, 226); /* the heading: y 226-255 */
-	for (l_int32 r = 0; r < 3; r++)
-		pixRasterop(hr, 200, 258 + 70 * r, 1800, 3, PIX_SET, NULL, 0, 0);
-	for (l_int32 k = 0; k < 3; k++)
-		pixRasterop(vr, 200 + 900 * k, 258, 3, 143, PIX_SET, NULL, 0, 0);
+	draw_table(bin, hr, vr);
 	pixRasterop(vr, 200, 180, 3, 80, PIX_SET, NULL, 0, 0); /* the stub */
-	draw_letters(bin, 230, 900, 280);
-	draw_letters(bin, 230, 900, 350);
 
 	assert_int_equal(ocr_find_tables(&tables, &ntables, hr, vr), 0);
 	assert_int_equal(ntables, 1);
@@ -147,6 +154,47 @@ static void test_heading_close_over_a_table_is_its_own_region(void **state)
 	assert_int_equal(is_table[1], 1);
 	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
 	assert_true(y <= 226 && y + h >= 250);
+	free(is_table);
+	boxaDestroy(&boxa);
+	ocr_tables_free(tables, ntables);
+	pixDestroy(&bin);
+	pixDestroy(&hr);
+	pixDestroy(&vr);
+}
+
+/* Text just over and just under a table is read with its margin short of
+ * the table: the pieces of a rule broken by a poor scan lie there. Away
+ * from the table, the text keeps its whole margin. */
+static void test_margins_stop_at_a_table(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 900, 1), *hr = pixCreate(2480, 900, 1),
+	    *vr = pixCreate(2480, 900, 1);
+	ocr_table *tables = NULL;
+	size_t ntables = 0;
+	BOXA *boxa = NULL;
+	int *is_table = NULL;
+	l_int32 r[4], tx, ty, tw, th;
+
+	assert_non_null(bin);
+	draw_letters(bin, 220, 1200, 222); /* y 222-251: 7 px over the table */
+	draw_table(bin, hr, vr);
+	draw_letters(bin, 220, 2000, 410); /* 9 px under it */
+	draw_letters(bin, 220, 2000, 460);
+	assert_int_equal(ocr_find_tables(&tables, &ntables, hr, vr), 0);
+	assert_int_equal(ntables, 1);
+	assert_int_equal(ocr_regions(&boxa, &is_table, bin, LETTER, tables, ntables), 0);
+	assert_int_equal(boxaGetCount(boxa), 3);
+	assert_int_equal(is_table[1], 1);
+	boxaGetBoxGeometry(boxa, 1, &tx, &ty, &tw, &th);
+
+	ocr_region_rect(r, boxa, is_table, 0, 12); /* over the table */
+	assert_int_equal(r[1], 222 - 12);
+	assert_int_equal(r[1] + r[3], ty);
+	ocr_region_rect(r, boxa, is_table, 2, 12); /* under it */
+	assert_int_equal(r[1], ty + th);
+	assert_int_equal(r[1] + r[3], 460 + 30 + 12); /* its foot keeps it */
+	assert_int_equal(r[0], 220 - 12);
 	free(is_table);
 	boxaDestroy(&boxa);
 	ocr_tables_free(tables, ntables);
@@ -614,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_two_columns_are_two_regions),
 		cmocka_unit_test(test_dust_across_the_gutter_does_not_join_the_columns),
 		cmocka_unit_test(test_heading_close_over_a_table_is_its_own_region),
+		cmocka_unit_test(test_margins_stop_at_a_table),
 		cmocka_unit_test(test_signers_names_end_their_columns),
 		cmocka_unit_test(test_signers_blocks_cut_across_are_read_block_by_block),
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
