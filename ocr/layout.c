@@ -64,8 +64,53 @@ static int line_worth_keeping(const sohoa_ocr_page *p, const sohoa_ocr_line *l)
 	return 0;
 }
 
+/* A word's height on the upright page (boxes are in the file's own
+ * coordinates, which a page turned a quarter has sideways). */
+static int upright_height(const sohoa_ocr_page *p, const sohoa_ocr_word *w)
+{
+	return p->rotation == 90 || p->rotation == 270 ? w->box.w : w->box.h;
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median height of the page's words of three letters or more, 0 when
+ * it has none: the size its text is set in. */
+static int text_height(const sohoa_ocr_page *p)
+{
+	int *h = malloc((p->word_count + 1) * sizeof *h), n = 0, mid = 0;
+	if (!h)
+		return 0;
+	for (size_t i = 0; i < p->word_count; i++)
+		if (ocr_letters_in(p->words[i].text) >= 3)
+			h[n++] = upright_height(p, &p->words[i]);
+	if (n > 0) {
+		qsort(h, (size_t)n, sizeof *h, by_int);
+		mid = h[n / 2];
+	}
+	free(h);
+	return mid;
+}
+
+/* Whether a line is only pieces too small for the page's text: marks or
+ * the stubs of a rule that Tesseract took for a line of their own over the
+ * letters they belong to ("“4 + - &", "\\", "{"). A dotted leader stays. */
+static int line_of_crumbs(const sohoa_ocr_page *p, const sohoa_ocr_line *l, int text_h)
+{
+	for (size_t k = 0; k < l->word_count; k++) {
+		const sohoa_ocr_word *w = &p->words[l->first_word + k];
+		if (2 * upright_height(p, w) >= text_h || strstr(w->text, "..."))
+			return 0;
+	}
+	return text_h > 0;
+}
+
 /* Drops the lines of which nothing is worth keeping: a signature or a
- * seal's rim read as a line of fragments ("SN X2,", "Ễ Ũ", "23 xa Z7"). */
+ * seal's rim read as a line of fragments ("SN X2,", "Ễ Ũ", "23 xa Z7"), and
+ * lines of crumbs. */
 void ocr_drop_noise_lines(sohoa_ocr_page *p)
 {
 	size_t wo = 0, lo = 0;
@@ -77,9 +122,10 @@ void ocr_drop_noise_lines(sohoa_ocr_page *p)
 	if (wo != p->word_count)
 		return;
 	wo = 0;
+	int text_h = text_height(p);
 	for (size_t i = 0; i < p->line_count; i++) {
 		sohoa_ocr_line l = p->lines[i];
-		int keep = line_worth_keeping(p, &l);
+		int keep = line_worth_keeping(p, &l) && !line_of_crumbs(p, &l, text_h);
 		for (size_t k = 0; k < l.word_count; k++) {
 			sohoa_ocr_word *w = &p->words[l.first_word + k];
 			if (!keep) {
@@ -286,6 +332,52 @@ static void ones_after_dates(sohoa_ocr_page *p)
 	}
 }
 
+/* Where the stop of a decimal read for its comma is in w, or NULL: w is a
+ * number whose last part after a stop has one or two digits and whose
+ * other parts are thousands ("86.4", "1.320.0", "(245.6)", "24.0;").
+ * Vietnamese writes the decimal with a comma and thousands with stops, so
+ * such a number has no stop there; the model reads the comma of "86,4" as
+ * one on degraded scans. Numbers starting with a 0 ("000.22", a code's
+ * head) are left alone. */
+static char *decimal_stop(char *w)
+{
+	char *s = w + (*w == '('), *last = NULL;
+	size_t run = strspn(s, "0123456789");
+	if (run == 0 || run > 3 || (s[0] == '0' && run > 1))
+		return NULL;
+	for (s += run; *s == '.' && !last; s += 1 + run) {
+		run = strspn(s + 1, "0123456789");
+		if (run == 1 || run == 2)
+			last = s;
+		else if (run != 3)
+			return NULL;
+	}
+	return last && strspn(s, ";:,)") == strlen(s) ? last : NULL;
+}
+
+/* Puts back the decimal comma in numbers read with a stop for it
+ * (decimal_stop), except the first word of a line or one after a word
+ * that points to a section ("4.2 Rừng", "mục 4.2"): sections are numbered
+ * with stops. */
+static void decimal_commas(sohoa_ocr_page *p)
+{
+	static const char *const section[] = {"mục",    "Mục",  "điều", "Điều", "khoản",
+					      "Khoản",  "điểm", "phần", "Phần", "chương",
+					      "Chương", "bảng", "Bảng", "hình", "Hình"};
+	for (size_t i = 0; i < p->line_count; i++) {
+		const sohoa_ocr_line *l = &p->lines[i];
+		for (size_t k = 1; k < l->word_count; k++) {
+			const char *prev = p->words[l->first_word + k - 1].text;
+			char *stop = decimal_stop(p->words[l->first_word + k].text);
+			for (size_t b = 0; stop && b < sizeof section / sizeof *section; b++)
+				if (!strcmp(prev, section[b]))
+					stop = NULL;
+			if (stop)
+				*stop = ',';
+		}
+	}
+}
+
 /* Whether word w starts with a capital letter. */
 static int starts_capital(const char *w)
 {
@@ -457,6 +549,7 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 	if (vietnamese) {
 		drop_heading_stops(p);
 		ones_after_dates(p);
+		decimal_commas(p);
 		family_names(p);
 		item_numbers(p);
 		ocr_marks_from_context(p);

@@ -82,6 +82,32 @@ static void test_lines_of_fragments_go(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* A line of pieces under half the height of the page's words (marks or a
+ * rule's stubs read as a line of their own over the letters) goes, and so
+ * does a lone speck of a dash; a line of small letters and a dotted leader
+ * stay. The page turned a quarter has its heights across its boxes. */
+static void test_lines_of_crumbs_go(void **state)
+{
+	(void)state;
+	const char *lines[] = {
+		"Thời gian niêm yết", "“4 + ^2 - &", "năm 2023.", "mua ca", "..........", "-"};
+	const int height[] = {40, 40, 40, 40, 14, 8, 19, 7, 4, 40, 42, 26, 26, 5, 5};
+	for (int turned = 0; turned < 2; turned++) {
+		sohoa_ocr_page *p = page_of(lines, sizeof lines / sizeof *lines);
+		assert_int_equal(p->word_count, sizeof height / sizeof *height);
+		p->rotation = turned ? 270 : 0;
+		for (size_t i = 0; i < p->word_count; i++) {
+			sohoa_box *b = &p->words[i].box;
+			b->h = turned ? 30 : height[i];
+			b->w = turned ? height[i] : 30;
+		}
+		ocr_drop_noise_lines(p);
+		assert_int_equal(ocr_layout(p), 0);
+		assert_string_equal(p->text, "Thời gian niêm yết\nnăm 2023.\nmua ca\n..........\n");
+		sohoa_ocr_page_free(p);
+	}
+}
+
 /* The text of a Vietnamese page of `lines` once its words are tidied
  * (ocr_tidy_words) is `want`. */
 static void assert_tidied(const char *const *lines, size_t n, const char *want)
@@ -104,6 +130,19 @@ static void test_specks_read_as_punctuation_go(void **state)
 	assert_tidied(lines, 3,
 		      "Xác nhận TỜ KHAI tin Số\nphút,ngày sơ:01 Quận.1 Nơi\n"
 		      "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
+}
+
+/* A decimal read with a stop for its comma ("86.4", "1.320.0") has its
+ * comma back; section numbers ("4.2" starting a line, after "mục"), the
+ * stops of thousands, of dates and of codes starting with 0 stay. */
+static void test_decimal_commas_come_back(void **state)
+{
+	(void)state;
+	const char *lines[] = {"lẻ 86.4 1.320.0 (245.6) 24.0; 2.015 4.2. 0.5",
+			       "4.2 Rừng theo mục 4.2 ngày 12.5.2010 mã 000.22 3.12.5"};
+	assert_tidied(lines, 2,
+		      "lẻ 86,4 1.320,0 (245,6) 24,0; 2.015 4.2. 0,5\n"
+		      "4.2 Rừng theo mục 4.2 ngày 12.5.2010 mã 000.22 3.12.5\n");
 }
 
 /* A syllable with a capital inside it is written small, capitalised or in
@@ -277,6 +316,8 @@ int main(void)
 		cmocka_unit_test(test_stop_before_a_small_letter_goes),
 		cmocka_unit_test(test_real_stops_abbreviations_and_numbers_stay),
 		cmocka_unit_test(test_lines_of_fragments_go),
+		cmocka_unit_test(test_lines_of_crumbs_go),
+		cmocka_unit_test(test_decimal_commas_come_back),
 		cmocka_unit_test(test_specks_read_as_punctuation_go),
 		cmocka_unit_test(test_foreign_letters_stay_unless_vietnamese),
 		cmocka_unit_test(test_letters_read_for_digits_go_back),
