@@ -636,3 +636,52 @@ int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base)
 	}
 	return specks > 0;
 }
+
+/* Whether a ";" read at the end of a word is a comma with a speck over it:
+ * a comma comes down under the letters' feet (shared_foot) in the look
+ * (the symbol and 0.2 x-height either side, from 1.4 x-heights over the
+ * feet to 0.6 under), and no piece stands over it as a semicolon's dot.
+ * Measured on 313 semicolons and 39 commas read so (dev pages, labelled by
+ * the ground truth): a semicolon's dot has its head 0.73-1.00 x-height over
+ * the feet and its foot 0.54-0.83 over them, is 0.15-0.29 x-height wide and
+ * tall and as wide as the comma nearly (0.6 or more), and stands within
+ * 0.22 of the comma's middle; specks hang higher, are smaller or stand
+ * aside. */
+int ocr_semicolon_is_comma(PIX *img, int x1, int x2, double xh, double base)
+{
+	if (!img || xh < 6 || x2 < x1)
+		return 0;
+	l_int32 foot = shared_foot(img, x1, xh, base);
+	if (foot < 0)
+		return 0;
+	comp c[MAX_COMPS];
+	l_int32 ox, oy, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(1.4 * xh);
+	l_int32 cw = x2 - x1 + 1 + 2 * pad, ch = (l_int32)ceil(2.0 * xh);
+	int n = components(c, MAX_COMPS, img, x1 - pad, top, cw, ch, &ox, &oy);
+	if (n <= 0 || oy != top || ox != x1 - pad)
+		return 0;
+	const comp *comma = NULL;
+	double mid = x1 - ox + (x2 - x1) / 2.0, best = 0;
+	for (int i = 0; i < n; i++) { /* the comma nearest the symbol's middle */
+		const comp *m = &c[i];
+		double off = fabs(m->x + m->w / 2.0 - mid);
+		if (m->y > 0 && m->x > 0 && m->x + m->w < cw && m->y + m->h < ch &&
+		    oy + m->y + m->h - 1 - foot > 0.05 * xh && foot - (oy + m->y) < 0.5 * xh &&
+		    m->w < 0.7 * xh && (!comma || off < best)) {
+			comma = m;
+			best = off;
+		}
+	}
+	if (!comma)
+		return 0;
+	for (int i = 0; i < n; i++) {
+		const comp *m = &c[i];
+		double head = (foot - (oy + m->y)) / xh, tail = (oy + m->y + m->h - 1 - foot) / xh;
+		double dx = fabs(m->x + m->w / 2.0 - (comma->x + comma->w / 2.0)) / xh;
+		if (m->y > 0 && m->x > 0 && m->x + m->w < cw && head <= 1.06 && tail < -0.3 &&
+		    tail >= -0.9 && m->w >= 0.13 * xh && m->h >= 0.13 * xh && m->w < 0.6 * xh &&
+		    m->h < 0.6 * xh && dx <= 0.26 && m->w >= 0.5 * comma->w)
+			return 0; /* a semicolon's dot */
+	}
+	return 1;
+}

@@ -285,6 +285,10 @@ int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base);
  * despeckling keeps beside a last letter do. 0 when the picture is
  * unclear (ocr/marks.c). */
 int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base);
+/* Whether a ";" read at a word's end (symbol columns x1..x2) is a comma
+ * with a speck over it: no piece stands over the comma as a semicolon's
+ * dot does (see marks.c). */
+int ocr_semicolon_is_comma(PIX *img, int x1, int x2, double xh, double base);
 /* Where to read a word again with a tone mark that stands over it: the
  * rectangle (x, y, w, h) of the image read, the top of the word's box and
  * the line's x-height. */
