@@ -508,18 +508,18 @@ int ocr_speck_variants(PIX *img, const ocr_mark_look *look, l_int32 margin, PIX 
 	return n;
 }
 
-/* The pieces about a stop read at columns x1..x2 on a line whose letters'
+/* The pieces about a mark read at columns x1..x2 on a line whose letters'
  * feet are at row `foot`: of the rectangle from 0.2 x-height either side
- * of its box, from half an x-height over the feet, 1.3 x-heights tall,
+ * of its box, from `above` x-heights over the feet, `tall` x-heights tall,
  * into c (MAX_COMPS at most); *oy the rectangle's top, *cw and *ch its
  * size. Returns the count, or 0 when the image's edge cuts the rectangle
  * or it holds too many pieces to judge. */
-static int stop_look(comp *c, PIX *img, int x1, int x2, double xh, l_int32 foot, l_int32 *oy,
-		     l_int32 *cw, l_int32 *ch)
+static int stop_look(comp *c, PIX *img, int x1, int x2, double xh, l_int32 foot, double above,
+		     double tall, l_int32 *oy, l_int32 *cw, l_int32 *ch)
 {
-	l_int32 ox, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(0.5 * xh);
+	l_int32 ox, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(above * xh);
 	*cw = x2 - x1 + 1 + 2 * pad;
-	*ch = (l_int32)ceil(1.3 * xh);
+	*ch = (l_int32)ceil(tall * xh);
 	int n = components(c, MAX_COMPS, img, x1 - pad, top, *cw, *ch, &ox, oy);
 	return n > 0 && *oy == top && ox == x1 - pad ? n : 0;
 }
@@ -549,7 +549,7 @@ int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base)
 
 	comp c[MAX_COMPS];
 	l_int32 oy, cw, ch;
-	int n = stop_look(c, img, x1, x2, xh, foot, &oy, &cw, &ch);
+	int n = stop_look(c, img, x1, x2, xh, foot, 0.5, 1.3, &oy, &cw, &ch);
 	const comp *mark = NULL;
 	for (int i = 0; i < n; i++) {
 		const comp *m = &c[i];
@@ -608,16 +608,22 @@ static l_int32 shared_foot(PIX *img, int x1, double xh, double base)
 	return best;
 }
 
-int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base)
+/* stop_look on the feet that the letters before column x1 share
+ * (shared_foot, into *foot); 0 when no letter stands there. */
+static int look_on_feet(comp *c, PIX *img, int x1, int x2, double xh, double base, double above,
+			double tall, l_int32 *foot, l_int32 *oy, l_int32 *cw, l_int32 *ch)
 {
 	if (!img || xh < 6 || x2 < x1)
 		return 0;
-	l_int32 foot = shared_foot(img, x1, xh, base);
-	if (foot < 0)
-		return 0;
+	*foot = shared_foot(img, x1, xh, base);
+	return *foot < 0 ? 0 : stop_look(c, img, x1, x2, xh, *foot, above, tall, oy, cw, ch);
+}
+
+int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base)
+{
 	comp c[MAX_COMPS];
-	l_int32 oy, cw, ch;
-	int n = stop_look(c, img, x1, x2, xh, foot, &oy, &cw, &ch), specks = 0;
+	l_int32 foot, oy, cw, ch;
+	int n = look_on_feet(c, img, x1, x2, xh, base, 0.5, 1.3, &foot, &oy, &cw, &ch), specks = 0;
 	/* Measured on 864 stops and 165 specks read as stops at the end of a
 	 * word (dev pages): a stop's head stands 0.13-0.35 x-height over the
 	 * feet, its foot from 0.07 above them to 0.04 under; half the specks
@@ -649,19 +655,11 @@ int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base)
  * aside. */
 int ocr_semicolon_is_comma(PIX *img, int x1, int x2, double xh, double base)
 {
-	if (!img || xh < 6 || x2 < x1)
-		return 0;
-	l_int32 foot = shared_foot(img, x1, xh, base);
-	if (foot < 0)
-		return 0;
 	comp c[MAX_COMPS];
-	l_int32 ox, oy, pad = (l_int32)ceil(0.2 * xh), top = foot - (l_int32)ceil(1.4 * xh);
-	l_int32 cw = x2 - x1 + 1 + 2 * pad, ch = (l_int32)ceil(2.0 * xh);
-	int n = components(c, MAX_COMPS, img, x1 - pad, top, cw, ch, &ox, &oy);
-	if (n <= 0 || oy != top || ox != x1 - pad)
-		return 0;
+	l_int32 foot, oy, cw, ch;
+	int n = look_on_feet(c, img, x1, x2, xh, base, 1.4, 2.0, &foot, &oy, &cw, &ch);
 	const comp *comma = NULL;
-	double mid = x1 - ox + (x2 - x1) / 2.0, best = 0;
+	double mid = cw / 2.0, best = 0;
 	for (int i = 0; i < n; i++) { /* the comma nearest the symbol's middle */
 		const comp *m = &c[i];
 		double off = fabs(m->x + m->w / 2.0 - mid);

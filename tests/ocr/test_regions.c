@@ -124,6 +124,46 @@ static void draw_table(PIX *bin, PIX *hr, PIX *vr)
 	draw_letters(bin, 230, 900, 350);
 }
 
+/* A page of `height` rows with a table drawn (draw_table) and its rule
+ * masks, then its tables and regions. */
+typedef struct {
+	PIX *bin, *hr, *vr;
+	ocr_table *tables;
+	size_t ntables;
+	BOXA *boxa;
+	int *is_table;
+} table_page;
+
+static void table_page_draw(table_page *t, l_int32 height)
+{
+	*t = (table_page){.bin = pixCreate(2480, height, 1),
+			  .hr = pixCreate(2480, height, 1),
+			  .vr = pixCreate(2480, height, 1)};
+	assert_non_null(t->bin);
+	assert_non_null(t->hr);
+	assert_non_null(t->vr);
+	draw_table(t->bin, t->hr, t->vr);
+}
+
+/* Finds the page's one table, then its regions. */
+static void table_page_cut(table_page *t)
+{
+	assert_int_equal(ocr_find_tables(&t->tables, &t->ntables, t->hr, t->vr), 0);
+	assert_int_equal(t->ntables, 1);
+	assert_int_equal(ocr_regions(&t->boxa, &t->is_table, t->bin, LETTER, t->tables, t->ntables),
+			 0);
+}
+
+static void table_page_free(table_page *t)
+{
+	free(t->is_table);
+	boxaDestroy(&t->boxa);
+	ocr_tables_free(t->tables, t->ntables);
+	pixDestroy(&t->bin);
+	pixDestroy(&t->hr);
+	pixDestroy(&t->vr);
+}
+
 /* "1. Thành phần hồ sơ:" ending 2 px over a table's top rule (a faded scan
  * thickens nothing and leaves no gap for the cuts), and a stub of the left
  * rule reaching up past the heading. The table is its grid, and the heading
@@ -131,35 +171,21 @@ static void draw_table(PIX *bin, PIX *hr, PIX *vr)
 static void test_heading_close_over_a_table_is_its_own_region(void **state)
 {
 	(void)state;
-	PIX *bin = pixCreate(2480, 800, 1), *hr = pixCreate(2480, 800, 1),
-	    *vr = pixCreate(2480, 800, 1);
-	ocr_table *tables = NULL;
-	size_t ntables = 0;
-	BOXA *boxa = NULL;
-	int *is_table = NULL;
+	table_page t;
 	l_int32 x, y, w, h;
 
-	assert_non_null(bin);
-	draw_letters(bin, 220, 1200, 226); /* the heading: y 226-255 */
-	draw_table(bin, hr, vr);
-	pixRasterop(vr, 200, 180, 3, 80, PIX_SET, NULL, 0, 0); /* the stub */
-
-	assert_int_equal(ocr_find_tables(&tables, &ntables, hr, vr), 0);
-	assert_int_equal(ntables, 1);
-	boxGetGeometry(tables[0].box, &x, &y, &w, &h);
+	table_page_draw(&t, 800);
+	draw_letters(t.bin, 220, 1200, 226);                     /* the heading: y 226-255 */
+	pixRasterop(t.vr, 200, 180, 3, 80, PIX_SET, NULL, 0, 0); /* the stub */
+	table_page_cut(&t);
+	boxGetGeometry(t.tables[0].box, &x, &y, &w, &h);
 	assert_true(y >= 250 && y <= 258); /* the grid's top, not the stub's */
-	assert_int_equal(ocr_regions(&boxa, &is_table, bin, LETTER, tables, ntables), 0);
-	assert_int_equal(boxaGetCount(boxa), 2);
-	assert_int_equal(is_table[0], 0);
-	assert_int_equal(is_table[1], 1);
-	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_int_equal(boxaGetCount(t.boxa), 2);
+	assert_int_equal(t.is_table[0], 0);
+	assert_int_equal(t.is_table[1], 1);
+	boxaGetBoxGeometry(t.boxa, 0, &x, &y, &w, &h);
 	assert_true(y <= 226 && y + h >= 250);
-	free(is_table);
-	boxaDestroy(&boxa);
-	ocr_tables_free(tables, ntables);
-	pixDestroy(&bin);
-	pixDestroy(&hr);
-	pixDestroy(&vr);
+	table_page_free(&t);
 }
 
 /* Text just over and just under a table is read with its margin short of
@@ -168,39 +194,26 @@ static void test_heading_close_over_a_table_is_its_own_region(void **state)
 static void test_margins_stop_at_a_table(void **state)
 {
 	(void)state;
-	PIX *bin = pixCreate(2480, 900, 1), *hr = pixCreate(2480, 900, 1),
-	    *vr = pixCreate(2480, 900, 1);
-	ocr_table *tables = NULL;
-	size_t ntables = 0;
-	BOXA *boxa = NULL;
-	int *is_table = NULL;
+	table_page t;
 	l_int32 r[4], tx, ty, tw, th;
 
-	assert_non_null(bin);
-	draw_letters(bin, 220, 1200, 222); /* y 222-251: 7 px over the table */
-	draw_table(bin, hr, vr);
-	draw_letters(bin, 220, 2000, 410); /* 9 px under it */
-	draw_letters(bin, 220, 2000, 460);
-	assert_int_equal(ocr_find_tables(&tables, &ntables, hr, vr), 0);
-	assert_int_equal(ntables, 1);
-	assert_int_equal(ocr_regions(&boxa, &is_table, bin, LETTER, tables, ntables), 0);
-	assert_int_equal(boxaGetCount(boxa), 3);
-	assert_int_equal(is_table[1], 1);
-	boxaGetBoxGeometry(boxa, 1, &tx, &ty, &tw, &th);
+	table_page_draw(&t, 900);
+	draw_letters(t.bin, 220, 1200, 222); /* y 222-251: 7 px over the table */
+	draw_letters(t.bin, 220, 2000, 410); /* 9 px under it */
+	draw_letters(t.bin, 220, 2000, 460);
+	table_page_cut(&t);
+	assert_int_equal(boxaGetCount(t.boxa), 3);
+	assert_int_equal(t.is_table[1], 1);
+	boxaGetBoxGeometry(t.boxa, 1, &tx, &ty, &tw, &th);
 
-	ocr_region_rect(r, boxa, is_table, 0, 12); /* over the table */
+	ocr_region_rect(r, t.boxa, t.is_table, 0, 12); /* over the table */
 	assert_int_equal(r[1], 222 - 12);
 	assert_int_equal(r[1] + r[3], ty);
-	ocr_region_rect(r, boxa, is_table, 2, 12); /* under it */
+	ocr_region_rect(r, t.boxa, t.is_table, 2, 12); /* under it */
 	assert_int_equal(r[1], ty + th);
 	assert_int_equal(r[1] + r[3], 460 + 30 + 12); /* its foot keeps it */
 	assert_int_equal(r[0], 220 - 12);
-	free(is_table);
-	boxaDestroy(&boxa);
-	ocr_tables_free(tables, ntables);
-	pixDestroy(&bin);
-	pixDestroy(&hr);
-	pixDestroy(&vr);
+	table_page_free(&t);
 }
 
 /* A scribbled signature: a W of 4 px strokes from y0 to y0 + 110 between
