@@ -440,18 +440,6 @@ typedef struct {
 	size_t count, cap;
 } mark_looks;
 
-/* The median of n heights (sorted in place: a line has few letters). */
-static int median_int(int *h, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && h[j - 1] > h[j]; j--) {
-			int t = h[j];
-			h[j] = h[j - 1];
-			h[j - 1] = t;
-		}
-	return h[n / 2];
-}
-
 /* A capital or digit is 1/0.72 of an x-height tall (0.69 in Liberation
  * Serif, 0.72 in Liberation Sans, 0.75 in DejaVu Sans). */
 #define CAP_TO_X 0.72
@@ -516,9 +504,9 @@ static void line_metrics(TessResultIterator *at, line_ctx *ln)
 		 TessResultIteratorNext(it, RIL_SYMBOL));
 	TessResultIteratorDelete(it);
 	if (n >= 3)
-		xh = median_int(h, n);
+		xh = ocr_median(h, (size_t)n);
 	else if (N >= 3)
-		xh = CAP_TO_X * median_int(H, N);
+		xh = CAP_TO_X * ocr_median(H, (size_t)N);
 	if (xh >= 4)
 		ln->known = xh;
 	ln->xh = ln->known;

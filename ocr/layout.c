@@ -71,26 +71,17 @@ static int upright_height(const sohoa_ocr_page *p, const sohoa_ocr_word *w)
 	return p->rotation == 90 || p->rotation == 270 ? w->box.w : w->box.h;
 }
 
-static int by_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* The median height of the page's words of three letters or more, 0 when
  * it has none: the size its text is set in. */
 static int text_height(const sohoa_ocr_page *p)
 {
-	int *h = malloc((p->word_count + 1) * sizeof *h), n = 0, mid = 0;
+	int *h = malloc((p->word_count + 1) * sizeof *h), n = 0, mid;
 	if (!h)
 		return 0;
 	for (size_t i = 0; i < p->word_count; i++)
 		if (ocr_letters_in(p->words[i].text) >= 3)
 			h[n++] = upright_height(p, &p->words[i]);
-	if (n > 0) {
-		qsort(h, (size_t)n, sizeof *h, by_int);
-		mid = h[n / 2];
-	}
+	mid = n > 0 ? ocr_median(h, (size_t)n) : 0;
 	free(h);
 	return mid;
 }

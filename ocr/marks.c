@@ -168,12 +168,6 @@ static int reaches_below(const char *w)
 	return 0;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	l_int32 x = *(const l_int32 *)a, y = *(const l_int32 *)b;
-	return (x > y) - (x < y);
-}
-
 /* The row of the letters' feet in a profile of ink per row (h rows): the
  * letters are the tallest run of inked rows; their feet, the last row of
  * their body (half an x-height of rows each inked at least half the run's
@@ -200,8 +194,7 @@ static l_int32 letters_foot(const l_int32 *ink, l_int32 h, double xh)
 	if (!sorted)
 		return -1;
 	memcpy(sorted, ink + run0, (size_t)(run1 - run0) * sizeof *sorted);
-	qsort(sorted, (size_t)(run1 - run0), sizeof *sorted, by_value);
-	median = sorted[(run1 - run0) / 2];
+	median = ocr_median(sorted, (size_t)(run1 - run0));
 	free(sorted);
 	/* The body: the first half x-height of rows all inked at least half
 	 * the median (above it: accents, the tops of capitals and ascenders). */

@@ -3,6 +3,8 @@
 #ifndef SOHOA_OCR_INT_H
 #define SOHOA_OCR_INT_H
 
+#include <stdlib.h>
+
 #include <leptonica/allheaders.h>
 #include <unicode/umachine.h>
 
@@ -161,6 +163,19 @@ int ocr_xml_close(ocr_xml *x, const char *what);
  * (NULL entries are skipped) and every line's words inside its page's word
  * array. SOHOA_EINVAL naming the page and line otherwise. */
 int ocr_markup_check(sohoa_ocr_page *const *pages, size_t count);
+
+static inline int ocr_int_order(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of the n (> 0) values of v, which it sorts in place. */
+static inline int ocr_median(int *v, size_t n)
+{
+	qsort(v, n, sizeof *v, ocr_int_order);
+	return v[n / 2];
+}
 
 /* Clips the rectangle (*x, *y, *w, *h) to a W x H image. Returns 0 when
  * nothing of it is left. */

@@ -157,12 +157,6 @@ static int ring_runs(PIX *m, l_int32 cx, l_int32 cy, l_int32 r, l_int32 runs[RAY
 	return n;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	l_int32 x = *(const l_int32 *)a, y = *(const l_int32 *)b;
-	return (x > y) - (x < y);
-}
-
 /* Median length of the ink run that each ray meets at radius r: the ring's
  * stroke; 0 when too few rays meet it. */
 static l_int32 ring_stroke(PIX *m, l_int32 cx, l_int32 cy, l_int32 r)
@@ -172,8 +166,7 @@ static l_int32 ring_stroke(PIX *m, l_int32 cx, l_int32 cy, l_int32 r)
 	int n = ring_runs(m, cx, cy, r, runs, ux, uy, mid);
 	if (n < RAYS / 2)
 		return 0;
-	qsort(runs, (size_t)n, sizeof *runs, by_value);
-	return runs[n / 2];
+	return ocr_median(runs, (size_t)n);
 }
 
 /* Moves t's centre and radius onto the middle of the ring's stroke, where
