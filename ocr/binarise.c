@@ -10,27 +10,28 @@
 #define SAUVOLA_HALF 25    /* window of 51 × 51 pixels at 300 dpi */
 #define SAUVOLA_K    0.40f /* weight of the local deviation */
 
-/* Adds row `line` (8-bit gray, w pixels) to the per-column sums, or takes
- * it away with sign = (uint32_t)-1: unsigned arithmetic wraps, so adding
- * −v is subtracting v exactly. Leptonica keeps four pixels in a 32-bit word,
- * the leftmost in its top byte; reading whole words lets the compiler
- * vectorise the loop. */
-static void column_sums_add(uint32_t *restrict sum, uint32_t *restrict sq, const l_uint32 *line,
-			    l_int32 w, uint32_t sign)
+/* Adds row `in` (8-bit gray, w pixels) to the per-column sums and takes
+ * row `out` away from them (a blank row for none): unsigned arithmetic
+ * wraps, so the sums stay exact whatever the order. Leptonica keeps four
+ * pixels in a 32-bit word, the leftmost in its top byte; reading whole
+ * words lets the compiler vectorise the loop, and as the window slides
+ * down a row the sums are gone over once, not twice. */
+static void column_sums_move(uint32_t *restrict sum, uint32_t *restrict sq, const l_uint32 *in,
+			     const l_uint32 *out, l_int32 w)
 {
 	l_int32 x = 0;
 	for (; x + 4 <= w; x += 4) {
-		l_uint32 word = line[x / 4];
+		l_uint32 wi = in[x / 4], wo = out[x / 4];
 		for (int k = 0; k < 4; k++) {
-			uint32_t v = (word >> (24 - 8 * k)) & 0xff;
-			sum[x + k] += sign * v;
-			sq[x + k] += sign * (v * v);
+			uint32_t u = (wi >> (24 - 8 * k)) & 0xff, v = (wo >> (24 - 8 * k)) & 0xff;
+			sum[x + k] += u - v;
+			sq[x + k] += u * u - v * v;
 		}
 	}
 	for (; x < w; x++) {
-		uint32_t v = GET_DATA_BYTE(line, x);
-		sum[x] += sign * v;
-		sq[x] += sign * (v * v);
+		uint32_t u = GET_DATA_BYTE(in, x), v = GET_DATA_BYTE(out, x);
+		sum[x] += u - v;
+		sq[x] += u * u - v * v;
 	}
 }
 
@@ -97,7 +98,8 @@ static PIX *sauvola(PIX *gray, l_int32 half)
 	uint32_t *sum = calloc((size_t)w, sizeof *sum), *sq = calloc((size_t)w, sizeof *sq);
 	uint32_t *cols = calloc((size_t)w, sizeof *cols);
 	uint32_t *ws = calloc((size_t)w, sizeof *ws), *wq = calloc((size_t)w, sizeof *wq);
-	PIX *bin = sum && sq && cols && ws && wq ? pixCreate(w, h, 1) : NULL;
+	l_uint32 *blank = calloc((size_t)wpls, sizeof *blank); /* a row of zeros */
+	PIX *bin = sum && sq && cols && ws && wq && blank ? pixCreate(w, h, 1) : NULL;
 	l_int32 top = 0, bottom = -1; /* rows [top, bottom] are summed */
 
 	if (!bin)
@@ -110,13 +112,12 @@ static PIX *sauvola(PIX *gray, l_int32 half)
 	wpld = pixGetWpl(bin);
 	for (l_int32 y = 0; y < h; y++) {
 		while (bottom < h - 1 && bottom < y + half) {
+			const l_uint32 *leaving = top < y - half ? src + top++ * wpls : blank;
 			bottom++;
-			column_sums_add(sum, sq, src + bottom * wpls, w, 1);
+			column_sums_move(sum, sq, src + bottom * wpls, leaving, w);
 		}
-		while (top < y - half) {
-			column_sums_add(sum, sq, src + top * wpls, w, (uint32_t)-1);
-			top++;
-		}
+		while (top < y - half)
+			column_sums_move(sum, sq, blank, src + top++ * wpls, w);
 		window_sums(ws, wq, sum, sq, w, half);
 		sauvola_row(dst + y * wpld, src + y * wpls, ws, wq, cols, w, bottom - top + 1);
 	}
@@ -127,6 +128,7 @@ cleanup:
 	free(cols);
 	free(ws);
 	free(wq);
+	free(blank);
 	return bin;
 }
 
