@@ -676,3 +676,48 @@ int ocr_semicolon_is_comma(PIX *img, int x1, int x2, double xh, double base)
 	}
 	return 1;
 }
+
+/* Whether piece m of a look cw wide is no bigger than a dot can be and
+ * not cut by the look's left or right side. */
+static int dot_across(const comp *m, l_int32 cw, double xh)
+{
+	return m->x > 0 && m->x + m->w < cw && m->w < 0.6 * xh && m->h < 0.6 * xh;
+}
+
+/* Whether a and b are a colon's two dots, a over b: one above the other
+ * within 0.12 x-height, sizes within 0.6-1.6 of each other, tops 0.3-0.9
+ * x-height apart. */
+static int colon_pair(const comp *a, const comp *b, double xh)
+{
+	double dx = fabs(a->x + a->w / 2.0 - (b->x + b->w / 2.0)), gap = b->y - a->y;
+	return dx <= 0.12 * xh && a->w >= 0.6 * b->w && a->w <= 1.6 * b->w && a->h >= 0.6 * b->h &&
+	       a->h <= 1.6 * b->h && gap >= 0.3 * xh && gap <= 0.9 * xh;
+}
+
+/* Measured on the word-final ":" of the dev pages, labelled by the ground
+ * truth: of 1560 colons, 1549 have a dot standing on the letters' feet
+ * (head 0.15-0.33 x-height over them, foot at most 0.07 under); of 81
+ * read where the truth has none, 74 have no such dot, only specks above.
+ * Where the feet are found wrong (a line that bends, a bracket) the two
+ * dots still stand one over the other, a colon whatever the feet say. */
+const char *ocr_colon_check(PIX *img, int x1, int x2, double xh, double base)
+{
+	comp c[MAX_COMPS];
+	l_int32 foot, oy, cw, ch;
+	int n = look_on_feet(c, img, x1, x2, xh, base, 1.4, 2.0, &foot, &oy, &cw, &ch);
+	if (n <= 0)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const comp *m = &c[i];
+		double head = (foot - (oy + m->y)) / xh, tail = (oy + m->y + m->h - 1 - foot) / xh;
+		if (dot_across(m, cw, xh) && m->y > 0 && m->y + m->h < ch && head >= 0 &&
+		    head <= 0.45 && tail >= -0.2 && tail <= 0.35)
+			return NULL; /* a dot on the feet */
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			if (i != j && dot_across(&c[i], cw, xh) && dot_across(&c[j], cw, xh) &&
+			    colon_pair(&c[i], &c[j], xh))
+				return NULL;
+	return ""; /* specks */
+}

@@ -496,6 +496,30 @@ static size_t occurrences(const char *text, const char *what)
 	return n;
 }
 
+/* Two specks, one over the other, beside a word read as a colon: a crop of
+ * a heavily speckled scan (tests/ocr/data/speckled-colon.jpg: rows of
+ * scripts/make-samples.py --set DIR --seed 3 --count 30, image 00008,
+ * turned upright, JPEG q85), "86,4 86,4" in a table read "86,4: 86,4" and
+ * "Diện tích sàn (m²)" read "sàn: (m²)". No dot stands on the letters'
+ * feet there. A printed colon stays, after letters, a bracket, a g and a
+ * number. */
+static void test_specks_make_no_colon(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = recognise_data(f, "speckled-colon.jpg");
+	assert_non_null(strstr(p->text, "86,4 86,4"));
+	assert_null(strchr(p->text, ':'));
+	sohoa_ocr_page_free(p);
+	PIX *pix = render_in(f, "Liberation Serif 12",
+			     "Số điện thoại liên hệ: 0867 204 519\n"
+			     "Diện tích sàn (m²): 86,4; hồ sơ gồm: hai bản\n"
+			     "Nơi nhận: Lưu: VT, năm 2023: xong\n");
+	p = recognise(f, pix, "colons.png", IFF_PNG);
+	print_message("%s", p->text);
+	assert_int_equal(occurrences(p->text, ":"), 6);
+	sohoa_ocr_page_free(p);
+}
+
 /* A letter after "m" in a word is no power, however it is placed: on a
  * page declared at 100 dpi (read enlarged three times) the model read the
  * "ọ" of "mọi" as a raised mark after "m" ("m²i"). */
@@ -1473,6 +1497,7 @@ int main(void)
 		cmocka_unit_test(test_words_glued_by_dust_are_read_again_without_it),
 		cmocka_unit_test(test_specks_after_a_word_are_no_full_stops),
 		cmocka_unit_test(test_specks_over_a_comma_make_no_semicolon),
+		cmocka_unit_test(test_specks_make_no_colon),
 		cmocka_unit_test(test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_the_stop_after_a_list_number_one_is_kept),
