@@ -432,6 +432,39 @@ static void test_signers_names_far_under_their_blocks_end_them(void **state)
 	pixDestroy(&bin);
 }
 
+/* As above, but the left signer's name is missing and a line of the
+ * page's foot ("Nơi nhận:") stands under the right name, within the left
+ * column's width. Once the right name is taken no piece from further down
+ * belongs to the pair: the line is no left name, and is read after the
+ * right block and its name, not before them. */
+static void test_a_line_under_the_right_name_is_no_left_name(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 900, 1);
+	BOXA *boxa = NULL;
+	static const l_int32 ly[] = {200, 260, 320, 380}, lw[] = {600, 300, 400, 420};
+	static const l_int32 ry[] = {200, 260, 320, 380, 440}, rw[] = {700, 600, 520, 300, 380};
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100);
+	draw_centred(bin, 640, ly, lw, 4);
+	draw_centred(bin, 1700, ry, rw, 5);
+	draw_line(bin, 1420, 1980, 650); /* the right signer's name */
+	draw_line(bin, 400, 700, 760);   /* Nơi nhận: */
+	int n = regions_shown(bin, &boxa), at_right = -1, at_foot = -1;
+	for (int i = 0; i < n; i++) {
+		l_int32 x, y, w, h;
+		boxaGetBoxGeometry(boxa, i, &x, &y, &w, &h);
+		if (x >= 1200 && y <= 440 && at_right < 0)
+			at_right = i;
+		if (x < 1000 && y <= 760 && y + h >= 796 && at_foot < 0)
+			at_foot = i;
+	}
+	assert_true(at_right >= 0 && at_foot >= 0);
+	assert_true(at_foot > at_right);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 /* Form fields two to a row on some rows ("2. Ngày, tháng, năm sinh: …   3.
  * Giới tính: Nữ", "4. Số định danh cá nhân: …" alone, "5. Số điện thoại: …
  * 6. Email: …"), with a speck over the last row's right field set apart as
@@ -681,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_word_space_lined_up_is_no_gutter),
 		cmocka_unit_test(test_speck_over_a_field_does_not_part_a_forms_rows),
 		cmocka_unit_test(test_signers_names_far_under_their_blocks_end_them),
+		cmocka_unit_test(test_a_line_under_the_right_name_is_no_left_name),
 		cmocka_unit_test(test_form_rows_over_a_footer_are_read_across_first),
 		cmocka_unit_test(test_a_margin_of_speckle_is_no_region),
 		cmocka_unit_test(test_signers_first_lines_and_lower_name_stay_in_their_blocks),
