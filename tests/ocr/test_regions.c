@@ -395,6 +395,22 @@ static void test_word_space_lined_up_is_no_gutter(void **state)
 	}
 }
 
+/* Two signers' blocks side by side under a paragraph, and under the space
+ * left for the signatures (5 letters) the right signer's name on a row of
+ * its own. */
+static PIX *signers_page(void)
+{
+	PIX *bin = pixCreate(2480, 900, 1);
+	static const l_int32 ly[] = {200, 260, 320, 380}, lw[] = {600, 300, 400, 420};
+	static const l_int32 ry[] = {200, 260, 320, 380, 440}, rw[] = {700, 600, 520, 300, 380};
+	assert_non_null(bin);
+	draw_line(bin, 200, 2200, 100); /* the paragraph, closer than the names */
+	draw_centred(bin, 640, ly, lw, 4);
+	draw_centred(bin, 1700, ry, rw, 5);
+	draw_line(bin, 1420, 1980, 650); /* BSCKII. Phạm Quốc Trung */
+	return bin;
+}
+
 /* Two signers' blocks side by side and, under the space left for the
  * signatures (3 to 5 letters), their names on rows of their own, the right
  * one set lower than the left. The page's widest gap is the signatures'
@@ -404,16 +420,9 @@ static void test_word_space_lined_up_is_no_gutter(void **state)
 static void test_signers_names_far_under_their_blocks_end_them(void **state)
 {
 	(void)state;
-	PIX *bin = pixCreate(2480, 800, 1);
+	PIX *bin = signers_page();
 	BOXA *boxa = NULL;
-	static const l_int32 ly[] = {200, 260, 320, 380}, lw[] = {600, 300, 400, 420};
-	static const l_int32 ry[] = {200, 260, 320, 380, 440}, rw[] = {700, 600, 520, 300, 380};
-	assert_non_null(bin);
-	draw_line(bin, 200, 2200, 100); /* the paragraph, closer than the names */
-	draw_centred(bin, 640, ly, lw, 4);
-	draw_centred(bin, 1700, ry, rw, 5);
-	draw_line(bin, 430, 850, 590);   /* Hộ sinh Lê Thị Hoa */
-	draw_line(bin, 1420, 1980, 650); /* BSCKII. Phạm Quốc Trung */
+	draw_line(bin, 430, 850, 590); /* Hộ sinh Lê Thị Hoa */
 	int n = regions_shown(bin, &boxa), at_left_name = -1, at_right = -1, at_right_name = -1;
 	for (int i = 0; i < n; i++) {
 		l_int32 x, y, w, h;
@@ -440,16 +449,9 @@ static void test_signers_names_far_under_their_blocks_end_them(void **state)
 static void test_a_line_under_the_right_name_is_no_left_name(void **state)
 {
 	(void)state;
-	PIX *bin = pixCreate(2480, 900, 1);
+	PIX *bin = signers_page();
 	BOXA *boxa = NULL;
-	static const l_int32 ly[] = {200, 260, 320, 380}, lw[] = {600, 300, 400, 420};
-	static const l_int32 ry[] = {200, 260, 320, 380, 440}, rw[] = {700, 600, 520, 300, 380};
-	assert_non_null(bin);
-	draw_line(bin, 200, 2200, 100);
-	draw_centred(bin, 640, ly, lw, 4);
-	draw_centred(bin, 1700, ry, rw, 5);
-	draw_line(bin, 1420, 1980, 650); /* the right signer's name */
-	draw_line(bin, 400, 700, 760);   /* Nơi nhận: */
+	draw_line(bin, 400, 700, 760); /* Nơi nhận: */
 	int n = regions_shown(bin, &boxa), at_right = -1, at_foot = -1;
 	for (int i = 0; i < n; i++) {
 		l_int32 x, y, w, h;
