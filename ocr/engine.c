@@ -787,16 +787,9 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
 						       baseline_at(sym, sb, n, i, bl));
 		if (!strcmp(sym[i], ":") && i == n - 1 && xh > 0 && !speck[i] &&
-		    (as[i] = ocr_colon_check(img, sb[i].x1, sb[i].x2, xh,
-					     baseline_at(sym, sb, n, i, bl)))) {
-			if (!*as[i]) {
-				as[i] = NULL;
-				speck[i] = SPACE_SPECK;
-				specks++;
-			} else
-				marks++;
-			continue;
-		}
+		    ocr_colon_is_specks(img, sb[i].x1, sb[i].x2, xh,
+					baseline_at(sym, sb, n, i, bl)))
+			speck[i] = SPACE_SPECK;
 		if (!strcmp(sym[i], ";") && i == n - 1 && xh > 0 && !speck[i] &&
 		    ocr_semicolon_is_comma(img, sb[i].x1, sb[i].x2, xh,
 					   baseline_at(sym, sb, n, i, bl))) {

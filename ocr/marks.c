@@ -700,24 +700,24 @@ static int colon_pair(const comp *a, const comp *b, double xh)
  * read where the truth has none, 74 have no such dot, only specks above.
  * Where the feet are found wrong (a line that bends, a bracket) the two
  * dots still stand one over the other, a colon whatever the feet say. */
-const char *ocr_colon_check(PIX *img, int x1, int x2, double xh, double base)
+int ocr_colon_is_specks(PIX *img, int x1, int x2, double xh, double base)
 {
 	comp c[MAX_COMPS];
 	l_int32 foot, oy, cw, ch;
 	int n = look_on_feet(c, img, x1, x2, xh, base, 1.4, 2.0, &foot, &oy, &cw, &ch);
 	if (n <= 0)
-		return NULL;
+		return 0;
 	for (int i = 0; i < n; i++) {
 		const comp *m = &c[i];
 		double head = (foot - (oy + m->y)) / xh, tail = (oy + m->y + m->h - 1 - foot) / xh;
 		if (dot_across(m, cw, xh) && m->y > 0 && m->y + m->h < ch && head >= 0 &&
 		    head <= 0.45 && tail >= -0.2 && tail <= 0.35)
-			return NULL; /* a dot on the feet */
+			return 0; /* a dot on the feet */
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
 			if (i != j && dot_across(&c[i], cw, xh) && dot_across(&c[j], cw, xh) &&
 			    colon_pair(&c[i], &c[j], xh))
-				return NULL;
-	return ""; /* specks */
+				return 0;
+	return 1;
 }

@@ -304,11 +304,10 @@ int ocr_stop_is_dust(PIX *img, int x1, int x2, double xh, double base);
  * with a speck over it: no piece stands over the comma as a semicolon's
  * dot does (see marks.c). */
 int ocr_semicolon_is_comma(PIX *img, int x1, int x2, double xh, double base);
-/* What a ":" read at a word's end (symbol columns x1..x2) stands for:
- * "" (nothing, specks) when no dot stands on the letters' feet and no two
- * dots stand one over the other; NULL for a colon or an unclear picture
- * (ocr/marks.c). */
-const char *ocr_colon_check(PIX *img, int x1, int x2, double xh, double base);
+/* Whether a ":" read at a word's end (symbol columns x1..x2) is specks: no
+ * dot stands on the letters' feet and no two dots stand one over the other
+ * (see marks.c); 0 for a colon or an unclear picture. */
+int ocr_colon_is_specks(PIX *img, int x1, int x2, double xh, double base);
 /* Where to read a word again with a tone mark that stands over it: the
  * rectangle (x, y, w, h) of the image read, the top of the word's box and
  * the line's x-height. */
