@@ -1279,16 +1279,11 @@ static int collect(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI *a
 	return rc;
 }
 
-/* Reads one rectangle of the cleaned page (padded, clipped to the page). */
-static int read_rect(TessBaseAPI *api, PIX *clean, l_int32 x, l_int32 y, l_int32 w, l_int32 h,
-		     int pad)
+/* Reads one rectangle of the cleaned page, clipped to the page; 1 when
+ * nothing of it is on the page. */
+static int read_rect(TessBaseAPI *api, PIX *clean, l_int32 x, l_int32 y, l_int32 w, l_int32 h)
 {
-	l_int32 W = pixGetWidth(clean), H = pixGetHeight(clean);
-	x = x > pad ? x - pad : 0;
-	y = y > pad ? y - pad : 0;
-	w = x + w + 2 * pad < W ? w + 2 * pad : W - x;
-	h = y + h + 2 * pad < H ? h + 2 * pad : H - y;
-	if (w <= 0 || h <= 0)
+	if (!ocr_clip_rect(&x, &y, &w, &h, pixGetWidth(clean), pixGetHeight(clean)))
 		return 1;
 	TessBaseAPISetRectangle(api, x, y, w, h);
 	if (TessBaseAPIRecognize(api, NULL) != 0)
@@ -1319,7 +1314,7 @@ static int read_table(sohoa_ocr_page *p, size_t *wcap, size_t *lcap, TessBaseAPI
 			if (x1 - x0 <= 2 * inset || y1 - y0 <= 2 * inset)
 				continue;
 			rc = read_rect(api, clean, x0 + inset, y0 + inset, x1 - x0 - 2 * inset,
-				       y1 - y0 - 2 * inset, 0);
+				       y1 - y0 - 2 * inset);
 			if (rc == 0)
 				rc = collect(p, wcap, lcap, api, g, block, 1, rd);
 			else if (rc > 0)
@@ -1350,7 +1345,7 @@ static int recognise_regions(sohoa_ocr_page *p, TessBaseAPI *api, PIX *clean, BO
 		}
 		ocr_region_rect(r, regions, is_table, i, 12);
 		sohoa_log_debug("region %d: %d,%d %dx%d", (int)i, r[0], r[1], r[2], r[3]);
-		rc = read_rect(api, clean, r[0], r[1], r[2], r[3], 0);
+		rc = read_rect(api, clean, r[0], r[1], r[2], r[3]);
 		if (rc == 0)
 			rc = collect(p, &wcap, &lcap, api, g, (int)i, 0, &rd);
 		else if (rc > 0)
