@@ -783,9 +783,16 @@ static int add_despeckled(sohoa_ocr_page *p, size_t *wcap, TessResultIterator *a
 			continue;
 		}
 		speck[i] = (char)space_mark(sym, n, i, address);
-		if (!speck[i] && xh > 0 && sym[i][0] && !sym[i][1] && strchr(".,:;-", sym[i][0]))
-			speck[i] = (char)is_speck_mark(sym[i], sb[i], xh,
-						       baseline_at(sym, sb, n, i, bl));
+		if (!speck[i] && xh > 0 && sym[i][0] && !sym[i][1] && strchr(".,:;-", sym[i][0])) {
+			double base = baseline_at(sym, sb, n, i, bl);
+			/* A word's last stop or comma that seems to float may
+			 * sit on the letters' feet after all: the box of the
+			 * letter before it took in a speck under it ("1." at
+			 * a list's head was read "1"). */
+			speck[i] = (char)(is_speck_mark(sym[i], sb[i], xh, base) &&
+					  !(i == n - 1 && strchr(".,", sym[i][0]) &&
+					    ocr_mark_on_feet(img, sb[i].x1, sb[i].y2, xh, base)));
+		}
 		if (!strcmp(sym[i], ":") && i == n - 1 && xh > 0 && !speck[i] &&
 		    ocr_colon_is_specks(img, sb[i].x1, sb[i].x2, xh,
 					baseline_at(sym, sb, n, i, bl)))

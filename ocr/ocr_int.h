@@ -293,6 +293,14 @@ char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh,
  * picture. */
 enum { OCR_COMMA_MAYBE = 1, OCR_COMMA = 2 };
 int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base);
+/* Whether a mark whose box ends at row y2 (exclusive) comes down to the
+ * feet that the letters before column x1 of img share, found in the image:
+ * its last row from 0.12 x-height over them (as a stop's foot, see
+ * is_speck_mark in engine.c) to 0.3 under (a comma's tail). A symbol box
+ * can take in a speck under a letter, so its foot is no baseline to judge
+ * a stop by (ocr/marks.c). */
+int ocr_mark_on_feet(PIX *img, int x1, int y2, double xh, double base);
+
 /* Whether a full stop read at the end of a word (columns x1..x2 of img,
  * on a line with x-height xh and baseline base) is a speck: no piece there
  * stands on the letters' feet (found in the image) as a stop does, while

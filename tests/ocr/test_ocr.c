@@ -840,6 +840,22 @@ static void test_semicolons_keep_their_dot(void **state)
 	}
 }
 
+/* A numbered list on a speckled gray scan (tests/ocr/data/speckled-list.png:
+ * a 200 dpi crop of seed 3's image 00009, third page, FreeSerif 13.5): a
+ * speck under the "3" of "3. Thời gian" went into the digit's symbol box,
+ * whose foot then stood under the line, so the stop, judged by it, seemed
+ * to float over the line like a speck and was dropped. */
+static void test_a_speck_under_a_list_number_keeps_its_stop(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = recognise_data(f, "speckled-list.png");
+	assert_non_null(strstr(p->text, "1. Thành phần"));
+	assert_non_null(strstr(p->text, "2. Số lượng"));
+	assert_non_null(strstr(p->text, "3. Thời gian giải quyết"));
+	assert_non_null(strstr(p->text, "4. Thời gian nhận"));
+	sohoa_ocr_page_free(p);
+}
+
 /* A numbered list in a serif face whose digits are all one width: the stop
  * after a "1" stands as far from its ink as a word space after a letter
  * (DejaVu Serif 12.5: 12 px, a letter 29 px), and despeckling took it for
@@ -1501,6 +1517,7 @@ int main(void)
 		cmocka_unit_test(test_a_tone_mark_over_a_capital_on_a_tight_line_is_kept),
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_the_stop_after_a_list_number_one_is_kept),
+		cmocka_unit_test(test_a_speck_under_a_list_number_keeps_its_stop),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_comma_is_told_from_a_stop_by_its_tail),
 		cmocka_unit_test(test_commas_read_as_stops_are_put_back),
