@@ -16,7 +16,8 @@
 # so .deps/ is per clone and never copied elsewhere.
 #
 # Idempotent: does nothing when the stamp of a finished build by this very
-# script (its checksum) is there; a changed script builds again.
+# script and its patches (their checksum) is there; a changed script or
+# patch builds again.
 # Needs only what scripts/deps.sh installs (cmake, g++, libleptonica-dev, curl).
 #   scripts/tesseract.sh          build if needed, print the install prefix
 # When the source cannot be had or built (no network, a failed build), it says
