@@ -520,12 +520,11 @@ static void line_metrics(TessResultIterator *at, line_ctx *ln)
 static int is_speck_mark(const char *t, sym_box b, double xh, double base)
 {
 	int w = b.x2 - b.x1, h = b.y2 - b.y1;
-	const double lift = 0.12; /* of the x-height; a dot's foot is on the line */
 
 	if (w > 0.6 * xh || h > 0.6 * xh)
 		return 0;
 	if (!strcmp(t, ".") || !strcmp(t, ","))
-		return b.y2 < base - lift * xh;
+		return b.y2 < base - OCR_STOP_LIFT * xh;
 	if (!strcmp(t, "-"))
 		return w < 1.3 * h || b.y2 < base - 0.9 * xh || b.y1 > base - 0.1 * xh;
 	return 0;

@@ -606,7 +606,7 @@ int ocr_mark_on_feet(PIX *img, int x1, int y2, double xh, double base)
 	if (!img || xh < 6)
 		return 0;
 	l_int32 foot = shared_foot(img, x1, xh, base);
-	return foot >= 0 && y2 - 1 >= foot - 0.12 * xh && y2 - 1 <= foot + 0.3 * xh;
+	return foot >= 0 && y2 - 1 >= foot - OCR_STOP_LIFT * xh && y2 - 1 <= foot + 0.3 * xh;
 }
 
 /* stop_look on the feet that the letters before column x1 share

@@ -293,10 +293,14 @@ char *ocr_dot_below_check(PIX *img, const char *word, int x1, int x2, double xh,
  * picture. */
 enum { OCR_COMMA_MAYBE = 1, OCR_COMMA = 2 };
 int ocr_stop_shape(PIX *img, int x1, int x2, double xh, double base);
+/* How far over the line a stop's or comma's foot may stand, in x-heights:
+ * higher, it floats as a speck does (engine.c is_speck_mark). */
+#define OCR_STOP_LIFT 0.12
+
 /* Whether a mark whose box ends at row y2 (exclusive) comes down to the
  * feet that the letters before column x1 of img share, found in the image:
- * its last row from 0.12 x-height over them (as a stop's foot, see
- * is_speck_mark in engine.c) to 0.3 under (a comma's tail). A symbol box
+ * its last row from OCR_STOP_LIFT over them to 0.3 x-height under (a
+ * comma's tail). A symbol box
  * can take in a speck under a letter, so its foot is no baseline to judge
  * a stop by (ocr/marks.c). */
 int ocr_mark_on_feet(PIX *img, int x1, int y2, double xh, double base);
