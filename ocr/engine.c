@@ -1474,6 +1474,13 @@ int sohoa_ocr_recognize(sohoa_ocr_page **out, sohoa_ocr_engine *e, const char *p
 	if (rc < 0)
 		goto cleanup;
 	t_reg = now_ms();
+	if (getenv("SOHOA_OCR_DEBUG_DIR")) {
+		PIX *c32 = pixConvertTo32(clean);
+		PIX *drawn = c32 ? pixDrawBoxaRandom(c32, regions, 3) : NULL;
+		debug_image(path, page, "-regions", drawn);
+		pixDestroy(&drawn);
+		pixDestroy(&c32);
+	}
 	rc = recognise_regions(p, e->api, masked ? masked : clean, regions, is_table, tables, &g);
 	if (rc < 0) {
 		sohoa_error_prefix("%s: page %zu: ", path, page + 1);

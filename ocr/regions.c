@@ -183,6 +183,17 @@ static int is_line(const cutter *c, int height)
 	return 10 * height >= 6 * c->letter && height <= 2 * c->letter;
 }
 
+/* How many lines bands s..e hold at least: two in a band over 2.75
+ * letters tall (two lines run together by their marks; a line with marks
+ * over its capitals and a tail under it is 2.3), one in any other. */
+static int band_lines(const cutter *c, const int *s, const int *e, int n)
+{
+	int lines = 0;
+	for (int i = 0; i < n; i++)
+		lines += 4 * (e[i] - s[i]) > 11 * c->letter ? 2 : 1;
+	return lines;
+}
+
 /* How many of bands s..e can be lines of text. */
 static int lines_in(const cutter *c, const int *s, const int *e, int n)
 {
@@ -354,7 +365,8 @@ static int no_slivers(const cutter *c, const int *s, const int *e, int n, int *o
 }
 
 /* Whether the two sides of a gutter are columns to read one after the other:
- * both hold several lines, and those lines do not sit on the same rows (as
+ * both hold several lines (a band of two run together counts for two,
+ * band_lines), and those lines do not sit on the same rows (as
  * they do in a form or a table, which read row by row), or are both set
  * centred (or one is and the other may be); a gutter that is a word space on
  * some line parts no columns unless they are centred blocks. */
@@ -378,7 +390,7 @@ static int are_columns(const cutter *c, int x, int y, int w, int h, int split, i
 	if ((drawing_in(c, x, y, split - x, h) && lines_in(c, rs, re, nr) >= 2) ||
 	    (drawing_in(c, split + gap, y, x + w - split - gap, h) && lines_in(c, ls, le, nl) >= 2))
 		return !word_space_gutter(c, x, y, w, h, split, gap);
-	if (nl < 2 || nr < 2)
+	if (band_lines(c, ls, le, nl) < 2 || band_lines(c, rs, re, nr) < 2)
 		return 0;
 	/* Centred lines on both sides are the two blocks of a header, even
 	 * when their lines happen to share rows or their gutter is narrow. */

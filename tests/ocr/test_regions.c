@@ -6,7 +6,8 @@
  * signers' names on one row under their blocks end each block, even when an
  * underline is broken under a signature; word spaces that line up down a
  * form's lines are no gutter; tone marks, signatures and a seal do not turn
- * signers' blocks or a header into a form's rows, nor does a speck over a
+ * signers' blocks or a header into a form's rows, nor do a header block's
+ * lines run together into one band, nor does a speck over a
  * form's field part its rows into columns; a page's edge line is no
  * column. */
 #include "testutil.h"
@@ -704,6 +705,42 @@ static void test_header_block_run_together_beside_a_centred_one(void **state)
 	pixDestroy(&bin);
 }
 
+/* A two-column header (dev set page "trich-luc", 12.5 pt at 150 dpi, the
+ * right block's ink made darker by a faded page's stretch): three lines of
+ * one width on the left, "ỦY BAN NHÂN DÂN / PHƯỜNG PHÚC XÁ / Số: 125/…",
+ * which centred_lines cannot tell from a form's labels; on the right
+ * "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc" run
+ * together by a mark into one band over three letters tall, reaching down
+ * past the left's first two lines, which are set tight. That band holds
+ * two lines: the sides are columns, the header two blocks over the text, not
+ * a form's rows read across with the text under them. */
+static void test_header_lines_run_together_on_the_right_are_two_lines(void **state)
+{
+	(void)state;
+	PIX *bin = pixCreate(2480, 700, 1);
+	BOXA *boxa = NULL;
+	l_int32 x, y, w, h;
+
+	assert_non_null(bin);
+	draw_letters(bin, 300, 800, 200); /* the first two set tight */
+	draw_letters(bin, 300, 800, 232);
+	draw_letters(bin, 300, 800, 320);
+	draw_letters(bin, 1300, 2100, 200);
+	draw_letters(bin, 1496, 1900, 240);
+	pixRasterop(bin, 1612, 230, 4, 10, PIX_SET, NULL, 0, 0); /* the joining mark */
+	for (l_int32 k = 0; k < 3; k++)
+		draw_line(bin, 200, 2200, 440 + 60 * k);
+	assert_int_equal(regions_shown(bin, &boxa), 3);
+	boxaGetBoxGeometry(boxa, 0, &x, &y, &w, &h);
+	assert_true(x + w < 1000 && y + h < 400);
+	boxaGetBoxGeometry(boxa, 1, &x, &y, &w, &h);
+	assert_true(x > 1000 && y + h < 400);
+	boxaGetBoxGeometry(boxa, 2, &x, &y, &w, &h);
+	assert_true(y >= 400);
+	boxaDestroy(&boxa);
+	pixDestroy(&bin);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_seal_over_a_block_parts_it_from_the_list_beside_it),
 		cmocka_unit_test(test_page_edge_line_is_no_column),
 		cmocka_unit_test(test_header_block_run_together_beside_a_centred_one),
+		cmocka_unit_test(test_header_lines_run_together_on_the_right_are_two_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
