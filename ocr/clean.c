@@ -169,6 +169,18 @@ PIX *ocr_to_gray(PIX *pix)
  * 300 dpi page; this pass and a table lookup take a quarter of that, with
  * the same bytes out. */
 #define BG_TILE 4
+#define DARKEST 0.003 /* the share of a page's pixels stretched to black */
+
+/* The first level of histogram `hist` (levels 0 to end - 1) at which the
+ * count of pixels that dark or darker reaches `want`; -1 if none. */
+static l_int32 level_at(const uint64_t *hist, l_int32 end, uint64_t want)
+{
+	uint64_t acc = 0;
+	for (l_int32 i = 0; i < end; i++)
+		if ((acc += hist[i]) >= want)
+			return i;
+	return -1;
+}
 
 static PIX *normalise_background(PIX *gray)
 {
@@ -211,15 +223,11 @@ static PIX *normalise_background(PIX *gray)
 	}
 	pixDestroy(&inv);
 
-	uint64_t want = (uint64_t)ceil((double)w * h * 0.003), acc = 0;
-	l_int32 dark = 0;
-	for (l_int32 i = 0; i < 256; i++) {
-		acc += hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i];
-		if (acc >= want) {
-			dark = i;
-			break;
-		}
-	}
+	uint64_t all[256];
+	for (l_int32 i = 0; i < 256; i++)
+		all[i] = hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i];
+	l_int32 dark = level_at(all, 256, (uint64_t)ceil((double)w * h * DARKEST));
+	dark = dark < 0 ? 0 : dark;
 	NUMA *curve = dark > 0 && dark < 200
 			      ? numaGammaTRC(1.0f, dark, dark + (255 - dark) * 9 / 10)
 			      : NULL;
@@ -994,10 +1002,58 @@ static PIX *shaded_page(PIX *gray, PIX *clean)
 	return out;
 }
 
+/* Faded text on a page with black specks or a dark seal: normalise_background
+ * stretched the darkest 0.3% of the page to black, and those were the
+ * specks, so the text stayed light gray and the threshold lost its thin
+ * strokes (a date's slashes, serifs, commas). For binarisation only, such a
+ * page is stretched again from its text's own ink: the level under which a
+ * fifth of the ink-like pixels (under INK_LIGHT) lie, when that is at least
+ * INK_GAP lighter than the darkest 0.3% and at least INK_FADED (faded ink; on
+ * a page of dark text the two agree). A page with next to no ink (under
+ * INK_LEAST of its pixels) is left alone. The page Tesseract reads keeps its
+ * shades. NULL when the page needs no such stretch. */
+#define INK_LIGHT 200
+#define INK_GAP   50
+#define INK_FADED 90
+#define INK_LEAST 0.005
+
+static PIX *stretch_faded_ink(PIX *gray)
+{
+	l_int32 w = pixGetWidth(gray), h = pixGetHeight(gray), wpl = pixGetWpl(gray);
+	uint64_t hist[256] = {0}, inky = 0;
+	const l_uint32 *data = pixGetData(gray);
+	for (l_int32 y = 0; y < h; y++) {
+		const l_uint32 *line = data + (size_t)y * wpl;
+		for (l_int32 x = 0; x < w; x++)
+			hist[GET_DATA_BYTE(line, x)]++;
+	}
+	for (l_int32 i = 0; i < INK_LIGHT; i++)
+		inky += hist[i];
+	if (inky < (uint64_t)((double)w * h * INK_LEAST))
+		return NULL;
+	l_int32 darkest = level_at(hist, 256, (uint64_t)ceil((double)w * h * DARKEST));
+	l_int32 ink = level_at(hist, INK_LIGHT, (inky + 4) / 5);
+	if (ink < INK_FADED || ink < darkest + INK_GAP)
+		return NULL;
+	NUMA *curve = numaGammaTRC(1.0f, ink, ink + (255 - ink) * 9 / 10);
+	PIX *out = curve ? pixCopy(NULL, gray) : NULL;
+	if (out) {
+		const l_float32 *c = numaGetFArray(curve, L_NOCOPY);
+		l_uint32 *od = pixGetData(out);
+		for (l_int32 y = 0; y < h; y++) {
+			l_uint32 *line = od + (size_t)y * wpl;
+			for (l_int32 x = 0; x < w; x++)
+				SET_DATA_BYTE(line, x, (l_uint8)c[GET_DATA_BYTE(line, x)]);
+		}
+	}
+	numaDestroy(&curve);
+	return out;
+}
+
 PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **vrules, PIX **masked)
 {
 	PIX *bin = NULL, *rot = NULL, *clean = NULL, *out = NULL, *drawn = NULL, *text = NULL;
-	PIX *sealed = NULL;
+	PIX *sealed = NULL, *faded = NULL;
 
 	g->skew = find_skew(half_bin);
 	if (g->skew != 0) { /* find_skew gives 0 or at least 0.1° */
@@ -1005,7 +1061,8 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 		if (!rot)
 			goto cleanup;
 	}
-	bin = ocr_binarise(rot ? rot : norm);
+	faded = stretch_faded_ink(rot ? rot : norm);
+	bin = ocr_binarise(faded ? faded : rot ? rot : norm);
 	if (!bin)
 		goto cleanup;
 	clean = despeckle(bin, &g->letter, &drawn, &sealed);
@@ -1025,6 +1082,7 @@ PIX *ocr_finish(PIX *norm, PIX *half_bin, ocr_geometry *g, PIX **hrules, PIX **v
 	if (masked)
 		*masked = shaded_page(rot ? rot : norm, text ? text : out);
 cleanup:
+	pixDestroy(&faded);
 	pixDestroy(&text);
 	pixDestroy(&drawn);
 	pixDestroy(&sealed);

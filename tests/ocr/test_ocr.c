@@ -856,6 +856,23 @@ static void test_a_speck_under_a_list_number_keeps_its_stop(void **state)
 	sohoa_ocr_page_free(p);
 }
 
+/* Faded text with black specks (tests/ocr/data/faded-speckled.png: a
+ * 200 dpi crop of seed 5's image 00029, LiberationSerif 11.5, fade 0.57,
+ * speckle 0.47, colour JPEG stored as gray): the specks were the darkest of
+ * the page, so the text stayed light gray after the background stretch and
+ * the threshold lost its thin strokes ("72/07/1995", "4rật tự", "Tỉnh
+ * trạng"). Binarised from the text's own ink level, they stay. */
+static void test_faded_text_among_black_specks_keeps_its_thin_strokes(void **state)
+{
+	fixture *f = *state;
+	sohoa_ocr_page *p = recognise_data(f, "faded-speckled.png");
+	print_message("%s", p->text);
+	assert_non_null(strstr(p->text, "12/07/1995"));
+	assert_non_null(strstr(p->text, "về trật tự xã hội"));
+	assert_non_null(strstr(p->text, "Tình trạng hôn nhân: Hiện tại"));
+	sohoa_ocr_page_free(p);
+}
+
 /* A numbered list in a serif face whose digits are all one width: the stop
  * after a "1" stands as far from its ink as a word space after a letter
  * (DejaVu Serif 12.5: 12 px, a letter 29 px), and despeckling took it for
@@ -1518,6 +1535,7 @@ int main(void)
 		cmocka_unit_test(test_semicolons_keep_their_dot),
 		cmocka_unit_test(test_the_stop_after_a_list_number_one_is_kept),
 		cmocka_unit_test(test_a_speck_under_a_list_number_keeps_its_stop),
+		cmocka_unit_test(test_faded_text_among_black_specks_keeps_its_thin_strokes),
 		cmocka_unit_test(test_dots_of_an_address_stay),
 		cmocka_unit_test(test_a_comma_is_told_from_a_stop_by_its_tail),
 		cmocka_unit_test(test_commas_read_as_stops_are_put_back),
