@@ -229,10 +229,14 @@ static int spell(char *buf, size_t cap, const syllable *s, int cased)
 	if (U_FAILURE(err))
 		return -1;
 	for (int i = 0; i < s->n; i++) {
-		UChar32 c = s->l[i].base;
-		if (s->l[i].shape && (c = unorm2_composePair(nfc, c, s->l[i].shape)) < 0)
+		UChar32 c = s->l[i].base, first = s->l[i].shape, then = s->l[i].tone;
+		if (then == 0x0323) { /* "ộ" is "ọ" with a circumflex, not "ô" with a dot */
+			first = then;
+			then = s->l[i].shape;
+		}
+		if (first && (c = unorm2_composePair(nfc, c, first)) < 0)
 			return -1;
-		if (s->l[i].tone && (c = unorm2_composePair(nfc, c, s->l[i].tone)) < 0)
+		if (then && (c = unorm2_composePair(nfc, c, then)) < 0)
 			return -1;
 		if (cased && s->l[i].upper)
 			c = u_toupper(c);
@@ -500,4 +504,135 @@ void ocr_marks_from_context(sohoa_ocr_page *p)
 	for (size_t i = 0; i < p->line_count; i++)
 		for (size_t k = 0; k < p->lines[i].word_count; k++)
 			mend_word(p, &p->lines[i], k);
+}
+
+/* ------------------------------------------------------ words run together */
+
+/* Byte offsets in w (n bytes) after which a comma or colon ends a word run
+ * into the next: a small letter before it, a letter or digit after. Into
+ * cut (at most max); returns the count. */
+static int punct_cuts(const char *w, int32_t n, int32_t *cut, int max)
+{
+	int k = 0;
+	UChar32 prev = 0;
+	for (int32_t i = 0; i < n && k < max;) {
+		UChar32 c;
+		U8_NEXT(w, i, n, c);
+		if ((c == ',' || c == ':') && u_islower(prev) && i < n) {
+			int32_t j = i;
+			UChar32 d;
+			U8_NEXT(w, j, n, d);
+			if (u_isalpha(d) || u_isdigit(d))
+				cut[k++] = i;
+		}
+		prev = c;
+	}
+	return k;
+}
+
+/* Whether w[from..to) is one syllable of two letters or more (a lone
+ * letter pairs too easily: "II" is no "I I"); its letters in lower case
+ * into buf. */
+static int syllable_at(char *buf, size_t cap, const char *w, int32_t from, int32_t to)
+{
+	char part[SYLLABLE_MAX * U8_MAX_LENGTH + 1];
+	int32_t second = from;
+	U8_FWD_1(w, second, to);
+	if (to - from >= (int32_t)sizeof part || second >= to)
+		return 0;
+	memcpy(part, w + from, (size_t)(to - from));
+	part[to - from] = '\0';
+	return ocr_word_plausible(part) && lower_core(buf, cap, w, from, to) == 0;
+}
+
+/* The one place inside the letters w[from..to) (a word that is no
+ * Vietnamese) between two syllables that the table has side by side;
+ * -1 when there is none or more than one. */
+static int32_t syllable_cut(const char *w, int32_t from, int32_t to)
+{
+	int32_t found = -1, count = 0;
+	for (int32_t i = from; i < to;) {
+		U8_FWD_1(w, i, to);
+		char a[SYLLABLE_MAX * U8_MAX_LENGTH + 1], b[sizeof a];
+		if (i < to && syllable_at(a, sizeof a, w, from, i) &&
+		    syllable_at(b, sizeof b, w, i, to) && ocr_pair_known(a, b)) {
+			found = i;
+			count++;
+		}
+	}
+	return count == 1 ? found : -1;
+}
+
+/* w with a space after each of the `n` cuts (ascending byte offsets). */
+static char *with_spaces(const char *w, const int32_t *cut, int n)
+{
+	size_t len = strlen(w);
+	char *t = malloc(len + (size_t)n + 1), *o = t;
+	if (!t)
+		return NULL;
+	for (int32_t i = 0, k = 0; i <= (int32_t)len; i++) {
+		if (k < n && cut[k] == i) {
+			*o++ = ' ';
+			k++;
+		}
+		*o++ = w[i];
+	}
+	return t;
+}
+
+/* Where word w (no e-mail address or path) runs two words together, into
+ * cut; returns the count. */
+enum { MAX_CUTS = 8 };
+static int run_together(const char *w, int32_t *cut)
+{
+	int32_t n = (int32_t)strlen(w), pc[MAX_CUTS];
+	if (strchr(w, '@') || strchr(w, '/'))
+		return 0;
+	int np = punct_cuts(w, n, pc, MAX_CUTS - 2), k = 0;
+	for (int i = 0; i <= np; i++) {
+		int32_t start = i ? pc[i - 1] : 0, end = i < np ? pc[i] : n, from, to;
+		char piece[64];
+		if (end - start < (int32_t)sizeof piece) {
+			memcpy(piece, w + start, (size_t)(end - start));
+			piece[end - start] = '\0';
+		}
+		if (end - start < (int32_t)sizeof piece && core_of(piece, &from, &to)) {
+			from += start;
+			to += start;
+			int plain = 1; /* letters only between from and to */
+			for (int32_t j = from; j < to && plain;) {
+				UChar32 c;
+				U8_NEXT(w, j, to, c);
+				plain = u_isalpha(c);
+			}
+			int32_t at = plain && !ocr_word_plausible(piece) ? syllable_cut(w, from, to)
+									 : -1;
+			if (at > 0 && k < MAX_CUTS)
+				cut[k++] = at;
+		}
+		if (i < np && k < MAX_CUTS)
+			cut[k++] = pc[i];
+	}
+	return k;
+}
+
+void ocr_split_run_together(sohoa_ocr_page *p)
+{
+	char **spaced = calloc(p->word_count + 1, sizeof *spaced);
+	int any = 0;
+	if (!spaced)
+		return;
+	pthread_once(&table_once, load_table);
+	for (size_t i = 0; i < p->word_count; i++) {
+		int32_t cut[MAX_CUTS];
+		int n = run_together(p->words[i].text, cut);
+		if (n > 0 && (spaced[i] = with_spaces(p->words[i].text, cut, n)))
+			any = 1;
+	}
+	size_t n = p->word_count;
+	if (any)
+		ocr_split_words(p, spaced, p->rotation);
+	for (size_t i = 0; i < n; i++)
+		free(spaced[i]);
+	free(spaced);
 }

@@ -1091,75 +1091,28 @@ static char *speck_reading(TessBaseAPI *api, PIX *img, const mark_look *look,
 	return best;
 }
 
-/* The number of words of t (parts between spaces). */
-static size_t count_parts(const char *t)
-{
-	size_t n = 0;
-	for (const char *s = t; *s; s++)
-		n += *s != ' ' && (s == t || s[-1] == ' ');
-	return n;
-}
-
 /* Puts the second readings fix[i] (NULL to keep word looks->at[i].word)
- * in place; one of several words takes a share of its box (of the image
- * read) in proportion to its code points. */
+ * in place, each with the box of its look (of the image read) and its
+ * confidence; one of several words takes a share of that box in
+ * proportion to its code points (ocr_split_words). */
 static int put_speck_readings(sohoa_ocr_page *p, const mark_looks *looks, char **fix,
 			      const int *conf, const ocr_geometry *g)
 {
-	size_t total = p->word_count;
-	for (size_t i = 0; i < looks->count; i++)
-		total += fix[i] ? count_parts(fix[i]) - 1 : 0;
-	sohoa_ocr_word *words = calloc(total ? total : 1, sizeof *words);
-	size_t *at = calloc(p->word_count + 1, sizeof *at); /* new index of each word */
-	if (!words || !at) {
-		free(words);
-		free(at);
+	char **spaced = calloc(p->word_count + 1, sizeof *spaced);
+	if (!spaced)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	}
-	size_t n = 0, k = 0;
-	for (size_t i = 0; i < p->word_count; i++) {
-		at[i] = n;
-		while (k < looks->count && looks->at[k].word < i)
-			k++;
-		if (k == looks->count || looks->at[k].word != i || !fix[k]) {
-			words[n++] = p->words[i];
-			continue;
-		}
+	for (size_t k = 0; k < looks->count; k++) {
+		size_t w = looks->at[k].word;
+		if (!fix[k] || (k > 0 && looks->at[k - 1].word == w))
+			continue; /* a word's first look counts */
 		const ocr_mark_look *l = &looks->at[k].look;
-		const char *t = fix[k];
-		size_t len = strlen(t), start = 0, cps = code_points(t), cp = 0, cp_start = 0;
-		for (size_t e = 0; e <= len; e++) {
-			if (e < len && t[e] != ' ') {
-				cp += ((unsigned char)t[e] & 0xC0) != 0x80;
-				continue;
-			}
-			if (e > start) {
-				l_int32 x1 = l->x + (l_int32)(l->w * cp_start / cps),
-					x2 = l->x + (l_int32)(l->w * cp / cps);
-				words[n++] = (sohoa_ocr_word){
-					strndup(t + start, e - start),
-					ocr_map_box(g, x1, l->y, x2 - x1, l->h), (float)conf[k]};
-			}
-			start = e + 1;
-			cp_start = ++cp; /* the space */
-		}
-		free(p->words[i].text);
+		p->words[w].box = ocr_map_box(g, l->x, l->y, l->w, l->h);
+		p->words[w].confidence = (float)conf[k];
+		spaced[w] = fix[k];
 	}
-	at[p->word_count] = n;
-	for (size_t i = 0; i < p->line_count; i++) {
-		sohoa_ocr_line *ln = &p->lines[i];
-		size_t first = ln->first_word, end = first + ln->word_count;
-		ln->first_word = at[first];
-		ln->word_count = at[end] - at[first];
-	}
-	free(p->words);
-	free(at);
-	p->words = words;
-	p->word_count = n;
-	for (size_t i = 0; i < n; i++)
-		if (!words[i].text)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
-	return 0;
+	int rc = ocr_split_words(p, spaced, g->rotation);
+	free(spaced);
+	return rc;
 }
 
 /* Reads each word noted by note_speck again, alone and without each of the

@@ -522,6 +522,86 @@ static void mixed_case(char *w)
 	}
 }
 
+/* The share of box b (in the page as stored) from code point `from` to
+ * `to` of `total`, along the text: it runs left to right on the page made
+ * upright, so up the stored page when that was turned 90° to stand, down it
+ * when turned 270°, right to left when turned 180°. */
+static sohoa_box box_share(sohoa_box b, int rotation, size_t from, size_t to, size_t total)
+{
+	int along = rotation == 90 || rotation == 270 ? b.h : b.w;
+	int lo = (int)((double)along * (double)from / (double)total);
+	int hi = (int)((double)along * (double)to / (double)total);
+	if (rotation == 180 || rotation == 90) { /* counted from the far end */
+		int t = along - hi;
+		hi = along - lo;
+		lo = t;
+	}
+	if (rotation == 90 || rotation == 270) {
+		b.y += lo;
+		b.h = hi - lo;
+	} else {
+		b.x += lo;
+		b.w = hi - lo;
+	}
+	return b;
+}
+
+int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation)
+{
+	size_t total = p->word_count;
+	for (size_t i = 0; i < p->word_count; i++)
+		for (const char *t = spaced[i]; t && *t; t++)
+			total += *t == ' ';
+	sohoa_ocr_word *words = calloc(total ? total : 1, sizeof *words);
+	size_t *at = calloc(p->word_count + 1, sizeof *at); /* new index of each word */
+	if (!words || !at) {
+		free(words);
+		free(at);
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < p->word_count; i++) {
+		at[i] = n;
+		const char *t = spaced[i];
+		if (!t) {
+			words[n++] = p->words[i];
+			continue;
+		}
+		size_t len = strlen(t), start = 0, cps = 0, cp = 0, cp_start = 0;
+		for (size_t e = 0; e < len; e++)
+			cps += ((unsigned char)t[e] & 0xC0) != 0x80;
+		for (size_t e = 0; e <= len; e++) {
+			if (e < len && t[e] != ' ') {
+				cp += ((unsigned char)t[e] & 0xC0) != 0x80;
+				continue;
+			}
+			if (e > start)
+				words[n++] = (sohoa_ocr_word){
+					strndup(t + start, e - start),
+					box_share(p->words[i].box, rotation, cp_start, cp, cps),
+					p->words[i].confidence};
+			start = e + 1;
+			cp_start = ++cp; /* the space */
+		}
+		free(p->words[i].text);
+	}
+	at[p->word_count] = n;
+	for (size_t i = 0; i < p->line_count; i++) {
+		sohoa_ocr_line *ln = &p->lines[i];
+		size_t first = ln->first_word, end = first + ln->word_count;
+		ln->first_word = at[first];
+		ln->word_count = at[end] - at[first];
+	}
+	free(p->words);
+	free(at);
+	p->words = words;
+	p->word_count = n;
+	for (size_t i = 0; i < n; i++)
+		if (!words[i].text)
+			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	return 0;
+}
+
 void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 {
 	for (size_t i = 0; i < p->word_count; i++) {
@@ -538,6 +618,7 @@ void ocr_tidy_words(sohoa_ocr_page *p, int vietnamese)
 		}
 	}
 	if (vietnamese) {
+		ocr_split_run_together(p);
 		drop_heading_stops(p);
 		ones_after_dates(p);
 		decimal_commas(p);

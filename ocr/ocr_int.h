@@ -263,6 +263,19 @@ int ocr_pair_known(const char *a, const char *b);
  * name and stays. Case and punctuation stay. */
 void ocr_marks_from_context(sohoa_ocr_page *p);
 
+/* Words the model ran together, split: after a comma or colon that follows
+ * a small letter and comes before a letter or digit ("Họ,chữ", "sơ:01"),
+ * and, in a word that is no Vietnamese, between two syllables that the
+ * table of pairs has side by side ("Dântộc" → "Dân tộc", "VIỆTNAM"), when
+ * only one such place exists. Out of memory, the words stay. */
+void ocr_split_run_together(sohoa_ocr_page *p);
+
+/* Replaces each word i of p for which spaced[i] is not NULL by the words
+ * of spaced[i] (split at its spaces), each with its share of the word's box
+ * by code points along the text's direction on a page that was turned by
+ * `rotation` degrees, and the word's confidence. Lines follow. */
+int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation);
+
 /* Word by word, what no word has: a mark a word cannot start with (",Xác",
  * "'TỜ": a speck before it), a run of stops that is not all full stops cut
  * to its first, and with `vietnamese`, letters and marks of other alphabets

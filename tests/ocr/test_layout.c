@@ -2,7 +2,8 @@
  * — a full stop followed on its line by a word in small letters is a speck,
  * not the end of a sentence, and goes; real stops, abbreviations, numbers
  * and stops at the end of a line stay, but not after a heading in capitals;
- * lines of fragments (a signature read as text) go. */
+ * lines of fragments (a signature read as text) go; words run together are
+ * split. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -121,14 +122,15 @@ static void assert_tidied(const char *const *lines, size_t n, const char *want)
 
 /* A speck before a word is read as a mark no word starts with; a speck
  * beside a stop doubles it. Both go; leaders, ellipses, quotes, brackets and
- * the stops inside numbers and codes stay. */
+ * the stops inside numbers and codes stay. The comma or colon left then
+ * parts the words it ran together. */
 static void test_specks_read_as_punctuation_go(void **state)
 {
 	(void)state;
 	const char *lines[] = {",Xác nhận 'TỜ KHAI .tin :Số", "phút,,ngày sơ:.01 Quận.,1 ’Nơi",
 			       "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,"};
 	assert_tidied(lines, 3,
-		      "Xác nhận TỜ KHAI tin Số\nphút,ngày sơ:01 Quận.1 Nơi\n"
+		      "Xác nhận TỜ KHAI tin Số\nphút, ngày sơ: 01 Quận.1 Nơi\n"
 		      "...và ........ “Nơi (Ký, 1.320,0 4.1. v.v. -Lưu: ,\n");
 }
 
@@ -261,7 +263,9 @@ static sohoa_ocr_page *page_with_confidence(const char *const *lines, size_t n)
  * one that makes a dictionary word wins ("sử dụng", not the misspelling
  * "sư dụng" the web's bigrams hold). A sure word, a word that pairs as read, a
  * capitalised word inside a line read fairly surely (a name), a word with no neighbour and one
- * whose punctuation parts it from them stay. */
+ * whose punctuation parts it from them stay. A neighbour with a dot below
+ * and a circumflex ("tộc": "ọ" with a circumflex, not "ô" with a dot)
+ * counts like any other ("Đân tộc" → "Dân tộc"). */
 static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 {
 	(void)state;
@@ -281,7 +285,8 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 			       "năm@50 sinh",
 			       "ông Nguyễn Văn Hưởng@92",
 			       "bố@60",
-			       "để, bố,@60 sung"};
+			       "để, bố,@60 sung",
+			       "Đân@70 tộc"};
 	sohoa_ocr_page *p = page_with_confidence(lines, sizeof lines / sizeof *lines);
 	ocr_tidy_words(p, 1);
 	assert_int_equal(ocr_layout(p), 0);
@@ -290,7 +295,51 @@ static void test_unsure_marks_are_mended_from_their_neighbours(void **state)
 		"Tổ chức chính trị\nTHAY ĐỔI THÔNG TIN\nsửa đổi, bổ sung\n"
 		"(bổ sung)\n(bố sung)\nthay đổi thông tin\n(bố sung)\nvới "
 		"các\nghi họ tên\ntay đổi\nlàm thủ tục\nlàm thử tục\nquyền sử dụng\nnăm sinh\n"
-		"ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\n");
+		"ông Nguyễn Văn Hưởng\nbố\nđể, bố, sung\nDân tộc\n");
+	sohoa_ocr_page_free(p);
+}
+
+/* Words the model ran together are split: after a comma or colon between
+ * a small letter and a letter or digit ("Họ,chữ", "sơ:01"), and between
+ * two syllables that Vietnamese sets side by side in a word that is no
+ * syllable ("Dântộc", "VIỆTNAM"). Roman numerals, codes whose hyphen was
+ * read as a colon ("QĐ:UBND"), numbers, times and e-mail addresses stay, and
+ * so does a word that splits two ways. Each part takes its share of the
+ * word's box, along the text: up the page as stored when it was turned 90°
+ * to stand. */
+static void test_words_run_together_are_split(void **state)
+{
+	(void)state;
+	const char *lines[] = {"Giới tính: Nam Dântộc:Kinh Quốc tịch",
+			       "Họ,chữ đệm, mã hồ sơ:01 VIỆTNAM",
+			       "II. 10:30 QĐ:UBND 86,4 a.b@gmail,com"};
+	sohoa_ocr_page *p = page_of(lines, 3);
+	p->words[3].box = (sohoa_box){100, 0, 130, 10};
+	ocr_tidy_words(p, 1);
+	assert_int_equal(ocr_layout(p), 0);
+	assert_string_equal(p->text, "Giới tính: Nam Dân tộc: Kinh Quốc tịch\n"
+				     "Họ, chữ đệm, mã hồ sơ: 01 VIỆT NAM\n"
+				     "II. 10:30 QĐ:UBND 86,4 a.b@gmail,com\n");
+	/* "Dân tộc: Kinh", 13 code points over 130 px */
+	assert_string_equal(p->words[4].text, "tộc:");
+	assert_int_equal(p->words[3].box.x, 100);
+	assert_int_equal(p->words[3].box.w, 30);
+	assert_int_equal(p->words[4].box.x, 140);
+	assert_int_equal(p->words[4].box.w, 40);
+	assert_int_equal(p->words[5].box.x, 190);
+	assert_int_equal(p->words[5].box.w, 40);
+	sohoa_ocr_page_free(p);
+
+	const char *turned[] = {"VIỆTNAM"};
+	p = page_of(turned, 1);
+	p->rotation = 90;
+	p->words[0].box = (sohoa_box){0, 100, 10, 80};
+	ocr_tidy_words(p, 1);
+	assert_int_equal(p->word_count, 2);
+	assert_int_equal(p->words[0].box.y, 140); /* "VIỆT", lower down */
+	assert_int_equal(p->words[0].box.h, 40);
+	assert_int_equal(p->words[1].box.y, 100);
+	assert_int_equal(p->words[1].box.h, 30);
 	sohoa_ocr_page_free(p);
 }
 
@@ -326,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_nguyen_starting_a_name_has_its_tilde),
 		cmocka_unit_test(test_item_numbers_read_with_a_colon_get_their_stop),
 		cmocka_unit_test(test_unsure_marks_are_mended_from_their_neighbours),
+		cmocka_unit_test(test_words_run_together_are_split),
 		cmocka_unit_test(test_syllable_pairs_are_known),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
