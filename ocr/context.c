@@ -229,8 +229,10 @@ static int spell(char *buf, size_t cap, const syllable *s, int cased)
 	if (U_FAILURE(err))
 		return -1;
 	for (int i = 0; i < s->n; i++) {
+		/* The marks in their canonical order (by combining class): "ộ" is
+		 * "ọ" with a circumflex, "ợ" is "ơ" with a dot below. */
 		UChar32 c = s->l[i].base, first = s->l[i].shape, then = s->l[i].tone;
-		if (then == 0x0323) { /* "ộ" is "ọ" with a circumflex, not "ô" with a dot */
+		if (first && then && u_getCombiningClass(then) < u_getCombiningClass(first)) {
 			first = then;
 			then = s->l[i].shape;
 		}
