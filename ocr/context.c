@@ -565,6 +565,18 @@ static int32_t syllable_cut(const char *w, int32_t from, int32_t to)
 	return count == 1 ? found : -1;
 }
 
+/* Whether the n bytes at w are letters only. */
+static int letters_only(const char *w, int32_t n)
+{
+	for (int32_t j = 0; j < n;) {
+		UChar32 c;
+		U8_NEXT(w, j, n, c);
+		if (!u_isalpha(c))
+			return 0;
+	}
+	return 1;
+}
+
 /* w with a space after each of the `n` cuts (ascending byte offsets). */
 static char *with_spaces(const char *w, const int32_t *cut, int n)
 {
@@ -592,26 +604,17 @@ static int run_together(const char *w, int32_t *cut)
 		return 0;
 	int np = punct_cuts(w, n, pc, MAX_CUTS - 2), k = 0;
 	for (int i = 0; i <= np; i++) {
-		int32_t start = i ? pc[i - 1] : 0, end = i < np ? pc[i] : n, from, to;
+		int32_t start = i ? pc[i - 1] : 0, end = i < np ? pc[i] : n, from, to, at = -1;
 		char piece[64];
 		if (end - start < (int32_t)sizeof piece) {
 			memcpy(piece, w + start, (size_t)(end - start));
 			piece[end - start] = '\0';
+			if (core_of(piece, &from, &to) && letters_only(piece + from, to - from) &&
+			    !ocr_word_plausible(piece))
+				at = syllable_cut(w, start + from, start + to);
 		}
-		if (end - start < (int32_t)sizeof piece && core_of(piece, &from, &to)) {
-			from += start;
-			to += start;
-			int plain = 1; /* letters only between from and to */
-			for (int32_t j = from; j < to && plain;) {
-				UChar32 c;
-				U8_NEXT(w, j, to, c);
-				plain = u_isalpha(c);
-			}
-			int32_t at = plain && !ocr_word_plausible(piece) ? syllable_cut(w, from, to)
-									 : -1;
-			if (at > 0 && k < MAX_CUTS)
-				cut[k++] = at;
-		}
+		if (at > 0 && k < MAX_CUTS)
+			cut[k++] = at;
 		if (i < np && k < MAX_CUTS)
 			cut[k++] = pc[i];
 	}

@@ -560,6 +560,7 @@ int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation)
 		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	}
 	size_t n = 0;
+	int failed = 0;
 	for (size_t i = 0; i < p->word_count; i++) {
 		at[i] = n;
 		const char *t = spaced[i];
@@ -575,17 +576,30 @@ int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation)
 				cp += ((unsigned char)t[e] & 0xC0) != 0x80;
 				continue;
 			}
-			if (e > start)
-				words[n++] = (sohoa_ocr_word){
+			if (e > start) {
+				words[n] = (sohoa_ocr_word){
 					strndup(t + start, e - start),
 					box_share(p->words[i].box, rotation, cp_start, cp, cps),
 					p->words[i].confidence};
+				failed |= !words[n++].text;
+			}
 			start = e + 1;
 			cp_start = ++cp; /* the space */
 		}
-		free(p->words[i].text);
 	}
 	at[p->word_count] = n;
+	/* Out of memory, the page stays as it was; else the words replaced go. */
+	for (size_t i = 0; i < p->word_count; i++)
+		if (spaced[i] && !failed)
+			free(p->words[i].text);
+		else if (spaced[i])
+			for (size_t k = at[i]; k < at[i + 1]; k++)
+				free(words[k].text);
+	if (failed) {
+		free(words);
+		free(at);
+		return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
+	}
 	for (size_t i = 0; i < p->line_count; i++) {
 		sohoa_ocr_line *ln = &p->lines[i];
 		size_t first = ln->first_word, end = first + ln->word_count;
@@ -596,9 +610,6 @@ int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation)
 	free(at);
 	p->words = words;
 	p->word_count = n;
-	for (size_t i = 0; i < n; i++)
-		if (!words[i].text)
-			return sohoa_error_set(SOHOA_ENOMEM, _("out of memory"));
 	return 0;
 }
 

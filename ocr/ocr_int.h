@@ -273,7 +273,8 @@ void ocr_split_run_together(sohoa_ocr_page *p);
 /* Replaces each word i of p for which spaced[i] is not NULL by the words
  * of spaced[i] (split at its spaces), each with its share of the word's box
  * by code points along the text's direction on a page that was turned by
- * `rotation` degrees, and the word's confidence. Lines follow. */
+ * `rotation` degrees, and the word's confidence. Lines follow. Out of
+ * memory, the page stays as it was. */
 int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation);
 
 /* Word by word, what no word has: a mark a word cannot start with (",Xác",
