@@ -28,7 +28,7 @@ packages=(
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk hyperfine time ocrmypdf)
+  packages+=(wrk hyperfine time ocrmypdf python3-levenshtein)
 fi
 
 missing=()
