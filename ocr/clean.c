@@ -182,6 +182,32 @@ static l_int32 level_at(const uint64_t *hist, l_int32 end, uint64_t want)
 	return -1;
 }
 
+/* Stretches 8-bit `pix` in place: level `dark` and darker to black, the
+ * levels from there to nine tenths of the way to white over the whole
+ * range, lighter ones to white (a tone curve read through a table, four
+ * pixels a word). 0 when the curve cannot be made: `pix` stays. */
+static int stretch_to_black(PIX *pix, l_int32 dark)
+{
+	NUMA *curve = numaGammaTRC(1.0f, dark, dark + (255 - dark) * 9 / 10);
+	if (!curve)
+		return 0;
+	const l_float32 *c = numaGetFArray(curve, L_NOCOPY);
+	l_uint8 lut[256];
+	for (int i = 0; i < 256; i++)
+		lut[i] = (l_uint8)c[i];
+	numaDestroy(&curve);
+	l_int32 w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+	l_uint32 *data = pixGetData(pix);
+	for (l_int32 y = 0; y < h; y++) {
+		l_uint32 *ld = data + (size_t)y * wpl;
+		for (l_int32 k = 0; k < (w + 3) / 4; k++)
+			ld[k] = (l_uint32)lut[ld[k] >> 24] << 24 |
+				(l_uint32)lut[(ld[k] >> 16) & 0xff] << 16 |
+				(l_uint32)lut[(ld[k] >> 8) & 0xff] << 8 | lut[ld[k] & 0xff];
+	}
+	return 1;
+}
+
 static PIX *normalise_background(PIX *gray)
 {
 	PIX *map = NULL, *inv = NULL, *norm = pixCreateTemplate(gray);
@@ -228,23 +254,8 @@ static PIX *normalise_background(PIX *gray)
 		all[i] = hist[0][i] + hist[1][i] + hist[2][i] + hist[3][i];
 	l_int32 dark = level_at(all, 256, (uint64_t)ceil((double)w * h * DARKEST));
 	dark = dark < 0 ? 0 : dark;
-	NUMA *curve = dark > 0 && dark < 200
-			      ? numaGammaTRC(1.0f, dark, dark + (255 - dark) * 9 / 10)
-			      : NULL;
-	if (curve) {
-		const l_float32 *c = numaGetFArray(curve, L_NOCOPY);
-		l_uint8 lut[256];
-		for (int i = 0; i < 256; i++)
-			lut[i] = (l_uint8)c[i];
-		numaDestroy(&curve);
-		for (l_int32 y = 0; y < h; y++) {
-			l_uint32 *ld = dst + (size_t)y * wpld;
-			for (l_int32 k = 0; k < (w + 3) / 4; k++)
-				ld[k] = (l_uint32)lut[ld[k] >> 24] << 24 |
-					(l_uint32)lut[(ld[k] >> 16) & 0xff] << 16 |
-					(l_uint32)lut[(ld[k] >> 8) & 0xff] << 8 | lut[ld[k] & 0xff];
-		}
-	}
+	if (dark > 0 && dark < 200)
+		stretch_to_black(norm, dark);
 	return norm;
 }
 
@@ -1035,18 +1046,9 @@ static PIX *stretch_faded_ink(PIX *gray)
 	l_int32 ink = level_at(hist, INK_LIGHT, (inky + 4) / 5);
 	if (ink < INK_FADED || ink < darkest + INK_GAP)
 		return NULL;
-	NUMA *curve = numaGammaTRC(1.0f, ink, ink + (255 - ink) * 9 / 10);
-	PIX *out = curve ? pixCopy(NULL, gray) : NULL;
-	if (out) {
-		const l_float32 *c = numaGetFArray(curve, L_NOCOPY);
-		l_uint32 *od = pixGetData(out);
-		for (l_int32 y = 0; y < h; y++) {
-			l_uint32 *line = od + (size_t)y * wpl;
-			for (l_int32 x = 0; x < w; x++)
-				SET_DATA_BYTE(line, x, (l_uint8)c[GET_DATA_BYTE(line, x)]);
-		}
-	}
-	numaDestroy(&curve);
+	PIX *out = pixCopy(NULL, gray);
+	if (out && !stretch_to_black(out, ink))
+		pixDestroy(&out);
 	return out;
 }
 

@@ -974,15 +974,6 @@ static int is_unit(const char *t)
 	return n >= 1 && n <= 3 && (!t[n] || (strchr(".,;:", t[n]) && !t[n + 1]));
 }
 
-/* The number of code points of UTF-8 t. */
-static size_t code_points(const char *t)
-{
-	size_t n = 0;
-	for (; *t; t++)
-		n += ((unsigned char)*t & 0xC0) != 0x80;
-	return n;
-}
-
 /* Whether word w is to be read again without the dust in it: no syllable
  * reads so (a speck in a word or between two is read as a letter, a mark
  * or punctuation: "nhâtï", "địnhidanh", "ĐinhVMănHùng"). A word that reads
@@ -997,7 +988,7 @@ static size_t code_points(const char *t)
 static int speck_doubt(const sohoa_ocr_word *w)
 {
 	return w->confidence < SPECK_DOUBT && !ocr_word_plausible(w->text) && !is_unit(w->text) &&
-	       ocr_letters_in(w->text) && code_points(w->text) <= SPECK_LONGEST;
+	       ocr_letters_in(w->text) && ocr_code_points(w->text) <= SPECK_LONGEST;
 }
 
 /* Notes word `word` (box b in the image read, the neighbours' boxes kept

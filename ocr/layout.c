@@ -522,6 +522,14 @@ static void mixed_case(char *w)
 	}
 }
 
+size_t ocr_code_points(const char *t)
+{
+	size_t n = 0;
+	for (; *t; t++)
+		n += ((unsigned char)*t & 0xC0) != 0x80;
+	return n;
+}
+
 /* The share of box b (in the page as stored) from code point `from` to
  * `to` of `total`, along the text: it runs left to right on the page made
  * upright, so up the stored page when that was turned 90° to stand, down it
@@ -568,9 +576,7 @@ int ocr_split_words(sohoa_ocr_page *p, char **spaced, int rotation)
 			words[n++] = p->words[i];
 			continue;
 		}
-		size_t len = strlen(t), start = 0, cps = 0, cp = 0, cp_start = 0;
-		for (size_t e = 0; e < len; e++)
-			cps += ((unsigned char)t[e] & 0xC0) != 0x80;
+		size_t len = strlen(t), start = 0, cps = ocr_code_points(t), cp = 0, cp_start = 0;
 		for (size_t e = 0; e <= len; e++) {
 			if (e < len && t[e] != ' ') {
 				cp += ((unsigned char)t[e] & 0xC0) != 0x80;

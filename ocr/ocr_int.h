@@ -229,6 +229,9 @@ char *ocr_vietnamese_letters(const char *w);
  * U+00C0 on (Vietnamese letters with their marks). */
 int ocr_is_letter(const char *t);
 
+/* The number of code points of UTF-8 t. */
+size_t ocr_code_points(const char *t);
+
 /* Letters in a UTF-8 word; punctuation, digits and the bars and dashes that
  * specks and turned lines are read as do not count. */
 int ocr_letters_in(const char *s);
